@@ -1,0 +1,13 @@
+import adapter from '@sveltejs/adapter-static';
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+/** @type {import('@sveltejs/kit').Config} */
+const config = {
+	preprocess: vitePreprocess(),
+	kit: {
+		// A static site: everything runs in the visitor's browser, so any static host can serve it.
+		adapter: adapter({ fallback: undefined, strict: true })
+	}
+};
+
+export default config;
