@@ -60,7 +60,12 @@ export interface RunStartEvent {
 	/** e.g. "3.14.2" */
 	python: string;
 	/** The limits in force for this run. */
-	limits: { max_virtual_time: number; max_steps: number; max_events: number; max_output_chars: number };
+	limits: {
+		max_virtual_time: number;
+		max_steps: number;
+		max_events: number;
+		max_output_chars: number;
+	};
 }
 
 export interface TaskCreatedEvent {
