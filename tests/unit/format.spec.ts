@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import {
+	comparisonLine,
+	deadlockLines,
+	formatOutputLine,
+	formatRatio,
+	formatSeconds,
+	plural,
+	summaryLine
+} from '../../src/lib/engine/format';
+import { MODEL_VERSION, type RunModel, type RunSummary } from '../../src/lib/engine/model';
+
+function modelWith(summary: Partial<RunSummary>): RunModel {
+	const full: RunSummary = {
+		duration: 0,
+		tasks: 0,
+		peakConcurrency: 0,
+		blockedTime: 0,
+		awaitedTime: 0,
+		overlap: 1,
+		...summary
+	};
+	return {
+		version: MODEL_VERSION,
+		python: '3.14.2',
+		duration: full.duration,
+		stdout: [],
+		tasks: [],
+		links: [],
+		blocked: [],
+		concurrency: [],
+		warnings: [],
+		notes: [],
+		error: null,
+		deadlock: null,
+		limit: null,
+		summary: full,
+		steps: 0,
+		realMs: 0,
+		droppedEvents: 0
+	};
+}
+
+describe('formatSeconds', () => {
+	it('shows virtual seconds with two decimals and a unit', () => {
+		expect(formatSeconds(3)).toBe('3.00 s');
+		expect(formatSeconds(0.125)).toBe('0.13 s');
+		expect(formatSeconds(12.5)).toBe('12.50 s');
+	});
+
+	it('never shows a negative zero', () => {
+		expect(formatSeconds(-0.0001)).toBe('0.00 s');
+	});
+});
+
+describe('formatRatio', () => {
+	it('shows one decimal and a times sign', () => {
+		expect(formatRatio(2)).toBe('2.0×');
+		expect(formatRatio(6 / 3.5)).toBe('1.7×');
+	});
+
+	it('shows a dash for a ratio that cannot be computed', () => {
+		expect(formatRatio(Infinity)).toBe('–');
+		expect(formatRatio(NaN)).toBe('–');
+	});
+});
+
+describe('summaryLine', () => {
+	it('reads the gather of three at a glance', () => {
+		const model = modelWith({
+			duration: 3,
+			tasks: 4,
+			peakConcurrency: 3,
+			awaitedTime: 6,
+			overlap: 2
+		});
+		expect(summaryLine(model)).toBe(
+			'total 3.00 s · 4 tasks · up to 3 at once · slept 6.00 s in all (2.0× overlap) · loop blocked 0.00 s'
+		);
+	});
+
+	it('leaves the overlap out when nothing slept, and says one task in the singular', () => {
+		const model = modelWith({ duration: 2, tasks: 1, peakConcurrency: 1, blockedTime: 2 });
+		expect(summaryLine(model)).toBe(
+			'total 2.00 s · 1 task · up to 1 at once · loop blocked 2.00 s'
+		);
+	});
+});
+
+describe('comparisonLine', () => {
+	it('says how much faster the second run is', () => {
+		const sequential = { name: 'sequential', model: modelWith({ duration: 6 }) };
+		const gather = { name: 'gather', model: modelWith({ duration: 3 }) };
+		expect(comparisonLine(sequential, gather)).toBe(
+			'sequential 6.00 s → gather 3.00 s, 2.0× faster'
+		);
+		expect(comparisonLine(gather, sequential)).toBe(
+			'gather 3.00 s → sequential 6.00 s, 2.0× slower'
+		);
+		expect(comparisonLine(gather, gather)).toBe('gather 3.00 s → gather 3.00 s');
+	});
+});
+
+describe('formatOutputLine and deadlockLines', () => {
+	it('puts the virtual time and the task before the text', () => {
+		expect(
+			formatOutputLine({ t: 1, task: 2, taskName: 'Task-2', stream: 'stdout', text: 'hello 1' })
+		).toBe('  1.00 s  Task-2   hello 1');
+		expect(
+			formatOutputLine({ t: 0, task: null, taskName: null, stream: 'stdout', text: 'top' })
+		).toBe('  0.00 s  -        top');
+	});
+
+	it('names every stuck task and what it waits on', () => {
+		const lines = deadlockLines({
+			t: 1,
+			stuck: [
+				{
+					task: 2,
+					name: 'consumer',
+					waiting: 'Queue.get',
+					awaiting: { kind: 'queue_get', label: 'Queue.get' },
+					line: 7
+				}
+			]
+		});
+		expect(lines).toEqual([
+			'Deadlock at 1.00 s: nothing can ever run again, but 1 task never finished.',
+			'  consumer waits on Queue.get (line 7)'
+		]);
+	});
+
+	it('pluralises nouns', () => {
+		expect(plural(0, 'task')).toBe('0 tasks');
+		expect(plural(1, 'task')).toBe('1 task');
+	});
+});
