@@ -1,0 +1,349 @@
+/**
+ * Every message between the page, the sandbox frame and the runner worker.
+ *
+ *   page ──FrameCommand──▶ sandbox frame ──WorkerCommand──▶ runner worker (Pyodide)
+ *   page ◀──────────────── RunnerMessage ◀──────────────────┘  (the frame relays it unchanged)
+ *
+ * The runner executes someone else's Python, and that Python can post any message, so the page
+ * treats every RunnerMessage as untrusted: `parseRunnerMessage` checks every field and builds
+ * fresh objects; anything it rejects ends the run with "runner protocol error". Messages about a
+ * run carry its id, and the client drops results whose id is not the current run's.
+ */
+import type { AwaitKind, LimitName, RunOptions, TraceEvent } from '$lib/engine/events';
+import {
+	Budget,
+	ValidationError,
+	array,
+	arrayBuffer,
+	boolean,
+	literal,
+	nullable,
+	number,
+	object,
+	optional,
+	string,
+	union,
+	type Validator
+} from './validate';
+
+/** The Pyodide files the runner needs, by file name. Handed in as bytes in the sandbox. */
+export const PYODIDE_FILES = [
+	'pyodide.mjs',
+	'pyodide.asm.mjs',
+	'pyodide.asm.wasm',
+	'python_stdlib.zip',
+	'pyodide-lock.json'
+] as const;
+export type PyodideFileName = (typeof PYODIDE_FILES)[number];
+export type PyodideFiles = Record<PyodideFileName, ArrayBuffer>;
+
+/** Named start-up stages, reported to the page in this order. */
+export const START_STAGES = ['download', 'python', 'engine'] as const;
+export type StartStage = (typeof START_STAGES)[number];
+
+/** What went wrong in the runner itself (not in the user's program, whose errors are events). */
+export interface RunnerError {
+	kind: 'startup' | 'crash' | 'internal';
+	message: string;
+	traceback: string;
+}
+
+// ---- page → sandbox frame -------------------------------------------------------------------
+
+export type FrameCommand =
+	/** Start the worker from this script text, handing it the Pyodide files. */
+	| { type: 'boot'; worker_source: string; init: InitCommand }
+	/** Stop the running Python through the interrupt buffer (only when `ready.interruptible`). */
+	| { type: 'interrupt' }
+	| { type: 'to_worker'; message: WorkerCommand };
+
+// ---- page (via frame) → worker --------------------------------------------------------------
+
+export interface InitCommand {
+	type: 'init';
+	/** Bytes of every Pyodide file, or null to fetch them from `index_url` with progress. */
+	files: PyodideFiles | null;
+	/** Absolute URL of the directory holding the Pyodide files, ending in "/". */
+	index_url: string;
+	/** Int32 view target for Pyodide's interrupt buffer, when the frame is cross-origin isolated. */
+	interrupt_buffer: SharedArrayBuffer | null;
+}
+
+export interface RunCommand {
+	type: 'run';
+	id: number;
+	source: string;
+	options: RunOptions;
+}
+
+export type WorkerCommand = InitCommand | RunCommand;
+
+// ---- runner → page --------------------------------------------------------------------------
+
+export type RunnerMessage =
+	/** The sandbox frame has loaded and waits for `boot`. */
+	| { type: 'frame_ready' }
+	| { type: 'progress'; stage: StartStage; message: string; progress: number | null }
+	| { type: 'ready'; python: string; start_ms: number; interruptible: boolean }
+	| { type: 'result'; id: number; events: TraceEvent[] }
+	/** The runner failed during run `id` (the user's exceptions are events in a result instead). */
+	| { type: 'run_failed'; id: number; error: RunnerError }
+	/** The runner cannot continue (start-up failed, the runtime or worker crashed). */
+	| { type: 'fatal'; error: RunnerError };
+
+export type RunnerMessageType = RunnerMessage['type'];
+
+// ---- limits on what the page accepts ---------------------------------------------------------
+
+export const MESSAGE_LIMITS = {
+	/** Longest single string in a message (tracebacks, output lines). */
+	maxString: 1_000_000,
+	/** Most events in one result. */
+	maxEvents: 1_000_000,
+	/** Most items in an event's own lists (chains, gathered tasks, stuck tasks). */
+	maxList: 100_000,
+	/** Work units per message: about one per value plus one per 64 characters. */
+	budget: 40_000_000,
+	/** Longest program source accepted by the worker. */
+	maxSource: 1_000_000,
+	/** Largest Pyodide file accepted by the worker. */
+	maxFileBytes: 64 * 1024 * 1024
+} as const;
+
+// ---- validators -----------------------------------------------------------------------------
+
+const text = string(MESSAGE_LIMITS.maxString);
+const shortText = string(10_000);
+const time = number({ min: 0 });
+const count = number({ min: 0, integer: true });
+const taskId = number({ min: 0, integer: true });
+const line = nullable(number({ min: 0, integer: true }));
+const runId = number({ min: 0, integer: true });
+
+const AWAIT_KINDS: AwaitKind[] = [
+	'sleep',
+	'task',
+	'gather',
+	'wait',
+	'wait_for',
+	'as_completed',
+	'taskgroup',
+	'queue_get',
+	'queue_put',
+	'queue_join',
+	'lock',
+	'semaphore',
+	'event',
+	'condition',
+	'thread',
+	'future',
+	'yield',
+	'other'
+];
+const LIMIT_NAMES: LimitName[] = ['virtual_time', 'steps', 'events', 'output', 'interrupt'];
+
+const awaiting = object({
+	kind: literal(...AWAIT_KINDS),
+	label: shortText,
+	task: optional(nullable(taskId)),
+	tasks: optional(array(taskId, MESSAGE_LIMITS.maxList)),
+	until: optional(nullable(time))
+});
+
+const chainFrame = object({ fn: shortText, line: number({ min: 0, integer: true }) });
+const exceptionInfo = object({ type: shortText, message: text });
+
+const traceEvent = union('kind', {
+	run_start: object({
+		kind: literal('run_start'),
+		t: literal(0),
+		version: literal(1),
+		python: shortText,
+		limits: object({
+			max_virtual_time: number({ min: 0 }),
+			max_steps: number({ min: 0 }),
+			max_events: number({ min: 0 }),
+			max_output_chars: number({ min: 0 })
+		})
+	}),
+	task_created: object({
+		kind: literal('task_created'),
+		t: time,
+		task: taskId,
+		name: shortText,
+		parent: nullable(taskId),
+		coro: shortText,
+		line
+	}),
+	task_resumed: object({ kind: literal('task_resumed'), t: time, task: taskId, step: count }),
+	task_suspended: object({
+		kind: literal('task_suspended'),
+		t: time,
+		task: taskId,
+		awaiting,
+		line,
+		chain: array(chainFrame, MESSAGE_LIMITS.maxList)
+	}),
+	task_done: object({
+		kind: literal('task_done'),
+		t: time,
+		task: taskId,
+		state: literal('done', 'raised', 'cancelled'),
+		result: optional(text),
+		exception: optional(exceptionInfo),
+		line
+	}),
+	blocked: object({
+		kind: literal('blocked'),
+		t: time,
+		duration: time,
+		cause: literal('time.sleep', 'cpu'),
+		line,
+		task: nullable(taskId)
+	}),
+	output: object({
+		kind: literal('output'),
+		t: time,
+		stream: literal('stdout', 'stderr'),
+		text,
+		task: nullable(taskId)
+	}),
+	warning: object({ kind: literal('warning'), t: time, category: shortText, message: text, line }),
+	note: object({ kind: literal('note'), t: time, code: shortText, message: text, line }),
+	error: object({
+		kind: literal('error'),
+		t: time,
+		type: shortText,
+		message: text,
+		line,
+		traceback: text
+	}),
+	deadlock: object({
+		kind: literal('deadlock'),
+		t: time,
+		stuck: array(object({ task: taskId, name: shortText, awaiting, line }), MESSAGE_LIMITS.maxList)
+	}),
+	limit: object({
+		kind: literal('limit'),
+		t: time,
+		limit: literal(...LIMIT_NAMES),
+		message: text,
+		line
+	}),
+	run_end: object({
+		kind: literal('run_end'),
+		t: time,
+		steps: count,
+		real_ms: number({ min: 0 }),
+		dropped_events: count
+	})
+}) as Validator<TraceEvent>;
+
+const runnerError = object({
+	kind: literal('startup', 'crash', 'internal'),
+	message: text,
+	traceback: text
+});
+
+const runnerMessage = union('type', {
+	frame_ready: object({ type: literal('frame_ready') }),
+	progress: object({
+		type: literal('progress'),
+		stage: literal(...START_STAGES),
+		message: shortText,
+		progress: nullable(number({ min: 0, max: 1 }))
+	}),
+	ready: object({
+		type: literal('ready'),
+		python: shortText,
+		start_ms: number({ min: 0 }),
+		interruptible: boolean()
+	}),
+	result: object({
+		type: literal('result'),
+		id: runId,
+		events: array(traceEvent, MESSAGE_LIMITS.maxEvents)
+	}),
+	run_failed: object({ type: literal('run_failed'), id: runId, error: runnerError }),
+	fatal: object({ type: literal('fatal'), error: runnerError })
+}) as Validator<RunnerMessage>;
+
+const runOptions = object({
+	max_virtual_time: optional(number({ min: 0 })),
+	max_steps: optional(number({ min: 0, integer: true })),
+	max_events: optional(number({ min: 0, integer: true })),
+	max_output_chars: optional(number({ min: 0, integer: true })),
+	trace: optional(boolean())
+}) as Validator<RunOptions>;
+
+const fileBytes = arrayBuffer(MESSAGE_LIMITS.maxFileBytes);
+const pyodideFiles = object({
+	'pyodide.mjs': fileBytes,
+	'pyodide.asm.mjs': fileBytes,
+	'pyodide.asm.wasm': fileBytes,
+	'python_stdlib.zip': fileBytes,
+	'pyodide-lock.json': fileBytes
+}) as Validator<PyodideFiles>;
+
+const sharedBuffer: Validator<SharedArrayBuffer> = (value, path) => {
+	if (typeof SharedArrayBuffer === 'undefined' || !(value instanceof SharedArrayBuffer)) {
+		throw new ValidationError(path, 'expected a SharedArrayBuffer');
+	}
+	return value;
+};
+
+const initCommand = object({
+	type: literal('init'),
+	files: nullable(pyodideFiles),
+	index_url: string(2_000),
+	interrupt_buffer: nullable(sharedBuffer)
+}) as Validator<InitCommand>;
+
+const workerCommand = union('type', {
+	init: initCommand,
+	run: object({
+		type: literal('run'),
+		id: runId,
+		source: string(MESSAGE_LIMITS.maxSource),
+		options: runOptions
+	})
+}) as Validator<WorkerCommand>;
+
+function parseWith<T>(validator: Validator<T>, data: unknown): { value: T } | { error: string } {
+	try {
+		return { value: validator(data, '$', new Budget(MESSAGE_LIMITS.budget)) };
+	} catch (error) {
+		if (error instanceof ValidationError) return { error: error.message };
+		// A hostile getter or proxy could throw anything; it is a rejection all the same.
+		return { error: `$: ${error instanceof Error ? error.name : 'invalid value'}` };
+	}
+}
+
+/** Validates a message from the runner; null when it breaks the protocol in any way. */
+export function parseRunnerMessage(data: unknown): RunnerMessage | null {
+	const parsed = parseWith(runnerMessage, data);
+	return 'value' in parsed ? parsed.value : null;
+}
+
+/** Like parseRunnerMessage, but says why a message was rejected (for diagnostics and tests). */
+export function explainRunnerMessage(data: unknown): string | null {
+	const parsed = parseWith(runnerMessage, data);
+	return 'error' in parsed ? parsed.error : null;
+}
+
+/** Validates a command arriving in the worker. */
+export function parseWorkerCommand(data: unknown): WorkerCommand | null {
+	const parsed = parseWith(workerCommand, data);
+	return 'value' in parsed ? parsed.value : null;
+}
+
+/** Validates the events of a trace on their own (used by tests and tools). */
+export function parseTraceEvents(data: unknown): TraceEvent[] | null {
+	const parsed = parseWith(array(traceEvent, MESSAGE_LIMITS.maxEvents), data);
+	return 'value' in parsed ? parsed.value : null;
+}
+
+/** Compile-time exhaustiveness: a switch over a union ends with `default: assertNever(x)`. */
+export function assertNever(value: never): never {
+	throw new Error(`unhandled message: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,186 @@
+/**
+ * Small, strict validators for data that crosses the runner boundary.
+ *
+ * Everything the runner sends is untrusted: the runner executes a stranger's Python, and that
+ * Python can post any message it likes. A validator never returns its input: it builds a fresh
+ * object holding only the keys its schema names, read as own properties of a plain object, so
+ * `__proto__` keys, getters, class instances and extra fields never reach the page.
+ *
+ * A shared `Budget` bounds the total work: every string, array item and object field counts
+ * against it, so one huge message is rejected early instead of freezing the page.
+ */
+
+export class ValidationError extends Error {
+	constructor(
+		readonly path: string,
+		readonly reason: string
+	) {
+		super(`${path}: ${reason}`);
+		this.name = 'ValidationError';
+	}
+}
+
+/** Limits on one message as a whole. */
+export class Budget {
+	constructor(
+		/** Units left: one per value visited plus one per 64 string characters. */
+		public units: number
+	) {}
+
+	spend(path: string, units: number): void {
+		this.units -= units;
+		if (this.units < 0) throw new ValidationError(path, 'message too large');
+	}
+}
+
+export type Validator<T> = (value: unknown, path: string, budget: Budget) => T;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+	const proto = Object.getPrototypeOf(value);
+	return proto === Object.prototype || proto === null;
+}
+
+function own(value: Record<string, unknown>, key: string): unknown {
+	// Own data properties only: an inherited or accessor property is treated as absent.
+	const descriptor = Object.getOwnPropertyDescriptor(value, key);
+	return descriptor && 'value' in descriptor ? descriptor.value : undefined;
+}
+
+export function string(maxLength: number): Validator<string> {
+	return (value, path, budget) => {
+		if (typeof value !== 'string') throw new ValidationError(path, 'expected a string');
+		if (value.length > maxLength)
+			throw new ValidationError(path, `string longer than ${maxLength}`);
+		budget.spend(path, 1 + (value.length >> 6));
+		return value;
+	};
+}
+
+export function number(
+	options: { min?: number; max?: number; integer?: boolean } = {}
+): Validator<number> {
+	const { min = -Number.MAX_VALUE, max = Number.MAX_VALUE, integer = false } = options;
+	return (value, path, budget) => {
+		budget.spend(path, 1);
+		if (typeof value !== 'number' || !Number.isFinite(value))
+			throw new ValidationError(path, 'expected a finite number');
+		if (integer && !Number.isInteger(value)) throw new ValidationError(path, 'expected an integer');
+		if (value < min || value > max)
+			throw new ValidationError(path, `number out of range [${min}, ${max}]`);
+		return value;
+	};
+}
+
+export function boolean(): Validator<boolean> {
+	return (value, path, budget) => {
+		budget.spend(path, 1);
+		if (typeof value !== 'boolean') throw new ValidationError(path, 'expected a boolean');
+		return value;
+	};
+}
+
+export function literal<const L extends string | number | boolean>(...allowed: L[]): Validator<L> {
+	return (value, path, budget) => {
+		budget.spend(path, 1);
+		if (!(allowed as unknown[]).includes(value))
+			throw new ValidationError(path, `expected one of ${allowed.join(', ')}`);
+		return value as L;
+	};
+}
+
+export function nullable<T>(inner: Validator<T>): Validator<T | null> {
+	return (value, path, budget) => (value === null ? null : inner(value, path, budget));
+}
+
+export function array<T>(item: Validator<T>, maxItems: number): Validator<T[]> {
+	return (value, path, budget) => {
+		if (!Array.isArray(value)) throw new ValidationError(path, 'expected an array');
+		if (value.length > maxItems) throw new ValidationError(path, `more than ${maxItems} items`);
+		budget.spend(path, 1 + value.length);
+		const out: T[] = [];
+		for (let i = 0; i < value.length; i++) out.push(item(value[i], `${path}[${i}]`, budget));
+		return out;
+	};
+}
+
+/** An ArrayBuffer, for bytes handed across the boundary. */
+export function arrayBuffer(maxBytes: number): Validator<ArrayBuffer> {
+	return (value, path, budget) => {
+		budget.spend(path, 1);
+		if (!(value instanceof ArrayBuffer)) throw new ValidationError(path, 'expected an ArrayBuffer');
+		if (value.byteLength > maxBytes) throw new ValidationError(path, `more than ${maxBytes} bytes`);
+		return value;
+	};
+}
+
+/** Marks a field that may be absent; `undefined` (and `null`, when the type has no null) means absent. */
+export interface Optional<T> {
+	optional: Validator<T>;
+}
+
+export function optional<T>(inner: Validator<T>): Optional<T> {
+	return { optional: inner };
+}
+
+type Field = Validator<unknown> | Optional<unknown>;
+type Shape = Record<string, Field>;
+
+type RequiredKeys<S extends Shape> = {
+	[K in keyof S]: S[K] extends Optional<unknown> ? never : K;
+}[keyof S];
+type OptionalKeys<S extends Shape> = {
+	[K in keyof S]: S[K] extends Optional<unknown> ? K : never;
+}[keyof S];
+type FieldType<F> = F extends Optional<infer T> ? T : F extends Validator<infer T> ? T : never;
+
+export type ObjectOf<S extends Shape> = { [K in RequiredKeys<S>]: FieldType<S[K]> } & {
+	[K in OptionalKeys<S>]?: FieldType<S[K]>;
+};
+
+export function object<S extends Shape>(shape: S): Validator<ObjectOf<S>> {
+	const keys = Object.keys(shape);
+	return (value, path, budget) => {
+		if (!isPlainObject(value)) throw new ValidationError(path, 'expected a plain object');
+		budget.spend(path, 1 + keys.length);
+		// A fresh object with a null prototype while filling, then a normal one: no key from the
+		// data is ever used as a property name.
+		const out: Record<string, unknown> = {};
+		for (const key of keys) {
+			const field = shape[key];
+			const raw = own(value, key);
+			if ('optional' in field) {
+				if (raw === undefined || raw === null) {
+					// null is kept only when the inner validator accepts it (a nullable type).
+					if (raw === null) {
+						try {
+							out[key] = field.optional(null, `${path}.${key}`, budget);
+						} catch {
+							/* absent */
+						}
+					}
+					continue;
+				}
+				out[key] = field.optional(raw, `${path}.${key}`, budget);
+			} else {
+				out[key] = field(raw, `${path}.${key}`, budget);
+			}
+		}
+		return out as ObjectOf<S>;
+	};
+}
+
+/** A discriminated union on `key`: picks the validator by the tag, so errors name the right variant. */
+export function union<K extends string, V extends Record<string, Validator<unknown>>>(
+	key: K,
+	variants: V
+): Validator<{ [T in keyof V]: V[T] extends Validator<infer R> ? R : never }[keyof V]> {
+	return (value, path, budget) => {
+		if (!isPlainObject(value)) throw new ValidationError(path, 'expected a plain object');
+		const tag = own(value, key);
+		if (typeof tag !== 'string' || !Object.prototype.hasOwnProperty.call(variants, tag)) {
+			throw new ValidationError(`${path}.${key}`, 'unknown message kind');
+		}
+		return variants[tag](value, path, budget) as never;
+	};
+}
