@@ -461,9 +461,48 @@ describe('analyzeRun: links', () => {
 		]);
 	});
 
-	it('keeps supervising waits out of the concurrency count', () => {
+	it('keeps waits on other tasks out of the concurrency count', () => {
 		expect(model.summary.peakConcurrency).toBe(2);
 		expect(model.summary.overlap).toBe(1.5);
+	});
+});
+
+describe('analyzeRun: waiting for a turn', () => {
+	// Semaphore(2): Task-2 and Task-3 sleep 1 s; Task-4 waits for the semaphore, then sleeps 1 s.
+	const trace = new Trace()
+		.created(0, 2, 'Task-2', null, 'job')
+		.created(0, 3, 'Task-3', null, 'job')
+		.created(0, 4, 'Task-4', null, 'job')
+		.resumed(0, 2)
+		.sleep(0, 2, 1)
+		.resumed(0, 3)
+		.sleep(0, 3, 1)
+		.resumed(0, 4)
+		.suspended(0, 4, { kind: 'semaphore', label: 'Semaphore' }, 3)
+		.resumed(1, 2)
+		.done(1, 2)
+		.resumed(1, 3)
+		.done(1, 3)
+		.resumed(1, 4)
+		.sleep(1, 4, 1)
+		.resumed(2, 4)
+		.done(2, 4)
+		.end(2);
+	const model = analyzeRun(trace.events);
+
+	it('counts a task queued at a semaphore as idle, not as at once', () => {
+		expect(model.summary.peakConcurrency).toBe(2);
+		expect(model.concurrency).toEqual([
+			{ t: 0, running: 0, waiting: 2 },
+			{ t: 1, running: 0, waiting: 1 },
+			{ t: 2, running: 0, waiting: 0 }
+		]);
+		expect(task(model.tasks, 4).segments.find((s) => s.kind === 'waiting')).toMatchObject({
+			label: 'Semaphore',
+			start: 0,
+			end: 1,
+			line: 3
+		});
 	});
 });
 

@@ -44,21 +44,32 @@ function blockedLabel(cause: 'time.sleep' | 'cpu', duration: number): string {
 }
 
 /**
- * A task that waits only on other tasks (gather, TaskGroup, `await task`) is supervising, not
- * doing work of its own, so it is not counted as "at once" in the concurrency numbers.
- * See docs/decisions/0020-run-model.md.
+ * Waits in which a task is idle, waiting for another task (gather, TaskGroup, `await task`) or
+ * for its turn at a synchronisation primitive (Lock, Semaphore, Event, Queue). Such a task is not
+ * counted as "at once": the concurrency numbers count tasks that are running, blocked, or waiting
+ * on the outside world (a timer, a thread, a future). See docs/decisions/0020-run-model.md.
  */
-export function isSupervising(awaiting: Awaiting | undefined): boolean {
+const IDLE_WAIT_KINDS = new Set<Awaiting['kind']>([
+	'task',
+	'gather',
+	'wait',
+	'as_completed',
+	'taskgroup',
+	'queue_get',
+	'queue_put',
+	'queue_join',
+	'lock',
+	'semaphore',
+	'event',
+	'condition'
+]);
+
+/** True when a task waiting on `awaiting` is idle (see IDLE_WAIT_KINDS) rather than in progress. */
+export function isIdleWait(awaiting: Awaiting | undefined): boolean {
 	if (!awaiting) return false;
 	if (awaiting.task != null) return true;
 	if (awaiting.tasks && awaiting.tasks.length > 0) return true;
-	return (
-		awaiting.kind === 'task' ||
-		awaiting.kind === 'gather' ||
-		awaiting.kind === 'taskgroup' ||
-		awaiting.kind === 'wait' ||
-		awaiting.kind === 'as_completed'
-	);
+	return IDLE_WAIT_KINDS.has(awaiting.kind);
 }
 
 export function analyzeRun(events: TraceEvent[]): RunModel {
@@ -401,8 +412,8 @@ function awaitLinks(ordered: TaskModel[], byId: Map<TaskId, TaskModel>): AwaitLi
 
 /**
  * The step function of running / waiting tasks. Zero-length segments change nothing, so the
- * counts at an instant are those after every event at that instant. Supervising waits are left
- * out (see isSupervising).
+ * counts at an instant are those after every event at that instant. Idle waits are left out
+ * (see isIdleWait).
  */
 function concurrencySteps(ordered: TaskModel[]): { concurrency: ConcurrencyPoint[]; peak: number } {
 	// Four sorted lists of times (typed arrays sort numerically and allocate nothing per item),
@@ -413,7 +424,7 @@ function concurrencySteps(ordered: TaskModel[]): { concurrency: ConcurrencyPoint
 		for (const segment of task.segments) {
 			if (segment.end <= segment.start) continue;
 			if (segment.kind !== 'waiting') runningCount++;
-			else if (!isSupervising(segment.awaiting)) waitingCount++;
+			else if (!isIdleWait(segment.awaiting)) waitingCount++;
 		}
 	}
 	const runningStarts = new Float64Array(runningCount);
@@ -428,7 +439,7 @@ function concurrencySteps(ordered: TaskModel[]): { concurrency: ConcurrencyPoint
 			if (segment.kind !== 'waiting') {
 				runningStarts[r] = segment.start;
 				runningEnds[r++] = segment.end;
-			} else if (!isSupervising(segment.awaiting)) {
+			} else if (!isIdleWait(segment.awaiting)) {
 				waitingStarts[w] = segment.start;
 				waitingEnds[w++] = segment.end;
 			}
