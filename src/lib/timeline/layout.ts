@@ -1,0 +1,297 @@
+/**
+ * Rows of the chart, top to bottom, for one run or for a pinned run stacked above this run.
+ *
+ * A row is a task lane, a collapsed group lane (many sibling tasks of one coroutine drawn as one
+ * lane of counts), a concurrency strip, or a section header naming the run. The layout depends
+ * only on the models and on which groups the user expanded, so the live chart computes it once
+ * and reuses it for every zoom and pan frame.
+ */
+import type { RunModel, TaskModel } from '../engine/model';
+import type { TaskId } from '../engine/events';
+
+export const LANE_HEIGHT = 22;
+export const GROUP_HEIGHT = 34;
+export const STRIP_HEIGHT = 30;
+export const SECTION_HEIGHT = 24;
+export const SECTION_GAP = 10;
+
+/** Runs with more tasks than this collapse large sibling groups into one lane each. */
+export const COLLAPSE_ABOVE_TASKS = 40;
+/** The fewest siblings of one coroutine that collapse into a group lane. */
+export const MIN_GROUP_SIZE = 6;
+
+export interface RunInput {
+	model: RunModel;
+	/** Shown above the run's lanes when several runs are stacked ("pinned", "this run"). */
+	label: string | null;
+}
+
+/** A step function of how many member tasks run or wait from `t` until the next point. */
+export interface CountPoint {
+	t: number;
+	running: number;
+	waiting: number;
+}
+
+export interface GroupStats {
+	points: CountPoint[];
+	/** The most members alive at one instant: the full height of the lane. */
+	peak: number;
+	raised: number[];
+	cancelled: number[];
+	firstCreated: number;
+	lastFinished: number | null;
+}
+
+interface RowBase {
+	y: number;
+	height: number;
+	section: number;
+}
+
+export interface SectionRow extends RowBase {
+	kind: 'section';
+	label: string;
+	model: RunModel;
+}
+
+export interface StripRow extends RowBase {
+	kind: 'strip';
+	model: RunModel;
+}
+
+export interface TaskRow extends RowBase {
+	kind: 'task';
+	/** Position in layout.lanes. */
+	index: number;
+	task: TaskModel;
+	depth: number;
+}
+
+export interface GroupRow extends RowBase {
+	kind: 'group';
+	/** Position in layout.lanes. */
+	index: number;
+	/** Stable across renders: section, parent and coroutine. */
+	key: string;
+	coro: string;
+	depth: number;
+	/** The collapsed tasks and their descendants, in lane order. */
+	members: TaskModel[];
+	stats: GroupStats;
+}
+
+export type Row = SectionRow | StripRow | TaskRow | GroupRow;
+export type LaneRow = TaskRow | GroupRow;
+
+export interface Section {
+	index: number;
+	label: string | null;
+	model: RunModel;
+	/** The y range of the section's task and group lanes (blocked bands span it). */
+	lanesTop: number;
+	lanesBottom: number;
+	/** Which row draws each task: its own lane or the group that swallowed it. */
+	laneOf: Map<TaskId, LaneRow>;
+}
+
+export interface TimelineLayout {
+	rows: Row[];
+	/** The task and group lanes only, in order: what keyboard navigation walks. */
+	lanes: LaneRow[];
+	sections: Section[];
+	height: number;
+	/** The longest run: the shared time axis ends here. */
+	duration: number;
+}
+
+export interface LayoutOptions {
+	/** Keys of group lanes the user expanded. */
+	expanded?: ReadonlySet<string>;
+	collapseAboveTasks?: number;
+	minGroupSize?: number;
+}
+
+export function layoutTimeline(runs: RunInput[], options: LayoutOptions = {}): TimelineLayout {
+	const rows: Row[] = [];
+	const lanes: LaneRow[] = [];
+	const sections: Section[] = [];
+	let y = 0;
+	runs.forEach((run, index) => {
+		if (index > 0) y += SECTION_GAP;
+		if (run.label !== null) {
+			rows.push({
+				kind: 'section',
+				y,
+				height: SECTION_HEIGHT,
+				section: index,
+				label: run.label,
+				model: run.model
+			});
+			y += SECTION_HEIGHT;
+		}
+		rows.push({ kind: 'strip', y, height: STRIP_HEIGHT, section: index, model: run.model });
+		y += STRIP_HEIGHT;
+		const lanesTop = y;
+		const laneOf = new Map<TaskId, LaneRow>();
+		for (const lane of taskLanes(run.model, index, options)) {
+			lane.y = y;
+			lane.index = lanes.length;
+			y += lane.height;
+			rows.push(lane);
+			lanes.push(lane);
+			if (lane.kind === 'task') laneOf.set(lane.task.id, lane);
+			else for (const member of lane.members) laneOf.set(member.id, lane);
+		}
+		sections.push({ index, label: run.label, model: run.model, lanesTop, lanesBottom: y, laneOf });
+	});
+	const duration = Math.max(0, ...runs.map((run) => run.model.duration));
+	return { rows, lanes, sections, height: y, duration };
+}
+
+/** Task lanes in model order, with big sibling groups collapsed (y is filled in by the caller). */
+function taskLanes(model: RunModel, section: number, options: LayoutOptions): LaneRow[] {
+	const collapseAbove = options.collapseAboveTasks ?? COLLAPSE_ABOVE_TASKS;
+	const minGroup = options.minGroupSize ?? MIN_GROUP_SIZE;
+	const collapsing = model.tasks.length > collapseAbove;
+	const siblingCount = new Map<string, number>();
+	if (collapsing) {
+		for (const task of model.tasks) {
+			const key = groupKey(section, task);
+			siblingCount.set(key, (siblingCount.get(key) ?? 0) + 1);
+		}
+	}
+	const lanes: LaneRow[] = [];
+	const groupByKey = new Map<string, GroupRow>();
+	// Tasks come depth-first, so a task's parent is always placed before it.
+	const ownerOf = new Map<TaskId, GroupRow>();
+	for (const task of model.tasks) {
+		const inherited = task.parent !== null ? ownerOf.get(task.parent) : undefined;
+		if (inherited) {
+			inherited.members.push(task);
+			ownerOf.set(task.id, inherited);
+			continue;
+		}
+		const key = groupKey(section, task);
+		const collapses =
+			collapsing && (siblingCount.get(key) ?? 0) >= minGroup && !options.expanded?.has(key);
+		if (!collapses) {
+			lanes.push({
+				kind: 'task',
+				y: 0,
+				height: LANE_HEIGHT,
+				section,
+				index: 0,
+				task,
+				depth: task.depth
+			});
+			continue;
+		}
+		let group = groupByKey.get(key);
+		if (!group) {
+			group = {
+				kind: 'group',
+				y: 0,
+				index: 0,
+				height: GROUP_HEIGHT,
+				section,
+				key,
+				coro: task.coro,
+				depth: task.depth,
+				members: [],
+				stats: emptyStats()
+			};
+			groupByKey.set(key, group);
+			lanes.push(group);
+		}
+		group.members.push(task);
+		ownerOf.set(task.id, group);
+	}
+	for (const group of groupByKey.values()) group.stats = groupStats(group.members);
+	return lanes;
+}
+
+function groupKey(section: number, task: TaskModel): string {
+	return `${section}:${task.parent ?? 'top'}:${task.coro}`;
+}
+
+function emptyStats(): GroupStats {
+	return { points: [], peak: 0, raised: [], cancelled: [], firstCreated: 0, lastFinished: null };
+}
+
+/** Sweep the members' segments into a step function of running and waiting counts. */
+export function groupStats(members: TaskModel[]): GroupStats {
+	const changes: { t: number; running: number; waiting: number }[] = [];
+	const raised: number[] = [];
+	const cancelled: number[] = [];
+	let firstCreated = Infinity;
+	let lastFinished: number | null = 0;
+	for (const task of members) {
+		firstCreated = Math.min(firstCreated, task.created);
+		if (task.finished === null) lastFinished = null;
+		else if (lastFinished !== null) lastFinished = Math.max(lastFinished, task.finished);
+		if (task.state === 'raised' && task.finished !== null) raised.push(task.finished);
+		if (task.state === 'cancelled' && task.finished !== null) cancelled.push(task.finished);
+		for (const segment of task.segments) {
+			if (segment.end <= segment.start) continue;
+			const running = segment.kind === 'waiting' ? 0 : 1;
+			const waiting = 1 - running;
+			changes.push({ t: segment.start, running, waiting });
+			changes.push({ t: segment.end, running: -running, waiting: -waiting });
+		}
+	}
+	changes.sort((a, b) => a.t - b.t);
+	const points: CountPoint[] = [];
+	let running = 0;
+	let waiting = 0;
+	let peak = 0;
+	for (let i = 0; i < changes.length;) {
+		const t = changes[i].t;
+		while (i < changes.length && changes[i].t === t) {
+			running += changes[i].running;
+			waiting += changes[i].waiting;
+			i++;
+		}
+		peak = Math.max(peak, running + waiting);
+		points.push({ t, running, waiting });
+	}
+	raised.sort((a, b) => a - b);
+	cancelled.sort((a, b) => a - b);
+	return {
+		points,
+		peak,
+		raised,
+		cancelled,
+		firstCreated: Number.isFinite(firstCreated) ? firstCreated : 0,
+		lastFinished
+	};
+}
+
+/** The rows that intersect [top, bottom) in content coordinates, by binary search. */
+export function visibleRows(rows: Row[], top: number, bottom: number): Row[] {
+	let lo = 0;
+	let hi = rows.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >> 1;
+		if (rows[mid].y + rows[mid].height <= top) lo = mid + 1;
+		else hi = mid;
+	}
+	const visible: Row[] = [];
+	for (let i = lo; i < rows.length && rows[i].y < bottom; i++) visible.push(rows[i]);
+	return visible;
+}
+
+/** The row under content y, or null. */
+export function rowAt(rows: Row[], y: number): Row | null {
+	const [row] = visibleRows(rows, y, y + 0.001);
+	return row && row.y <= y ? row : null;
+}
+
+/** A lane's name for people: "Task-2 · say" or "say × 1,000 tasks". */
+export function laneTitle(lane: LaneRow): { name: string; detail: string } {
+	if (lane.kind === 'task') return { name: lane.task.name, detail: lane.task.coro + '()' };
+	return {
+		name: `${lane.coro}() × ${lane.members.length.toLocaleString('en-US')}`,
+		detail: 'tasks'
+	};
+}

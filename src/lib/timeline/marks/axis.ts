@@ -1,0 +1,65 @@
+/**
+ * The time axis in virtual seconds, fixed above the lanes. Tick labels take their precision from
+ * the tick step, so they stay distinct at every zoom.
+ */
+import type { Mark, RenderContext } from '../context';
+import { append, svgElement } from '../dom';
+import { formatTick } from '../format';
+import { tickCount } from '../scales';
+
+export const AXIS_HEIGHT = 24;
+
+export function axisTicks(context: RenderContext): { t: number; label: string }[] {
+	const ticks = context.x.ticks(tickCount(context.frame));
+	const step = ticks.length > 1 ? ticks[1] - ticks[0] : context.domain[1] - context.domain[0];
+	const maxAbs = Math.max(...ticks.map(Math.abs));
+	return ticks.map((t) => ({ t, label: formatTick(t, step, maxAbs) }));
+}
+
+export class AxisMark implements Mark {
+	render(context: RenderContext): SVGElement {
+		const { document, palette, x, frame } = context;
+		const top = context.legendHeight;
+		const baseline = top + AXIS_HEIGHT - 1;
+		const g = svgElement(document, 'g', { class: 'tl-axis' });
+		append(
+			g,
+			svgElement(
+				document,
+				'text',
+				{
+					x: frame.plotLeft - 10,
+					y: top + 15,
+					'text-anchor': 'end',
+					style: `fill:${palette.muted};font-style:italic`
+				},
+				'virtual time'
+			),
+			svgElement(document, 'path', {
+				d: `M${frame.plotLeft},${baseline}H${frame.plotRight}`,
+				style: `stroke:${palette.muted};stroke-width:1`
+			})
+		);
+		for (const tick of axisTicks(context)) {
+			const px = x(tick.t);
+			append(
+				g,
+				svgElement(document, 'path', {
+					d: `M${px},${baseline - 4}V${baseline}`,
+					style: `stroke:${palette.muted}`
+				}),
+				svgElement(
+					document,
+					'text',
+					{ x: px, y: top + 14, 'text-anchor': 'middle', style: `fill:${palette.text}` },
+					tick.label
+				)
+			);
+		}
+		return g;
+	}
+}
+
+export function axis(): AxisMark {
+	return new AxisMark();
+}

@@ -1,0 +1,140 @@
+/** The legend and a one-line summary of the run: what each colour, pattern and shape means. */
+import type { Mark, RenderContext } from '../context';
+import { append, svgElement, textWidth } from '../dom';
+import { formatSeconds } from '../format';
+import { markerShape } from './markers';
+
+export const LEGEND_ROW_HEIGHT = 22;
+
+type Swatch =
+	'running' | 'waiting' | 'blocked' | 'created' | 'done' | 'raised' | 'cancelled' | 'link';
+
+const ITEMS: { swatch: Swatch; label: string }[] = [
+	{ swatch: 'running', label: 'running' },
+	{ swatch: 'waiting', label: 'waiting (awaits …)' },
+	{ swatch: 'blocked', label: 'loop blocked' },
+	{ swatch: 'created', label: 'created' },
+	{ swatch: 'done', label: 'done' },
+	{ swatch: 'raised', label: 'raised' },
+	{ swatch: 'cancelled', label: 'cancelled' },
+	{ swatch: 'link', label: 'awaits task' }
+];
+
+const SWATCH_WIDTH = 18;
+const ITEM_GAP = 14;
+
+/** Where each legend item goes, wrapping onto more rows when the chart is narrow. */
+export function legendPositions(width: number): { x: number; row: number }[] {
+	let x = 10;
+	let row = 0;
+	return ITEMS.map((item) => {
+		const itemWidth = SWATCH_WIDTH + 5 + textWidth(item.label) + ITEM_GAP;
+		if (x + itemWidth > width - 10 && x > 10) {
+			row++;
+			x = 10;
+		}
+		const position = { x, row };
+		x += itemWidth;
+		return position;
+	});
+}
+
+export function legendHeight(width: number): number {
+	const positions = legendPositions(width);
+	return (positions[positions.length - 1].row + 1) * LEGEND_ROW_HEIGHT + 6;
+}
+
+/** A one-line summary of a single run, shown beside the legend when it fits. */
+export function summaryText(context: RenderContext): string | null {
+	if (context.stacked || context.layout.sections.length !== 1) return null;
+	const model = context.layout.sections[0].model;
+	const tasks = model.tasks.length;
+	return `${tasks.toLocaleString('en-US')} task${tasks === 1 ? '' : 's'} · ${formatSeconds(model.duration)} virtual`;
+}
+
+export class LegendMark implements Mark {
+	render(context: RenderContext): SVGElement {
+		const { document, palette } = context;
+		const g = svgElement(document, 'g', { class: 'tl-legend' });
+		const positions = legendPositions(context.frame.width);
+		ITEMS.forEach((item, i) => {
+			const { x, row } = positions[i];
+			const cy = 6 + row * LEGEND_ROW_HEIGHT + LEGEND_ROW_HEIGHT / 2;
+			append(
+				g,
+				this.swatch(context, item.swatch, x, cy),
+				svgElement(
+					document,
+					'text',
+					{ x: x + SWATCH_WIDTH + 5, y: cy + 4, style: `fill:${palette.text}` },
+					item.label
+				)
+			);
+		});
+		const summary = summaryText(context);
+		const lastRow = positions[positions.length - 1];
+		const lastEnd = lastRow.x + SWATCH_WIDTH + 5 + textWidth(ITEMS[ITEMS.length - 1].label);
+		if (summary && lastEnd + textWidth(summary) + 30 < context.frame.width) {
+			append(
+				g,
+				svgElement(
+					document,
+					'text',
+					{
+						x: context.frame.width - 10,
+						y: 6 + lastRow.row * LEGEND_ROW_HEIGHT + LEGEND_ROW_HEIGHT / 2 + 4,
+						'text-anchor': 'end',
+						style: `fill:${palette.muted}`
+					},
+					summary
+				)
+			);
+		}
+		return g;
+	}
+
+	private swatch(context: RenderContext, swatch: Swatch, x: number, cy: number): SVGElement {
+		const { document, palette, ids } = context;
+		switch (swatch) {
+			case 'running':
+				return svgElement(document, 'rect', {
+					x,
+					y: cy - 6,
+					width: SWATCH_WIDTH,
+					height: 12,
+					rx: 2,
+					style: `fill:${palette.running}`
+				});
+			case 'waiting':
+				return svgElement(document, 'rect', {
+					x,
+					y: cy - 6,
+					width: SWATCH_WIDTH,
+					height: 12,
+					rx: 2,
+					style: `fill:url(#${ids.hatch});stroke:${palette.waitingStroke}`
+				});
+			case 'blocked':
+				return svgElement(document, 'rect', {
+					x,
+					y: cy - 6,
+					width: SWATCH_WIDTH,
+					height: 12,
+					rx: 2,
+					style: `fill:${palette.blocked}`
+				});
+			case 'link':
+				return svgElement(document, 'path', {
+					d: `M${x},${cy}H${x + SWATCH_WIDTH - 3}`,
+					'marker-end': `url(#${ids.arrow})`,
+					style: `stroke:${palette.link};stroke-width:1.5;fill:none`
+				});
+			default:
+				return markerShape(context, swatch, x + SWATCH_WIDTH / 2, cy);
+		}
+	}
+}
+
+export function legend(): LegendMark {
+	return new LegendMark();
+}

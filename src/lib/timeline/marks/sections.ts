@@ -1,0 +1,39 @@
+/** Headers that name each stacked run ("pinned", "this run") with its duration and task count. */
+import type { Mark, RenderContext } from '../context';
+import { append, svgElement } from '../dom';
+import { formatSeconds } from '../format';
+
+export class SectionMark implements Mark {
+	render(context: RenderContext): SVGElement {
+		const { document, palette, frame } = context;
+		const g = svgElement(document, 'g', { class: 'tl-sections' });
+		for (const row of context.rows) {
+			if (row.kind !== 'section') continue;
+			const tasks = row.model.tasks.length;
+			append(
+				g,
+				svgElement(document, 'path', {
+					d: `M0,${row.y + 0.5}H${frame.width}`,
+					style: `stroke:${palette.muted};stroke-width:1`
+				}),
+				svgElement(
+					document,
+					'text',
+					{ x: 8, y: row.y + 16, style: `fill:${palette.text};font-weight:700;font-size:12px` },
+					row.label
+				),
+				svgElement(
+					document,
+					'text',
+					{ x: frame.plotLeft, y: row.y + 16, style: `fill:${palette.muted}` },
+					`${formatSeconds(row.model.duration)} · ${tasks} task${tasks === 1 ? '' : 's'}`
+				)
+			);
+		}
+		return g;
+	}
+}
+
+export function sections(): SectionMark {
+	return new SectionMark();
+}

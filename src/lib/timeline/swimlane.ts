@@ -1,0 +1,189 @@
+/**
+ * The orchestrator: computes the scales and the visible window, then asks each mark to render, in
+ * painting order. The document is passed in, so the browser chart, the SVG export and the Node
+ * snapshot tests all draw with this one function.
+ */
+import type { Mark, RenderContext, FocusTarget } from './context';
+import { append, svgElement, SVG_NS } from './dom';
+import { visibleRows, type TimelineLayout } from './layout';
+import { clampDomain, frame as makeFrame, fullDomain, timeScale, type Domain } from './scales';
+import { FONT_FAMILY, type Palette } from './theme';
+import { axis, AXIS_HEIGHT } from './marks/axis';
+import { blocked } from './marks/blocked';
+import { concurrency } from './marks/concurrency';
+import { focusRing } from './marks/focus';
+import { grid } from './marks/grid';
+import { groups } from './marks/groups';
+import { highlight } from './marks/highlight';
+import { lanes } from './marks/lanes';
+import { legend, legendHeight } from './marks/legend';
+import { links } from './marks/links';
+import { markers } from './marks/markers';
+import { sections } from './marks/sections';
+import { segments } from './marks/segments';
+
+export interface SwimlaneOptions {
+	width: number;
+	/** Height of the visible chart; omit to fit every row (export, snapshots). */
+	height?: number | null;
+	/** The visible time window; omit for the whole run. */
+	domain?: Domain | null;
+	/** How far the lanes are scrolled down, in pixels. */
+	scrollY?: number;
+	palette: Palette;
+	/** Prefix for ids inside this SVG (patterns, markers), unique per chart on a page. */
+	idPrefix: string;
+	highlightLine?: number | null;
+	focus?: FocusTarget | null;
+	/** Several runs stacked (pinned overlay). */
+	stacked?: boolean;
+	/** An accessible name for the SVG. */
+	title?: string;
+}
+
+/** Marks in the scrolling lane area, back to front. */
+const CONTENT_MARKS: Mark[] = [
+	lanes(),
+	grid(),
+	sections(),
+	blocked(),
+	concurrency(),
+	groups(),
+	segments(),
+	links(),
+	markers(),
+	highlight(),
+	focusRing()
+];
+/** Marks in the fixed header. */
+const HEADER_MARKS: Mark[] = [legend(), axis()];
+
+/** The header's height at a width: legend rows plus the axis. */
+export function headerHeight(width: number): number {
+	return legendHeight(width) + AXIS_HEIGHT;
+}
+
+/** The SVG height that shows every row. */
+export function fullHeight(layout: TimelineLayout, width: number): number {
+	return headerHeight(width) + layout.height + 8;
+}
+
+/** Build the scales and the visible window for one frame. */
+export function renderContext(
+	document: Document,
+	layout: TimelineLayout,
+	options: SwimlaneOptions
+): RenderContext {
+	const frame = makeFrame(options.width);
+	const full = fullDomain(layout.duration);
+	const domain = options.domain ? clampDomain(options.domain, full) : full;
+	const header = headerHeight(options.width);
+	const height = options.height ?? fullHeight(layout, options.width);
+	const maxScroll = Math.max(0, layout.height + 8 - (height - header));
+	const scrollY = Math.min(Math.max(options.scrollY ?? 0, 0), maxScroll);
+	const viewTop = scrollY;
+	const viewBottom = scrollY + height - header;
+	return {
+		document,
+		palette: options.palette,
+		ids: {
+			hatch: `${options.idPrefix}-hatch`,
+			arrow: `${options.idPrefix}-arrow`,
+			clip: `${options.idPrefix}-clip`
+		},
+		layout,
+		x: timeScale(domain, frame),
+		domain,
+		frame,
+		height,
+		headerHeight: header,
+		legendHeight: legendHeight(options.width),
+		viewTop,
+		viewBottom,
+		rows: visibleRows(layout.rows, viewTop, viewBottom),
+		highlightLine: options.highlightLine ?? null,
+		focus: options.focus ?? null,
+		stacked: options.stacked ?? false
+	};
+}
+
+/** Render one frame of the chart as an <svg> element of `document`. */
+export function renderSwimlane(
+	document: Document,
+	layout: TimelineLayout,
+	options: SwimlaneOptions
+): { svg: SVGSVGElement; context: RenderContext } {
+	const context = renderContext(document, layout, options);
+	const { width } = context.frame;
+	const svg = svgElement(document, 'svg', {
+		xmlns: SVG_NS,
+		width,
+		height: context.height,
+		viewBox: `0 0 ${width} ${Math.round(context.height * 10) / 10}`,
+		role: 'img',
+		'aria-label': options.title ?? 'Timeline of the run',
+		style: `font-family:${FONT_FAMILY};font-size:11px;background:${context.palette.background}`
+	}) as SVGSVGElement;
+	const content = svgElement(document, 'g', {
+		transform: `translate(0,${context.headerHeight - context.viewTop})`
+	});
+	for (const mark of CONTENT_MARKS) append(content, mark.render(context));
+	append(
+		svg,
+		defs(context),
+		svgElement(document, 'rect', {
+			width,
+			height: context.height,
+			style: `fill:${context.palette.background}`
+		}),
+		append(svgElement(document, 'g', { 'clip-path': `url(#${context.ids.clip})` }), content),
+		...HEADER_MARKS.map((mark) => mark.render(context))
+	);
+	return { svg, context };
+}
+
+/** Shared definitions: the waiting hatch, the arrowhead and the lane-area clip. */
+function defs(context: RenderContext): SVGElement {
+	const { document, palette, ids, frame } = context;
+	return append(
+		svgElement(document, 'defs'),
+		append(
+			svgElement(document, 'pattern', {
+				id: ids.hatch,
+				width: 6,
+				height: 6,
+				patternUnits: 'userSpaceOnUse',
+				patternTransform: 'rotate(45)'
+			}),
+			svgElement(document, 'rect', { width: 6, height: 6, style: `fill:${palette.waiting}` }),
+			svgElement(document, 'path', {
+				d: 'M0,0V6',
+				style: `stroke:${palette.waitingStroke};stroke-width:2`
+			})
+		),
+		append(
+			svgElement(document, 'marker', {
+				id: ids.arrow,
+				viewBox: '0 0 8 8',
+				refX: 7,
+				refY: 4,
+				markerWidth: 7,
+				markerHeight: 7,
+				orient: 'auto'
+			}),
+			svgElement(document, 'path', {
+				d: 'M0,0L8,4L0,8z',
+				style: `fill:${palette.link};stroke:none`
+			})
+		),
+		append(
+			svgElement(document, 'clipPath', { id: ids.clip }),
+			svgElement(document, 'rect', {
+				x: 0,
+				y: context.headerHeight,
+				width: frame.width,
+				height: Math.max(0, context.height - context.headerHeight)
+			})
+		)
+	);
+}
