@@ -1,0 +1,103 @@
+/**
+ * The engine as TypeScript sees it: write the Python package into Pyodide, import it, and run
+ * snippets. `run` is synchronous: virtual time means a run takes milliseconds of real time.
+ */
+import type { PyodideAPI } from 'pyodide';
+import { TRACE_VERSION, type RunOptions, type TraceEvent } from './events';
+
+/** Where the package is written in Pyodide's file system (it becomes /engine/playground/...). */
+export const ENGINE_ROOT = '/engine';
+
+type RunEntry = ((source: string, optionsJson: string) => string) & { destroy?: () => void };
+
+export class Engine {
+	readonly #pyodide: PyodideAPI;
+	readonly #entry: RunEntry;
+	readonly #python: string;
+
+	private constructor(pyodide: PyodideAPI, entry: RunEntry, python: string) {
+		this.#pyodide = pyodide;
+		this.#entry = entry;
+		this.#python = python;
+	}
+
+	/** Write `sources` (package path → text) into Pyodide's file system and import the engine. */
+	static async create(pyodide: PyodideAPI, sources: Record<string, string>): Promise<Engine> {
+		const paths = Object.keys(sources);
+		if (!paths.some((path) => path.endsWith('playground/run.py'))) {
+			throw new Error('Engine.create: the sources do not contain playground/run.py');
+		}
+		for (const path of paths) {
+			const full = `${ENGINE_ROOT}/${path}`;
+			pyodide.FS.mkdirTree(full.slice(0, full.lastIndexOf('/')));
+			pyodide.FS.writeFile(full, sources[path]);
+		}
+		// A second engine on the same interpreter must import the files just written.
+		pyodide.runPython(`
+import importlib, sys
+for _stale in [n for n in sys.modules if n == "playground" or n.startswith("playground.")]:
+    del sys.modules[_stale]
+if ${JSON.stringify(ENGINE_ROOT)} not in sys.path:
+    sys.path.insert(0, ${JSON.stringify(ENGINE_ROOT)})
+importlib.invalidate_caches()
+`);
+		const module = pyodide.pyimport('playground.run');
+		const entry = module.run as RunEntry;
+		const python = String(module.PYTHON_VERSION);
+		return new Engine(pyodide, entry, python);
+	}
+
+	/** The Python version the engine runs, e.g. "3.14.2". */
+	get python(): string {
+		return this.#python;
+	}
+
+	/** The Pyodide instance this engine runs in. */
+	get pyodide(): PyodideAPI {
+		return this.#pyodide;
+	}
+
+	/**
+	 * Run one snippet and return its trace. A KeyboardInterrupt (Pyodide's interrupt buffer)
+	 * ends the run with a `limit` event of limit "interrupt" and the partial trace; the engine
+	 * turns that into events itself, this only covers an interrupt outside the user's code.
+	 */
+	run(source: string, options: RunOptions = {}): TraceEvent[] {
+		let json: string;
+		try {
+			json = this.#entry(source, JSON.stringify(options));
+		} catch (error) {
+			if (isKeyboardInterrupt(error)) return interruptedTrace(this.#python);
+			throw error;
+		}
+		return JSON.parse(json) as TraceEvent[];
+	}
+}
+
+function isKeyboardInterrupt(error: unknown): boolean {
+	return (
+		typeof error === 'object' &&
+		error !== null &&
+		(error as { type?: unknown }).type === 'KeyboardInterrupt'
+	);
+}
+
+function interruptedTrace(python: string): TraceEvent[] {
+	return [
+		{
+			kind: 'run_start',
+			t: 0,
+			version: TRACE_VERSION,
+			python,
+			limits: { max_virtual_time: 0, max_steps: 0, max_events: 0, max_output_chars: 0 }
+		},
+		{
+			kind: 'limit',
+			t: 0,
+			limit: 'interrupt',
+			message: 'Stopped by the user: the program was interrupted (KeyboardInterrupt).',
+			line: null
+		},
+		{ kind: 'run_end', t: 0, steps: 0, real_ms: 0, dropped_events: 0 }
+	];
+}

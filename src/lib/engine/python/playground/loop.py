@@ -1,0 +1,211 @@
+"""The virtual-clock event loop: CPython's own BaseEventLoop, with time that jumps.
+
+Only the parts that read or wait on the clock are replaced. `select(timeout)` is where a real loop
+sleeps; here it moves the virtual clock to the next timer's deadline instead, so a program that
+sleeps for an hour finishes in milliseconds and reads the same times on every run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+from asyncio import base_events, coroutines, events
+from typing import Any, Callable
+
+from . import limits as limit_messages
+from .session import RunHalted, RunSession, caller_line
+from .threads import simulate_thread
+from .tracer import TracedCoroutine, coro_name, describe_stuck
+
+_active: RunSession | None = None
+
+
+def activate(session: RunSession | None) -> None:
+    """Make `session` the one loops built without an explicit session belong to."""
+    global _active
+    _active = session
+
+
+class _OrderedTimerHandle(events.TimerHandle):
+    """A timer that breaks ties at equal deadlines by scheduling order.
+
+    The stock heap compares deadlines only, so twenty sleep(1) calls made at the same virtual
+    instant would wake in a scrambled order; on a real clock they never share a deadline.
+    """
+
+    __slots__ = ("_seq",)
+
+    def __lt__(self, other: Any) -> bool:
+        if self._when == other._when:
+            return self._seq < other._seq
+        return self._when < other._when
+
+
+class _VirtualSelector:
+    """Stands where the selector is: `select(timeout)` moves the clock instead of waiting."""
+
+    def __init__(self, loop: VirtualClockLoop) -> None:
+        self._loop = loop
+
+    def select(self, timeout: float | None) -> list[Any]:
+        """Called once per loop iteration, before the ready callbacks run.
+
+        timeout 0: callbacks are ready, nothing to wait for. timeout > 0: nothing is ready; jump
+        to the next timer's own deadline (not now + timeout, which rounds). None: nothing is
+        ready and no timer is set, so nothing can ever happen again: a deadlock.
+        """
+        loop = self._loop
+        session = loop._session
+        if session.halted is not None:
+            raise RunHalted(session.halted)
+        if session.steps > session.limits.max_steps:
+            loop._stop_at_limit("steps", limit_messages.steps_message(session.limits))
+        if timeout is None:
+            loop._report_deadlock()
+        elif timeout > 0:
+            when = loop._scheduled[0]._when
+            if when > session.limits.max_virtual_time:
+                loop._stop_at_limit(
+                    "virtual_time", limit_messages.virtual_time_message(session.limits)
+                )
+            if when > session.now:
+                session.now = when
+        return []
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class VirtualClockLoop(base_events.BaseEventLoop):
+    """An asyncio event loop on the run's virtual clock, with every task traced."""
+
+    def __init__(self, session: RunSession | None = None) -> None:
+        super().__init__()
+        chosen = session if session is not None else _active
+        if chosen is None:
+            raise RuntimeError("VirtualClockLoop needs an active playground run")
+        self._session: RunSession = chosen
+        self._selector = _VirtualSelector(self)
+        self._timer_seq = 0
+        # Timers due within this much of the clock run together; the clock is exact here.
+        self._clock_resolution = 1e-9
+        chosen.loops.append(self)
+
+    def time(self) -> float:
+        """The virtual clock (seconds since the start of the run)."""
+        return self._session.now
+
+    def _process_events(self, event_list: list[Any]) -> None:
+        """No file descriptors, so no I/O events to dispatch."""
+
+    def _write_to_self(self) -> None:
+        """No other threads can wake this loop, so there is nothing to write to."""
+
+    def call_at(
+        self, when: float, callback: Callable[..., Any], *args: Any, context: Any = None
+    ) -> events.TimerHandle:
+        """Schedule a timer; equal deadlines fire in the order they were scheduled."""
+        if when is None:
+            raise TypeError("when cannot be None")
+        self._check_closed()
+        if self._debug:
+            self._check_thread()
+            self._check_callback(callback, "call_at")
+        timer = _OrderedTimerHandle(when, callback, args, self, context)
+        self._timer_seq += 1
+        timer._seq = self._timer_seq
+        if timer._source_traceback:
+            del timer._source_traceback[-1]
+        heapq.heappush(self._scheduled, timer)
+        timer._scheduled = True
+        return timer
+
+    def create_task(self, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
+        """Create a task: name it Task-N from this run's counter, and trace its coroutine."""
+        self._check_closed()
+        if not coroutines.iscoroutine(coro):
+            # Let CPython raise its own TypeError for a non-coroutine.
+            return super().create_task(coro, **kwargs)
+        session = self._session
+        task_id = session.next_task_id
+        session.next_task_id += 1
+        name = kwargs.get("name")
+        if name is None:
+            name = f"Task-{session.next_task_name}"
+            session.next_task_name += 1
+            kwargs["name"] = name
+        instrument = session.instrument
+        if session.limits.trace and not _is_loop_housekeeping(coro):
+            instrument.task_spawned(
+                task_id, str(name), session.current_task, coro_name(coro), caller_line()
+            )
+            task = super().create_task(TracedCoroutine(coro, task_id, session), **kwargs)
+        else:
+            task = super().create_task(coro, **kwargs)
+        session.task_ids[task] = task_id
+        return task
+
+    def run_in_executor(self, executor: Any, func: Callable[..., Any], *args: Any) -> Any:
+        """Pyodide has no threads: run `func` at once on a private clock (see threads.py)."""
+        self._check_closed()
+        return simulate_thread(self, self._session, func, args)
+
+    def _stop_at_limit(self, limit: str, message: str) -> None:
+        session = self._session
+        if session.halted is None:
+            session.instrument.limit_reached(limit, message, session.instrument.last_line())
+        self._silence_pending_tasks()
+        raise session.halt(limit)
+
+    def _report_deadlock(self) -> None:
+        session = self._session
+        pending = sorted(
+            asyncio.all_tasks(self), key=lambda task: session.task_id_of(task) or 0
+        )
+        stuck = [describe_stuck(session, task) for task in pending]
+        session.instrument.deadlocked(stuck)
+        self._silence_pending_tasks()
+        raise session.halt("deadlock")
+
+    def _silence_pending_tasks(self) -> None:
+        # A halted run leaves tasks pending on purpose; CPython would log "Task was destroyed
+        # but it is pending!" for each when they are collected.
+        for task in asyncio.all_tasks(self):
+            task._log_destroy_pending = False
+
+
+def _is_loop_housekeeping(coro: Any) -> bool:
+    """The loop's own shutdown coroutines, which asyncio.run runs as tasks after main()."""
+    return coro_name(coro).startswith("BaseEventLoop.")
+
+
+class PlaygroundLoopPolicy(events._BaseDefaultEventLoopPolicy):
+    """Every loop asyncio creates is a VirtualClockLoop of the active run.
+
+    `get_event_loop()` with no loop set creates one, as Python 3.10-3.13 did, and notes that plain
+    3.14 raises instead (docs/decisions/0002-get-event-loop-on-3-14.md).
+    """
+
+    _loop_factory = VirtualClockLoop
+
+    def get_event_loop(self) -> Any:
+        """The current loop; created (with a note) when none is set."""
+        if self._local._loop is None:
+            session = _active
+            loop = self.new_event_loop()
+            self.set_event_loop(loop)
+            if session is not None and not session.get_event_loop_noted:
+                session.get_event_loop_noted = True
+                session.instrument.note_added(
+                    "get_event_loop_314", GET_EVENT_LOOP_NOTE, caller_line()
+                )
+        return self._local._loop
+
+
+GET_EVENT_LOOP_NOTE = (
+    "asyncio.get_event_loop() was called with no event loop running. Python 3.10 to 3.13 "
+    "quietly created a loop here (3.12 and 3.13 with a DeprecationWarning); plain Python 3.14 "
+    "raises RuntimeError: There is no current event loop. The playground created one so that "
+    "this older form still runs. The modern form is asyncio.run(main()): it creates a loop, "
+    "runs main() to the end and closes the loop."
+)

@@ -1,0 +1,332 @@
+"""Trace records: one frozen, slotted dataclass per event kind of src/lib/engine/events.ts.
+
+Records are converted to plain dicts once, at the boundary (`to_dict`), with the contract's
+snake_case names. Times are rounded to nanoseconds there so that 0.1 + 0.2 reads 0.3.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+TRACE_VERSION = 1
+
+
+def _t(value: float) -> float:
+    return round(value, 9)
+
+
+@dataclass(frozen=True, slots=True)
+class ChainFrame:
+    """One user frame of a task's chain of awaits."""
+
+    fn: str
+    line: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"fn": self.fn, "line": self.line}
+
+
+@dataclass(frozen=True, slots=True)
+class Awaiting:
+    """What a suspended task waits for (see AwaitKind in events.ts)."""
+
+    kind: str
+    label: str
+    task: int | None = None
+    tasks: tuple[int, ...] | None = None
+    until: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind, "label": self.label}
+        if self.task is not None:
+            out["task"] = self.task
+        if self.tasks is not None:
+            out["tasks"] = list(self.tasks)
+        if self.until is not None:
+            out["until"] = _t(self.until)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ExceptionInfo:
+    """An exception's type name and message."""
+
+    type: str
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class StuckTask:
+    """A task that can never run again, in a deadlock report."""
+
+    task: int
+    name: str
+    awaiting: Awaiting
+    line: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "task": self.task,
+            "name": self.name,
+            "awaiting": self.awaiting.to_dict(),
+            "line": self.line,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RunStart:
+    kind: ClassVar[str] = "run_start"
+    python: str
+    limits: dict[str, float | int]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "t": 0,
+            "version": TRACE_VERSION,
+            "python": self.python,
+            "limits": dict(self.limits),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TaskCreated:
+    kind: ClassVar[str] = "task_created"
+    t: float
+    task: int
+    name: str
+    parent: int | None
+    coro: str
+    line: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "t": _t(self.t),
+            "task": self.task,
+            "name": self.name,
+            "parent": self.parent,
+            "coro": self.coro,
+            "line": self.line,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TaskResumed:
+    kind: ClassVar[str] = "task_resumed"
+    t: float
+    task: int
+    step: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "t": _t(self.t), "task": self.task, "step": self.step}
+
+
+@dataclass(frozen=True, slots=True)
+class TaskSuspended:
+    kind: ClassVar[str] = "task_suspended"
+    t: float
+    task: int
+    awaiting: Awaiting
+    line: int | None
+    chain: tuple[ChainFrame, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "t": _t(self.t),
+            "task": self.task,
+            "awaiting": self.awaiting.to_dict(),
+            "line": self.line,
+            "chain": [frame.to_dict() for frame in self.chain],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TaskDone:
+    kind: ClassVar[str] = "task_done"
+    t: float
+    task: int
+    state: str
+    result: str | None
+    exception: ExceptionInfo | None
+    line: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "kind": self.kind,
+            "t": _t(self.t),
+            "task": self.task,
+            "state": self.state,
+            "line": self.line,
+        }
+        if self.result is not None:
+            out["result"] = self.result
+        if self.exception is not None:
+            out["exception"] = self.exception.to_dict()
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Blocked:
+    kind: ClassVar[str] = "blocked"
+    t: float
+    duration: float
+    cause: str
+    line: int | None
+    task: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "t": _t(self.t),
+            "duration": _t(self.duration),
+            "cause": self.cause,
+            "line": self.line,
+            "task": self.task,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    kind: ClassVar[str] = "output"
+    t: float
+    stream: str
+    text: str
+    task: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "t": _t(self.t),
+            "stream": self.stream,
+            "text": self.text,
+            "task": self.task,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class WarningIssued:
+    kind: ClassVar[str] = "warning"
+    t: float
+    category: str
+    message: str
+    line: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "t": _t(self.t),
+            "category": self.category,
+            "message": self.message,
+            "line": self.line,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    kind: ClassVar[str] = "note"
+    t: float
+    code: str
+    message: str
+    line: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "t": _t(self.t),
+            "code": self.code,
+            "message": self.message,
+            "line": self.line,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Error:
+    kind: ClassVar[str] = "error"
+    t: float
+    type: str
+    message: str
+    line: int | None
+    traceback: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "t": _t(self.t),
+            "type": self.type,
+            "message": self.message,
+            "line": self.line,
+            "traceback": self.traceback,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Deadlock:
+    kind: ClassVar[str] = "deadlock"
+    t: float
+    stuck: tuple[StuckTask, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "t": _t(self.t),
+            "stuck": [task.to_dict() for task in self.stuck],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class LimitReached:
+    kind: ClassVar[str] = "limit"
+    t: float
+    limit: str
+    message: str
+    line: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "t": _t(self.t),
+            "limit": self.limit,
+            "message": self.message,
+            "line": self.line,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RunEnd:
+    kind: ClassVar[str] = "run_end"
+    t: float
+    steps: int
+    real_ms: float
+    dropped_events: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "t": _t(self.t),
+            "steps": self.steps,
+            "real_ms": round(self.real_ms, 3),
+            "dropped_events": self.dropped_events,
+        }
+
+
+Record = (
+    RunStart
+    | TaskCreated
+    | TaskResumed
+    | TaskSuspended
+    | TaskDone
+    | Blocked
+    | Output
+    | WarningIssued
+    | Note
+    | Error
+    | Deadlock
+    | LimitReached
+    | RunEnd
+)

@@ -1,0 +1,106 @@
+"""The engine's entry point: run one snippet on the virtual clock and return its trace."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import gc
+import inspect
+import json
+import sys
+from time import perf_counter as _real_perf_counter
+from typing import Any
+
+from .limits import Limits, interrupt_message
+from .loop import VirtualClockLoop
+from .patches import Patches
+from .recorder import TraceRecorder
+from .session import USER_FILE, RunHalted, RunSession
+
+PYTHON_VERSION = ".".join(str(part) for part in sys.version_info[:3])
+
+
+def run(source: str, options_json: str = "{}") -> str:
+    """Run `source` as main.py and return the trace: a JSON list of events (events.ts).
+
+    The clock starts at 0.0; the namespace is fresh; everything patched is restored afterwards.
+    """
+    started = _real_perf_counter()
+    options: dict[str, Any] = json.loads(options_json) if options_json else {}
+    limits = Limits.from_options(options)
+    recorder = TraceRecorder(limits)
+    session = RunSession(limits, recorder)
+    recorder.bind(session)
+    recorder.run_started(PYTHON_VERSION)
+    patches = Patches(session, source)
+    patches.install()
+    try:
+        try:
+            _execute(source, session)
+        except RunHalted:
+            pass
+        except KeyboardInterrupt as interrupt:
+            if session.halted is None:
+                recorder.limit_reached("interrupt", interrupt_message(), _line_of(interrupt))
+                session.halt("interrupt")
+        except SystemExit:
+            # sys.exit() in the user's code ends the program normally, as it would in CPython.
+            pass
+        except BaseException as error:  # noqa: BLE001 - the user's uncaught exception is data
+            recorder.error_raised(error)
+        _finish(session, patches)
+    finally:
+        patches.restore()
+    recorder.run_ended(session.steps, (_real_perf_counter() - started) * 1000.0)
+    return json.dumps(recorder.to_dicts(), ensure_ascii=False, allow_nan=False)
+
+
+def _execute(source: str, session: RunSession) -> None:
+    code = compile(
+        source, USER_FILE, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True
+    )
+    namespace: dict[str, Any] = {
+        "__name__": "__main__",
+        "__file__": USER_FILE,
+        "__builtins__": builtins,
+    }
+    if not code.co_flags & inspect.CO_COROUTINE:
+        exec(code, namespace)
+        return
+    # Top-level await, as in a notebook: the module body is a coroutine, run as a task.
+    loop = VirtualClockLoop(session)
+    try:
+        module = loop.create_task(eval(code, namespace), name="<module>")
+        loop.run_until_complete(module)
+        _shut_down(loop)
+    finally:
+        loop.close()
+
+
+def _shut_down(loop: VirtualClockLoop) -> None:
+    """What asyncio.run does after main() returns: cancel leftovers, close async generators."""
+    from asyncio import runners
+
+    runners._cancel_all_tasks(loop)  # type: ignore[attr-defined]
+    loop.run_until_complete(loop.shutdown_asyncgens())
+
+
+def _finish(session: RunSession, patches: Patches) -> None:
+    """Close loops the program left open, flush output and late warnings."""
+    for loop in session.loops:
+        if not loop.is_closed() and not loop.is_running():
+            loop.close()
+    patches.capture.flush_partial()
+    # Never-awaited coroutines warn when collected; collect now, while warnings are captured.
+    gc.collect()
+    patches.capture.flush_partial()
+
+
+def _line_of(error: BaseException) -> int | None:
+    line = None
+    tb = error.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == USER_FILE:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line

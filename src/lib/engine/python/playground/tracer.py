@@ -1,0 +1,232 @@
+"""Task tracing: a proxy around each task's coroutine, and descriptions of what a task awaits.
+
+CPython's C Task accepts any object registered as `collections.abc.Coroutine`, and calls its
+`send` and `throw` for every step. The proxy passes those calls through and tells the instrument
+when a step starts and ends, and what the coroutine yielded: the future it now waits on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections.abc
+from types import CoroutineType, GeneratorType
+from typing import Any
+
+from .records import Awaiting, ChainFrame, StuckTask
+from .session import USER_FILE, RunSession
+
+
+class TracedCoroutine:
+    """Wraps a task's coroutine; reports every resume, suspension and exit to the instrument."""
+
+    __slots__ = ("_coro", "task_id", "_session")
+
+    def __init__(self, coro: Any, task_id: int, session: RunSession) -> None:
+        self._coro = coro
+        self.task_id = task_id
+        self._session = session
+
+    def send(self, value: Any) -> Any:
+        """Resume the coroutine with `value` (one task step)."""
+        session = self._session
+        previous = session.current_task
+        session.current_task = task_id = self.task_id
+        session.steps += 1
+        instrument = session.instrument
+        instrument.before_task_step(task_id, session.steps)
+        try:
+            yielded = self._coro.send(value)
+        except StopIteration as stop:
+            session.current_task = previous
+            instrument.task_exited(task_id, None, stop.value)
+            raise
+        except BaseException as error:
+            session.current_task = previous
+            instrument.task_exited(task_id, error, None)
+            raise
+        session.current_task = previous
+        instrument.after_task_step(task_id, self._coro, yielded)
+        return yielded
+
+    def throw(self, *args: Any) -> Any:
+        """Resume the coroutine by raising an exception in it (cancellation, a failed await)."""
+        session = self._session
+        previous = session.current_task
+        session.current_task = task_id = self.task_id
+        session.steps += 1
+        instrument = session.instrument
+        instrument.before_task_step(task_id, session.steps)
+        try:
+            yielded = self._coro.throw(*args)
+        except StopIteration as stop:
+            session.current_task = previous
+            instrument.task_exited(task_id, None, stop.value)
+            raise
+        except BaseException as error:
+            session.current_task = previous
+            instrument.task_exited(task_id, error, None)
+            raise
+        session.current_task = previous
+        instrument.after_task_step(task_id, self._coro, yielded)
+        return yielded
+
+    def close(self) -> None:
+        """Close the wrapped coroutine."""
+        self._coro.close()
+
+    def __await__(self) -> Any:
+        return self._coro.__await__()
+
+    def __getattr__(self, name: str) -> Any:
+        # __name__, __qualname__, cr_frame, cr_await ...: the wrapped coroutine's own. Defined
+        # here rather than as properties because properties in the class body break the C Task.
+        return getattr(self._coro, name)
+
+    def __repr__(self) -> str:
+        return repr(self._coro)
+
+
+collections.abc.Coroutine.register(TracedCoroutine)
+
+
+def coro_name(coro: Any) -> str:
+    """A coroutine's qualified name, as the chart labels its task."""
+    name = getattr(coro, "__qualname__", None) or getattr(coro, "__name__", None)
+    return str(name) if name is not None else type(coro).__name__
+
+
+def _num(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _task_label(session: RunSession, fut: Any) -> tuple[str, int | None]:
+    task_id = session.task_id_of(fut)
+    if task_id is not None:
+        return str(fut.get_name()), task_id
+    if isinstance(fut, asyncio.Task):
+        return str(fut.get_name()), None
+    return type(fut).__name__, None
+
+
+def _ids(session: RunSession, futures: Any) -> tuple[int, ...]:
+    ids = []
+    for fut in futures:
+        task_id = session.task_id_of(fut)
+        if task_id is not None:
+            ids.append(task_id)
+    ids.sort()
+    return tuple(ids)
+
+
+def describe_wait(
+    session: RunSession, coro: Any, yielded: Any
+) -> tuple[Awaiting, int | None, tuple[ChainFrame, ...]]:
+    """What a suspended coroutine waits for, the line of its innermost user await, and its chain.
+
+    The chain is walked through `cr_await` from the task's coroutine: user frames (main.py) go
+    into the chain; the first frame outside the user's code (asyncio.sleep, Queue.get, Lock.acquire
+    ...) names the wait. When the user awaits a future directly, the yielded future names it.
+    """
+    chain: list[ChainFrame] = []
+    outer: Any = None
+    current = coro
+    while current is not None:
+        kind = type(current)
+        if kind is CoroutineType:
+            frame = current.cr_frame
+            following = current.cr_await
+        elif kind is GeneratorType:
+            frame = current.gi_frame
+            following = current.gi_yieldfrom
+        else:
+            break
+        if frame is None:
+            break
+        code = frame.f_code
+        if code.co_filename != USER_FILE:
+            outer = current
+            break
+        chain.append(ChainFrame(code.co_qualname, frame.f_lineno))
+        current = following
+    line = chain[-1].line if chain else None
+    if outer is not None:
+        awaiting = _describe_library_wait(session, outer, yielded)
+    else:
+        awaiting = _describe_future(session, yielded)
+    return awaiting, line, tuple(chain)
+
+
+def _describe_library_wait(session: RunSession, outer: Any, yielded: Any) -> Awaiting:
+    frame = outer.cr_frame if type(outer) is CoroutineType else outer.gi_frame
+    name = frame.f_code.co_qualname
+    if name == "sleep":
+        delay = frame.f_locals.get("delay", 0)
+        if delay <= 0:
+            return Awaiting("yield", "sleep(0)")
+        handle = frame.f_locals.get("h")
+        until = handle.when() if handle is not None else None
+        return Awaiting("sleep", f"sleep({_num(delay)})", until=until)
+    simple = _SIMPLE_WAITS.get(name)
+    if simple is not None:
+        return Awaiting(simple[0], simple[1])
+    if name in ("TaskGroup.__aexit__", "TaskGroup._aexit"):
+        group = frame.f_locals.get("self")
+        tasks = _ids(session, getattr(group, "_tasks", ()))
+        return Awaiting("taskgroup", "TaskGroup", tasks=tasks)
+    if name == "wait_for":
+        timeout = frame.f_locals.get("timeout")
+        _, task_id = _task_label(session, frame.f_locals.get("fut"))
+        return Awaiting("wait_for", f"wait_for(timeout={_num(timeout)})", task=task_id)
+    if name in ("wait", "_wait"):
+        fs = frame.f_locals.get("fs") or ()
+        return Awaiting("wait", f"wait({len(fs)})", tasks=_ids(session, fs))
+    if name == "_AsCompletedIterator._wait_for_one":
+        iterator = frame.f_locals.get("self")
+        todo = getattr(iterator, "_todo", ())
+        return Awaiting("as_completed", "as_completed", tasks=_ids(session, todo))
+    if name == "to_thread":
+        func = frame.f_locals.get("func")
+        _, until = session.thread_futures.get(yielded, (None, None))
+        return Awaiting("thread", f"to_thread({coro_name(func)})", until=until)
+    return Awaiting("other", name)
+
+
+_SIMPLE_WAITS: dict[str, tuple[str, str]] = {
+    "Queue.get": ("queue_get", "Queue.get"),
+    "Queue.put": ("queue_put", "Queue.put"),
+    "Queue.join": ("queue_join", "Queue.join"),
+    "Lock.acquire": ("lock", "Lock"),
+    "Semaphore.acquire": ("semaphore", "Semaphore"),
+    "Event.wait": ("event", "Event.wait"),
+    "Condition.wait": ("condition", "Condition.wait"),
+    "Condition.wait_for": ("condition", "Condition.wait_for"),
+    "Barrier.wait": ("other", "Barrier.wait"),
+}
+
+
+def _describe_future(session: RunSession, yielded: Any) -> Awaiting:
+    if yielded is None:
+        return Awaiting("yield", "yield")
+    task_id = session.task_id_of(yielded)
+    if task_id is not None:
+        return Awaiting("task", str(yielded.get_name()), task=task_id)
+    children = getattr(yielded, "_children", None)
+    if children is not None:
+        return Awaiting("gather", f"gather({len(children)})", tasks=_ids(session, children))
+    thread = session.thread_futures.get(yielded)
+    if thread is not None:
+        return Awaiting("thread", thread[0], until=thread[1])
+    if isinstance(yielded, asyncio.Task):
+        return Awaiting("task", str(yielded.get_name()))
+    return Awaiting("future", "Future")
+
+
+def describe_stuck(session: RunSession, task: Any) -> StuckTask:
+    """A pending task in a deadlock report: what it waits for and the line where it waits."""
+    coro = task.get_coro()
+    inner = coro._coro if isinstance(coro, TracedCoroutine) else coro
+    awaiting, line, _ = describe_wait(session, inner, getattr(task, "_fut_waiter", None))
+    task_id = session.task_id_of(task) or 0
+    return StuckTask(task=task_id, name=str(task.get_name()), awaiting=awaiting, line=line)
