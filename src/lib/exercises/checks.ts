@@ -7,6 +7,7 @@
  * Adding a check: add an entry to CHECKS (its syntax and summary feed docs/exercises.md's test).
  */
 import { atLine, formatSeconds, plural } from '../engine/format';
+import { isIdleWait } from '../engine/analyze';
 import type { AwaitKind } from '../engine/events';
 import type { RunModel, Segment, TaskModel } from '../engine/model';
 import { dottedReferences, refersTo } from './python-names';
@@ -73,16 +74,13 @@ function printed(model: RunModel): string[] {
 }
 
 /**
- * A segment in which a task is busy with something of its own (running, sleeping, waiting on a
- * queue, a lock, an event, ...) rather than only waiting for other tasks to finish. Counting busy
- * tasks makes "three downloads at once" mean the three downloads, not main waiting on gather.
+ * A segment in which a task is busy: running, blocked, or waiting on the outside world (a timer,
+ * a thread, a future), as opposed to idly waiting for other tasks or for its turn at a Lock,
+ * Semaphore, Event or Queue. The same rule as the Run model's "at once" (analyze.ts), so "three
+ * downloads at once" means the three downloads, not main waiting on gather.
  */
 function isBusy(segment: Segment): boolean {
-	if (segment.kind !== 'waiting') return true;
-	const awaiting = segment.awaiting;
-	if (!awaiting) return true;
-	if (awaiting.task != null || (awaiting.tasks && awaiting.tasks.length > 0)) return false;
-	return !['task', 'gather', 'taskgroup', 'wait', 'as_completed'].includes(awaiting.kind);
+	return segment.kind !== 'waiting' || !isIdleWait(segment.awaiting);
 }
 
 /** The most tasks at one instant with a segment accepted by `accept`, and when that was. */
@@ -172,9 +170,10 @@ export const CHECKS: Record<string, CheckKind> = {
 	'min-overlap': {
 		syntax: 'min-overlap: N [AWAIT-KIND]',
 		summary:
-			'At some instant at least N tasks were busy at once: running, or awaiting something other ' +
-			'than other tasks (so main waiting on gather does not count). With an await kind ' +
-			'(sleep, queue_get, lock, semaphore, event, ...), count only tasks awaiting that.',
+			'At some instant at least N tasks were busy at once: running, blocked, or awaiting the ' +
+			'outside world (a sleep, a thread, a future), not idly waiting for other tasks or for a ' +
+			'Lock, Semaphore, Event or Queue (the chart\'s "at once"). With an await kind (sleep, ' +
+			'queue_get, lock, semaphore, event, ...), count only tasks awaiting that.',
 		shape: 'number-and-optional-kind',
 		label: (args) =>
 			`at least ${num(args)} ${args[1] ? `tasks awaiting ${args[1].value}` : 'tasks'} at once`,
@@ -388,7 +387,10 @@ export const CHECKS: Record<string, CheckKind> = {
 			return {
 				passed: !error,
 				why: error
-					? `${error.type}${error.message ? `: ${error.message}` : ''}${atLine(error.line)}`
+					? `${error.type}${error.message ? `: ${error.message}` : ''}${
+							// A SyntaxError's message already says "(main.py, line 5)".
+							/\bline \d+/.test(error.message) ? '' : atLine(error.line)
+						}`
 					: 'no uncaught exception'
 			};
 		}
