@@ -44,7 +44,7 @@ describe('what a learner reads', () => {
 			'took 6.00 s, must be at most 3.05 s'
 		);
 		expect(results.find((r) => r.id === 'min-overlap')?.why).toBe(
-			'at most 1 task awaiting sleep at once, needs at least 3'
+			'1 task awaiting sleep at a time, needs at least 3'
 		);
 	});
 

@@ -69,7 +69,7 @@ describe('overlap checks', () => {
 		});
 		expect(check('min-overlap: 3 sleep', sequential)).toMatchObject({
 			passed: false,
-			why: 'at most 1 task awaiting sleep at once, needs at least 3'
+			why: '1 task awaiting sleep at a time, needs at least 3'
 		});
 	});
 

@@ -127,11 +127,11 @@ function overlapOf(args: CheckArg[], model: RunModel) {
 	return { ...peakOverlap(model.tasks, accept), kind };
 }
 
-/** "3 tasks awaiting sleep at once at 0.00 s", "at most 1 task at once", "no task ever awaited lock". */
+/** "3 tasks awaiting sleep at once at 0.00 s", "1 task at a time", "no task ever awaited lock". */
 function overlapWhy(peak: number, at: number, kind: string | undefined): string {
 	const awaiting = kind ? ` awaiting ${kind}` : '';
 	if (peak === 0) return kind ? `no task ever awaited ${kind}` : 'no task was ever busy';
-	if (peak === 1) return `at most 1 task${awaiting} at once`;
+	if (peak === 1) return `1 task${awaiting} at a time`;
 	return `${peak} tasks${awaiting} at once at ${formatSeconds(at)}`;
 }
 
