@@ -281,8 +281,9 @@ describe('analyzeRun: time.sleep inside a coroutine', () => {
 		expect(model.duration).toBe(3);
 	});
 
-	it('counts the blocking task as running in the concurrency steps', () => {
-		expect(model.concurrency[0]).toEqual({ t: 0, running: 1, waiting: 1 });
+	it('counts the blocking task as running, and the task kept from starting as idle', () => {
+		expect(model.concurrency[0]).toEqual({ t: 0, running: 1, waiting: 0 });
+		expect(model.summary.peakConcurrency).toBe(1);
 	});
 
 	it('keeps blocking top-level code (no task) in the blocked spans only', () => {
@@ -556,26 +557,35 @@ describe('analyzeRun: warnings, notes and errors', () => {
 });
 
 describe('analyzeRun: speed', () => {
-	it('analyses 100,000 events in well under 100 ms', () => {
+	// The absolute budget (100,000 events in well under 100 ms) is measured by
+	// `node --import tsx bench/analyze.ts`: on a shared two-core machine a wall-clock limit in a
+	// test measures the neighbours. Here the analysis is timed against JSON.parse of the same
+	// trace, which every run pays anyway and which slows down with the machine just the same; a
+	// quadratic step anywhere would make the analysis hundreds of times slower than the parse.
+	it('analyses 100,000 events in about the time it takes to parse them', () => {
 		const trace = new Trace().created(0, 1, 'Task-1', null, 'main').resumed(0, 1);
 		const count = 20_000;
 		for (let id = 2; id < count + 2; id++) trace.created(0, id, `Task-${id}`, 1, 'job');
 		trace.suspended(0, 1, { kind: 'gather', label: `gather(${count})`, tasks: [] });
-		for (let id = 2; id < count + 2; id++) trace.resumed(0, id).sleep(0, id, 1 + (id % 3));
+		for (let id = 2; id < count + 2; id++) trace.resumed(0, id).sleep(0, id, 1 + (id % 3), 3);
 		for (let id = 2; id < count + 2; id++) trace.resumed(1 + (id % 3), id).done(1 + (id % 3), id);
 		trace.resumed(3, 1).done(3, 1).end(3);
 		expect(trace.events.length).toBeGreaterThan(100_000);
-		// The best of a few runs: the first warms up the JIT (as a page's second run would) and the
-		// machine is shared, so a single sample measures the neighbours as much as the code.
-		let best = Infinity;
+		const json = JSON.stringify(trace.events);
+
+		let bestParse = Infinity;
+		let bestAnalysis = Infinity;
 		let model = analyzeRun(trace.events);
-		for (let attempt = 0; attempt < 5; attempt++) {
-			const started = performance.now();
+		for (let attempt = 0; attempt < 7; attempt++) {
+			let started = performance.now();
+			JSON.parse(json);
+			bestParse = Math.min(bestParse, performance.now() - started);
+			started = performance.now();
 			model = analyzeRun(trace.events);
-			best = Math.min(best, performance.now() - started);
+			bestAnalysis = Math.min(bestAnalysis, performance.now() - started);
 		}
 		expect(model.tasks).toHaveLength(count + 1);
 		expect(model.summary.peakConcurrency).toBe(count);
-		expect(best).toBeLessThan(100);
+		expect(bestAnalysis).toBeLessThan(4 * bestParse);
 	});
 });

@@ -105,10 +105,10 @@ describe('formatOutputLine and deadlockLines', () => {
 	it('puts the virtual time and the task before the text', () => {
 		expect(
 			formatOutputLine({ t: 1, task: 2, taskName: 'Task-2', stream: 'stdout', text: 'hello 1' })
-		).toBe('  1.00 s  Task-2   hello 1');
+		).toBe('  1.00 s  Task-2    hello 1');
 		expect(
 			formatOutputLine({ t: 0, task: null, taskName: null, stream: 'stdout', text: 'top' })
-		).toBe('  0.00 s  -        top');
+		).toBe('  0.00 s  -         top');
 	});
 
 	it('names every stuck task and what it waits on', () => {

@@ -64,9 +64,13 @@ const IDLE_WAIT_KINDS = new Set<Awaiting['kind']>([
 	'condition'
 ]);
 
-/** True when a task waiting on `awaiting` is idle (see IDLE_WAIT_KINDS) rather than in progress. */
+/**
+ * True when a task waiting on `awaiting` is idle (see IDLE_WAIT_KINDS) rather than in progress.
+ * No `awaiting` means the task is scheduled and waiting for the loop to give it a turn: idle too,
+ * which matters when another task blocks the loop with time.sleep.
+ */
 export function isIdleWait(awaiting: Awaiting | undefined): boolean {
-	if (!awaiting) return false;
+	if (!awaiting) return true;
 	if (awaiting.task != null) return true;
 	if (awaiting.tasks && awaiting.tasks.length > 0) return true;
 	return IDLE_WAIT_KINDS.has(awaiting.kind);

@@ -82,7 +82,7 @@ export function formatClock(t: number, width = 8): string {
 /** One output line with its virtual time and task: "  1.00 s  Task-2   hello 1". */
 export function formatOutputLine(line: OutputLine, taskWidth = 8): string {
 	const who = (line.taskName ?? '-').padEnd(taskWidth);
-	return `${formatClock(line.t)}  ${who} ${line.text}`;
+	return `${formatClock(line.t)}  ${who}  ${line.text}`;
 }
 
 /** Where a line number is known: " (line 7)". */

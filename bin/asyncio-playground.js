@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// The tool is written in TypeScript (src/cli). tsx's loader compiles it on the fly, so it works
+// straight from a clone after `npm install`, with no build step.
+import { register } from 'tsx/esm/api';
+
+register();
+// A URL rather than a literal path: TypeScript's checkJs would reject importing a .ts file.
+const entry = new URL('../src/cli/main.ts', import.meta.url).href;
+/** @type {{ main(args: string[]): Promise<number> }} */
+const cli = await import(entry);
+process.exitCode = await cli.main(process.argv.slice(2));

@@ -1,0 +1,138 @@
+/** `asyncio-playground run FILE.py`: run a program on the engine and report what happened. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { analyzeRun } from '../lib/engine/analyze';
+import type { RunOptions } from '../lib/engine/events';
+import type { RunModel } from '../lib/engine/model';
+import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type Io } from './command';
+import { runFailed, textReport } from './report';
+
+const usage = `usage: asyncio-playground run FILE.py [options]
+
+Runs FILE.py in CPython 3.14 (Pyodide) on a virtual clock: asyncio.sleep(3) takes no real
+time, but the program sees 3 seconds pass. Prints each output line with its virtual time and
+task, then a summary; warnings, notes, errors and deadlocks go to standard error.
+
+options:
+  --json            print only the Run model as JSON (schema: docs/run-model-schema.md)
+  --plain           print the program's output exactly as written, without time and task
+  --svg OUT.svg     also write the timeline as an SVG file
+  --max-time S      stop after S virtual seconds
+  --max-steps N     stop after N task steps
+  -h, --help        show this help
+
+exit status: 0 the program ran to the end; 1 it raised, deadlocked or was stopped by a limit;
+2 bad usage (unknown option, missing file).`;
+
+export interface RunArguments {
+	file: string;
+	json: boolean;
+	plain: boolean;
+	svg: string | null;
+	options: RunOptions;
+}
+
+function positiveNumber(
+	flag: string,
+	text: string | undefined,
+	integer: boolean
+): number | undefined {
+	if (text === undefined) return undefined;
+	const value = Number(text);
+	if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+		throw new UsageError(
+			`${flag} needs a positive ${integer ? 'whole number' : 'number'}, not "${text}"`
+		);
+	}
+	return value;
+}
+
+export function parseRunArguments(args: string[]): RunArguments {
+	let parsed;
+	try {
+		parsed = parseArgs({
+			args,
+			allowPositionals: true,
+			strict: true,
+			options: {
+				json: { type: 'boolean' },
+				plain: { type: 'boolean' },
+				svg: { type: 'string' },
+				'max-time': { type: 'string' },
+				'max-steps': { type: 'string' }
+			}
+		});
+	} catch (error) {
+		// parseArgs' first sentence says what is wrong ("Unknown option '--bogus'"); the rest is
+		// advice about '--' that rarely applies here.
+		const message = (error as Error).message.split(/\.\s/)[0];
+		throw new UsageError(message.charAt(0).toLowerCase() + message.slice(1));
+	}
+	const { values, positionals } = parsed;
+	if (positionals.length === 0) throw new UsageError('which file? Give the path of a .py file');
+	if (positionals.length > 1) throw new UsageError(`one file at a time, not ${positionals.length}`);
+	if (values.json && values.plain) throw new UsageError('--json and --plain do not go together');
+	const options: RunOptions = {};
+	const maxTime = positiveNumber('--max-time', values['max-time'], false);
+	const maxSteps = positiveNumber('--max-steps', values['max-steps'], true);
+	if (maxTime !== undefined) options.max_virtual_time = maxTime;
+	if (maxSteps !== undefined) options.max_steps = maxSteps;
+	return {
+		file: positionals[0],
+		json: values.json ?? false,
+		plain: values.plain ?? false,
+		svg: values.svg ?? null,
+		options
+	};
+}
+
+function readSource(file: string): string {
+	try {
+		return readFileSync(file, 'utf8');
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		const reason =
+			code === 'ENOENT'
+				? 'no such file'
+				: code === 'EISDIR'
+					? 'it is a directory'
+					: code === 'EACCES'
+						? 'permission denied'
+						: (error as Error).message;
+		throw new UsageError(`cannot read ${file}: ${reason}`, { showUsage: false });
+	}
+}
+
+async function writeSvg(model: RunModel, path: string): Promise<void> {
+	// Loaded only when asked for: linkedom and the chart code are not needed for a plain run.
+	const [{ parseHTML }, { renderTimelineSvg }] = await Promise.all([
+		import('linkedom'),
+		import('../lib/timeline/svg')
+	]);
+	const { document } = parseHTML('<!doctype html><html><body></body></html>');
+	writeFileSync(path, renderTimelineSvg(model, document as unknown as Document));
+}
+
+export const command: Command = {
+	usage,
+	async run(args: string[], io: Io): Promise<number> {
+		const parsed = parseRunArguments(args);
+		const source = readSource(parsed.file);
+		const { createNodeEngine } = await import('../lib/engine/node');
+		const engine = await createNodeEngine();
+		const model = analyzeRun(engine.run(source, parsed.options));
+
+		if (parsed.json) {
+			io.out(JSON.stringify(model, null, 2));
+		} else {
+			const report = textReport(model, { plain: parsed.plain });
+			if (report.out.length > 0) io.out(report.out.join('\n'));
+			if (report.err.length > 0) io.err(report.err.join('\n'));
+		}
+		if (parsed.svg) {
+			await writeSvg(model, parsed.svg);
+			if (!parsed.json) io.err(`timeline written to ${parsed.svg}`);
+		}
+		return runFailed(model) ? EXIT_FAILED : EXIT_OK;
+	}
+};
