@@ -17,7 +17,8 @@ const commands: Record<string, CommandEntry> = {
 	run: {
 		summary: 'run a Python file: its output, virtual timings and a summary',
 		load: () => import('./run')
-	}
+	},
+	check: { summary: "check a solution against an exercise's checks", load: () => import('./check') }
 };
 
 const PROGRAM = 'asyncio-playground';
