@@ -4,6 +4,11 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// `asyncio-playground ... | head` closes the pipe early: stop quietly, as Unix tools do.
+process.stdout.on('error', (error) => {
+	if (/** @type {NodeJS.ErrnoException} */ (error).code === 'EPIPE') process.exit(0);
+	throw error;
+});
 // A URL rather than a literal path: TypeScript's checkJs would reject importing a .ts file.
 const entry = new URL('../src/cli/main.ts', import.meta.url).href;
 /** @type {{ main(args: string[]): Promise<number> }} */
