@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { ExerciseProgress, PROGRESS_KEY } from '../../src/lib/teaching/progress.svelte';
+
+function memoryStore(initial: Record<string, string> = {}) {
+	const data = new Map(Object.entries(initial));
+	return {
+		data,
+		getItem: (key: string) => data.get(key) ?? null,
+		setItem: (key: string, value: string) => void data.set(key, value),
+		removeItem: (key: string) => void data.delete(key)
+	};
+}
+
+describe('ExerciseProgress', () => {
+	it('remembers passes, hints and code across page loads', () => {
+		const store = memoryStore();
+		const first = new ExerciseProgress(store);
+		first.markPassed('three-downloads');
+		first.showHint('timeout', 2);
+		first.saveCode('timeout', 'my code', 'starter');
+
+		const reloaded = new ExerciseProgress(store);
+		expect(reloaded.passed('three-downloads')).toBe(true);
+		expect(reloaded.get('timeout')).toEqual({ passed: false, hintsShown: 1, code: 'my code' });
+		expect(reloaded.codeFor('timeout', 'starter')).toBe('my code');
+		expect(reloaded.countPassed(['three-downloads', 'timeout'])).toBe(1);
+	});
+
+	it('never shows more hints than there are', () => {
+		const progress = new ExerciseProgress(memoryStore());
+		for (let k = 0; k < 5; k++) progress.showHint('x', 2);
+		expect(progress.get('x').hintsShown).toBe(2);
+	});
+
+	it('stores the starter as no code, so the starter opens after a reset', () => {
+		const store = memoryStore();
+		const progress = new ExerciseProgress(store);
+		progress.saveCode('x', 'edited', 'starter');
+		progress.saveCode('x', 'starter', 'starter');
+		expect(new ExerciseProgress(store).codeFor('x', 'starter')).toBe('starter');
+	});
+
+	it('survives broken, hostile or missing storage', () => {
+		expect(new ExerciseProgress(memoryStore({ [PROGRESS_KEY]: '{not json' })).passed('x')).toBe(
+			false
+		);
+		const odd = memoryStore({
+			[PROGRESS_KEY]: JSON.stringify({ x: { passed: 'yes', hintsShown: -3, code: 7 }, y: null })
+		});
+		expect(new ExerciseProgress(odd).get('x')).toEqual({
+			passed: false,
+			hintsShown: 0,
+			code: null
+		});
+
+		const full = {
+			getItem: () => null,
+			setItem: () => {
+				throw new Error('QuotaExceededError');
+			},
+			removeItem: () => {}
+		};
+		const progress = new ExerciseProgress(full);
+		progress.markPassed('x');
+		expect(progress.passed('x')).toBe(true);
+
+		const none = new ExerciseProgress(null);
+		none.markPassed('y');
+		expect(none.passed('y')).toBe(true);
+	});
+});
