@@ -15,8 +15,12 @@ from .records import StuckTask
 class Instrument:
     """No-op hooks, called by the loop, the task proxy and the patches."""
 
-    # Set when the run is halted: nothing the user's code does afterwards is recorded.
+    # Set (by `mute`) when the run is halted: nothing the user's code does afterwards is recorded.
     muted: bool = False
+
+    def mute(self) -> None:
+        """The run was halted: record nothing more from the user's code."""
+        self.muted = True
 
     def last_line(self) -> int | None:
         """The user's line where the last task step suspended, if known (for limit reports)."""

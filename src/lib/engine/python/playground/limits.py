@@ -16,9 +16,10 @@ class Limits:
 
     # One hour of virtual time: `while True: await asyncio.sleep(1)` stops after 3,600 steps.
     max_virtual_time: float = 3600.0
-    # About 10 s of real time for `while True: await asyncio.sleep(0)`, and more than three times
-    # what 100,000 tasks with two sleeps each need.
-    max_steps: int = 1_000_000
+    # 100,000 tasks with two sleeps each take 300,001 steps; a `while True: await
+    # asyncio.sleep(0)` spin reaches the limit in a few seconds of real time (about 15-25 us a
+    # step in Pyodide).
+    max_steps: int = 500_000
     # Task events beyond this are dropped (counted in run_end.dropped_events); the run goes on.
     max_events: int = 200_000
     # Output beyond this is dropped (with one note); the run goes on.

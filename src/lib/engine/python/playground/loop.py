@@ -134,10 +134,12 @@ class VirtualClockLoop(base_events.BaseEventLoop):
             name = f"Task-{session.next_task_name}"
             session.next_task_name += 1
             kwargs["name"] = name
-        instrument = session.instrument
-        if session.limits.trace and not _is_loop_housekeeping(coro):
-            instrument.task_spawned(
-                task_id, str(name), session.current_task, coro_name(coro), caller_line()
+        qualname = coro_name(coro) if session.limits.trace else ""
+        # The loop's own shutdown coroutines (asyncio.run runs them as tasks after main()) are
+        # numbered like CPython numbers them, but not drawn.
+        if qualname and not qualname.startswith("BaseEventLoop."):
+            session.instrument.task_spawned(
+                task_id, str(name), session.current_task, qualname, caller_line()
             )
             task = super().create_task(TracedCoroutine(coro, task_id, session), **kwargs)
         else:
@@ -172,11 +174,6 @@ class VirtualClockLoop(base_events.BaseEventLoop):
         # but it is pending!" for each when they are collected.
         for task in asyncio.all_tasks(self):
             task._log_destroy_pending = False
-
-
-def _is_loop_housekeeping(coro: Any) -> bool:
-    """The loop's own shutdown coroutines, which asyncio.run runs as tasks after main()."""
-    return coro_name(coro).startswith("BaseEventLoop.")
 
 
 class PlaygroundLoopPolicy(events._BaseDefaultEventLoopPolicy):

@@ -151,6 +151,8 @@ class Patches:
         self._session = session
         self._source = source
         self._saved_modules: list[tuple[ModuleType, dict[str, Any]]] = []
+        self._installed_modules: list[tuple[ModuleType, dict[str, Any]]] = []
+        self._streams: tuple[Any, Any] | None = None
         self._saved_stdout: TextIO | None = None
         self._saved_stderr: TextIO | None = None
         self._saved_running_loop: Any = None
@@ -159,6 +161,8 @@ class Patches:
         self._saved_sigint: Any = None
         self._warnings: warnings.catch_warnings[Any] | None = None
         self.capture = OutputCapture(session)
+        # Whether our SIGINT handler is installed (a Stop then halts the run before it raises).
+        self.handles_interrupts = False
 
     def install(self) -> None:
         """Patch the interpreter for the run. Call `restore` afterwards, always."""
@@ -194,8 +198,12 @@ class Patches:
         try:
             self._saved_sigint = signal.getsignal(signal.SIGINT)
             signal.signal(signal.SIGINT, self._on_interrupt)
+            self.handles_interrupts = True
         except (ValueError, OSError, AttributeError):
             self._saved_sigint = None
+
+        self._installed_modules = [(module, dict(vars(module))) for module in _GUARDED_MODULES]
+        self._streams = (sys.stdout, sys.stderr)
 
         linecache.cache[USER_FILE] = (
             len(self._source),
@@ -276,6 +284,13 @@ class Patches:
             session.instrument.limit_reached("interrupt", interrupt_message(), user_line(frame))
             session.halt("interrupt")
         raise KeyboardInterrupt
+
+    def repair(self) -> None:
+        """Put the run's own patches back as installed, undoing what the user's code replaced."""
+        for module, installed in self._installed_modules:
+            _restore_module(module, installed)
+        if self._streams is not None:
+            sys.stdout, sys.stderr = self._streams
 
     def restore(self) -> None:
         """Undo everything `install` did, in reverse order, whatever the user's code changed."""

@@ -7,6 +7,7 @@ dropped and counted. Output, warnings, errors, deadlocks, limits and run_end are
 from __future__ import annotations
 
 import asyncio
+import linecache
 import os
 import traceback
 from types import TracebackType
@@ -28,8 +29,6 @@ from .records import (
     StuckTask,
     TaskCreated,
     TaskDone,
-    TaskResumed,
-    TaskSuspended,
     WarningIssued,
 )
 from .session import USER_FILE, RunSession
@@ -45,7 +44,8 @@ class TraceRecorder(Instrument):
     """Records every hook as a trace record, in the order the hooks fire."""
 
     def __init__(self, limits: Limits) -> None:
-        self.records: list[Record] = []
+        # Records, plus plain dicts for the per-step events (see records.py for why).
+        self.records: list[Record | dict[str, Any]] = []
         self._limits = limits
         # How many more task events fit under max_events.
         self._room = limits.max_events
@@ -69,7 +69,10 @@ class TraceRecorder(Instrument):
 
     def to_dicts(self) -> list[dict[str, Any]]:
         """Every record as a plain dict with the contract's field names."""
-        return [record.to_dict() for record in self.records]
+        return [
+            record if type(record) is dict else record.to_dict()  # type: ignore[union-attr]
+            for record in self.records
+        ]
 
     # -- task events (capped) -------------------------------------------------------------------
 
@@ -79,8 +82,12 @@ class TraceRecorder(Instrument):
             self.records.append(record)
             if self._room == 0:
                 self._note_truncated()
-        else:
+        elif not self.muted:
             self.dropped += 1
+
+    def mute(self) -> None:
+        self.muted = True
+        self._room = 0
 
     def last_line(self) -> int | None:
         return self._last_line
@@ -88,42 +95,49 @@ class TraceRecorder(Instrument):
     def task_spawned(
         self, task: int, name: str, parent: int | None, coro: str, line: int | None
     ) -> None:
-        if self.muted:
-            return
         self._task_event(TaskCreated(self._now(), task, name, parent, coro, line))
 
     def before_task_step(self, task: int, step: int) -> None:
-        if self.muted:
-            return
         if self._room > 0:
             self._room -= 1
-            self.records.append(TaskResumed(self._session.now, task, step))  # type: ignore[union-attr]
+            self.records.append(
+                {"kind": "task_resumed", "t": self._session.now, "task": task, "step": step}  # type: ignore[union-attr]
+            )
             if self._room == 0:
                 self._note_truncated()
-        else:
+        elif not self.muted:
             self.dropped += 1
 
     def after_task_step(self, task: int, coro: Any, yielded: Any) -> None:
-        if self.muted:
+        if self._room <= 0:
+            if not self.muted:
+                self.dropped += 1
             return
         session = self._session
-        assert session is not None
         try:
-            awaiting, line, chain = describe_wait(session, coro, yielded)
+            awaiting, line, chain = describe_wait(session, coro, yielded)  # type: ignore[arg-type]
         except Exception as failure:  # noqa: BLE001 - a failing hook is reported, never fatal
             self._hook_failed("after_task_step", failure)
             return
         self._last_line = line
-        if self._room > 0:
-            self._room -= 1
-            self.records.append(TaskSuspended(session.now, task, awaiting, line, chain))
-            if self._room == 0:
-                self._note_truncated()
-        else:
-            self.dropped += 1
+        self._room -= 1
+        self.records.append(
+            {
+                "kind": "task_suspended",
+                "t": session.now,  # type: ignore[union-attr]
+                "task": task,
+                "awaiting": awaiting,
+                "line": line,
+                "chain": chain,
+            }
+        )
+        if self._room == 0:
+            self._note_truncated()
 
     def task_exited(self, task: int, error: BaseException | None, result: Any) -> None:
-        if self.muted:
+        if self._room <= 0:
+            if not self.muted:
+                self.dropped += 1
             return
         if error is None:
             self._task_event(TaskDone(self._now(), task, "done", _short_repr(result), None, None))
@@ -183,6 +197,10 @@ class TraceRecorder(Instrument):
         _strip_engine_frames(error)
         if isinstance(error, SyntaxError) and error.filename == USER_FILE:
             line = error.lineno
+            if error.text is None and line:
+                # Errors found after parsing ("'await' outside async function") carry no source
+                # text; CPython's own traceback shows the line, so ours does too.
+                error.text = linecache.getline(USER_FILE, line) or None
         else:
             line = _user_line_of(error.__traceback__)
         text = "".join(traceback.format_exception(error))

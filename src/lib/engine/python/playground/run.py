@@ -35,24 +35,44 @@ def run(source: str, options_json: str = "{}") -> str:
     patches = Patches(session, source)
     patches.install()
     try:
-        try:
-            _execute(source, session)
-        except RunHalted:
-            pass
-        except KeyboardInterrupt as interrupt:
-            if session.halted is None:
-                recorder.limit_reached("interrupt", interrupt_message(), _line_of(interrupt))
-                session.halt("interrupt")
-        except SystemExit:
-            # sys.exit() in the user's code ends the program normally, as it would in CPython.
-            pass
-        except BaseException as error:  # noqa: BLE001 - the user's uncaught exception is data
-            recorder.error_raised(error)
+        failure = _execute_guarded(source, session, patches)
+        # Undo whatever the user's code did to builtins, time, asyncio or sys.stdout before the
+        # engine's own code runs again (formatting a traceback needs a working `len`).
+        patches.repair()
+        if failure is not None:
+            recorder.error_raised(failure)
         _finish(session, patches)
     finally:
         patches.restore()
     recorder.run_ended(session.steps, (_real_perf_counter() - started) * 1000.0)
-    return json.dumps(recorder.to_dicts(), ensure_ascii=False, allow_nan=False)
+    return json.dumps(
+        recorder.to_dicts(), ensure_ascii=False, allow_nan=False, separators=(",", ":")
+    )
+
+
+def _execute_guarded(
+    source: str, session: RunSession, patches: Patches
+) -> BaseException | None:
+    """Run the user's code; return the exception it raised, if that is the user's error."""
+    recorder = session.instrument
+    try:
+        _execute(source, session)
+    except RunHalted:
+        pass
+    except KeyboardInterrupt as interrupt:
+        if session.halted is None and not patches.handles_interrupts:
+            # No SIGINT handler of ours: a Stop arrives as a bare KeyboardInterrupt.
+            recorder.limit_reached("interrupt", interrupt_message(), _line_of(interrupt))
+            session.halt("interrupt")
+        elif session.halted is None:
+            # Our handler did not fire, so the program raised KeyboardInterrupt itself.
+            return interrupt
+    except SystemExit:
+        # sys.exit() in the user's code ends the program normally, as it would in CPython.
+        pass
+    except BaseException as error:  # noqa: BLE001 - the user's uncaught exception is data
+        return error
+    return None
 
 
 def _execute(source: str, session: RunSession) -> None:

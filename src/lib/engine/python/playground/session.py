@@ -68,7 +68,7 @@ class RunSession:
         """Mark the run as ended (once) and return the exception that unwinds it."""
         if self.halted is None:
             self.halted = reason
-            self.instrument.muted = True
+            self.instrument.mute()
         return RunHalted(reason)
 
 

@@ -12,7 +12,7 @@ import collections.abc
 from types import CoroutineType, GeneratorType
 from typing import Any
 
-from .records import Awaiting, ChainFrame, StuckTask
+from .records import StuckTask
 from .session import USER_FILE, RunSession
 
 
@@ -101,96 +101,112 @@ def _num(value: Any) -> str:
     return str(value)
 
 
-def _task_label(session: RunSession, fut: Any) -> tuple[str, int | None]:
-    task_id = session.task_id_of(fut)
-    if task_id is not None:
-        return str(fut.get_name()), task_id
-    if isinstance(fut, asyncio.Task):
-        return str(fut.get_name()), None
-    return type(fut).__name__, None
-
-
-def _ids(session: RunSession, futures: Any) -> tuple[int, ...]:
+def _ids(session: RunSession, futures: Any) -> list[int]:
     ids = []
     for fut in futures:
         task_id = session.task_id_of(fut)
         if task_id is not None:
             ids.append(task_id)
     ids.sort()
-    return tuple(ids)
+    return ids
+
+
+def _finite(value: float) -> float | None:
+    # JSON has no Infinity: sleep(math.inf) waits "until" nothing.
+    return value if value - value == 0 else None
+
+
+# An "awaiting" is a plain dict in the shape of events.ts's Awaiting. It is built for every
+# suspension (tens of thousands per run), so it skips the dataclass records use elsewhere.
+AwaitingDict = dict[str, Any]
+ChainList = list[dict[str, Any]]
+
+_YIELD: AwaitingDict = {"kind": "yield", "label": "yield"}
+_SLEEP0: AwaitingDict = {"kind": "yield", "label": "sleep(0)"}
 
 
 def describe_wait(
     session: RunSession, coro: Any, yielded: Any
-) -> tuple[Awaiting, int | None, tuple[ChainFrame, ...]]:
+) -> tuple[AwaitingDict, int | None, ChainList]:
     """What a suspended coroutine waits for, the line of its innermost user await, and its chain.
 
     The chain is walked through `cr_await` from the task's coroutine: user frames (main.py) go
-    into the chain; the first frame outside the user's code (asyncio.sleep, Queue.get, Lock.acquire
-    ...) names the wait. When the user awaits a future directly, the yielded future names it.
+    into the chain, outermost first; the first frame outside the user's code (asyncio.sleep,
+    Queue.get, Lock.acquire ...) names the wait. When the user awaits a future directly, the
+    yielded future names it.
     """
-    chain: list[ChainFrame] = []
-    outer: Any = None
+    chain: ChainList = []
+    line: int | None = None
     current = coro
-    while current is not None:
+    while True:
         kind = type(current)
         if kind is CoroutineType:
             frame = current.cr_frame
-            following = current.cr_await
         elif kind is GeneratorType:
             frame = current.gi_frame
-            following = current.gi_yieldfrom
         else:
-            break
+            return _describe_future(session, yielded), line, chain
         if frame is None:
-            break
+            return _describe_future(session, yielded), line, chain
         code = frame.f_code
         if code.co_filename != USER_FILE:
-            outer = current
-            break
-        chain.append(ChainFrame(code.co_qualname, frame.f_lineno))
-        current = following
-    line = chain[-1].line if chain else None
-    if outer is not None:
-        awaiting = _describe_library_wait(session, outer, yielded)
-    else:
-        awaiting = _describe_future(session, yielded)
-    return awaiting, line, tuple(chain)
+            return _describe_library_wait(session, code.co_qualname, frame, yielded), line, chain
+        line = frame.f_lineno
+        chain.append({"fn": code.co_qualname, "line": line})
+        current = current.cr_await if kind is CoroutineType else current.gi_yieldfrom
 
 
-def _describe_library_wait(session: RunSession, outer: Any, yielded: Any) -> Awaiting:
-    frame = outer.cr_frame if type(outer) is CoroutineType else outer.gi_frame
-    name = frame.f_code.co_qualname
+def _describe_library_wait(
+    session: RunSession, name: str, frame: Any, yielded: Any
+) -> AwaitingDict:
     if name == "sleep":
-        delay = frame.f_locals.get("delay", 0)
-        if delay <= 0:
-            return Awaiting("yield", "sleep(0)")
-        handle = frame.f_locals.get("h")
-        until = handle.when() if handle is not None else None
-        return Awaiting("sleep", f"sleep({_num(delay)})", until=until)
+        if yielded is None:
+            return dict(_SLEEP0)
+        local = frame.f_locals
+        handle = local.get("h")
+        return {
+            "kind": "sleep",
+            "label": f"sleep({_num(local.get('delay'))})",
+            "until": _finite(handle.when()) if handle is not None else None,
+        }
     simple = _SIMPLE_WAITS.get(name)
     if simple is not None:
-        return Awaiting(simple[0], simple[1])
+        return {"kind": simple[0], "label": simple[1]}
+    if name == "_ContextManagerMixin.__aenter__":
+        # `async with lock:` / semaphore / condition: name the primitive by its class.
+        owner = type(frame.f_locals.get("self")).__name__
+        kind = _PRIMITIVE_KINDS.get(owner, "other")
+        return {"kind": kind, "label": "Semaphore" if kind == "semaphore" else owner}
     if name in ("TaskGroup.__aexit__", "TaskGroup._aexit"):
         group = frame.f_locals.get("self")
-        tasks = _ids(session, getattr(group, "_tasks", ()))
-        return Awaiting("taskgroup", "TaskGroup", tasks=tasks)
+        return {
+            "kind": "taskgroup",
+            "label": "TaskGroup",
+            "tasks": _ids(session, getattr(group, "_tasks", ())),
+        }
     if name == "wait_for":
-        timeout = frame.f_locals.get("timeout")
-        _, task_id = _task_label(session, frame.f_locals.get("fut"))
-        return Awaiting("wait_for", f"wait_for(timeout={_num(timeout)})", task=task_id)
+        local = frame.f_locals
+        return {
+            "kind": "wait_for",
+            "label": f"wait_for(timeout={_num(local.get('timeout'))})",
+            "task": session.task_id_of(local.get("fut")),
+        }
     if name in ("wait", "_wait"):
         fs = frame.f_locals.get("fs") or ()
-        return Awaiting("wait", f"wait({len(fs)})", tasks=_ids(session, fs))
+        return {"kind": "wait", "label": f"wait({len(fs)})", "tasks": _ids(session, fs)}
     if name == "_AsCompletedIterator._wait_for_one":
         iterator = frame.f_locals.get("self")
         todo = getattr(iterator, "_todo", ())
-        return Awaiting("as_completed", "as_completed", tasks=_ids(session, todo))
+        return {"kind": "as_completed", "label": "as_completed", "tasks": _ids(session, todo)}
     if name == "to_thread":
         func = frame.f_locals.get("func")
-        _, until = session.thread_futures.get(yielded, (None, None))
-        return Awaiting("thread", f"to_thread({coro_name(func)})", until=until)
-    return Awaiting("other", name)
+        thread = session.thread_futures.get(yielded)
+        return {
+            "kind": "thread",
+            "label": f"to_thread({coro_name(func)})",
+            "until": thread[1] if thread is not None else None,
+        }
+    return {"kind": "other", "label": name}
 
 
 _SIMPLE_WAITS: dict[str, tuple[str, str]] = {
@@ -205,22 +221,33 @@ _SIMPLE_WAITS: dict[str, tuple[str, str]] = {
     "Barrier.wait": ("other", "Barrier.wait"),
 }
 
+_PRIMITIVE_KINDS: dict[str, str] = {
+    "Lock": "lock",
+    "Semaphore": "semaphore",
+    "BoundedSemaphore": "semaphore",
+    "Condition": "condition",
+}
 
-def _describe_future(session: RunSession, yielded: Any) -> Awaiting:
+
+def _describe_future(session: RunSession, yielded: Any) -> AwaitingDict:
     if yielded is None:
-        return Awaiting("yield", "yield")
+        return dict(_YIELD)
     task_id = session.task_id_of(yielded)
     if task_id is not None:
-        return Awaiting("task", str(yielded.get_name()), task=task_id)
+        return {"kind": "task", "label": str(yielded.get_name()), "task": task_id}
     children = getattr(yielded, "_children", None)
     if children is not None:
-        return Awaiting("gather", f"gather({len(children)})", tasks=_ids(session, children))
+        return {
+            "kind": "gather",
+            "label": f"gather({len(children)})",
+            "tasks": _ids(session, children),
+        }
     thread = session.thread_futures.get(yielded)
     if thread is not None:
-        return Awaiting("thread", thread[0], until=thread[1])
+        return {"kind": "thread", "label": thread[0], "until": thread[1]}
     if isinstance(yielded, asyncio.Task):
-        return Awaiting("task", str(yielded.get_name()))
-    return Awaiting("future", "Future")
+        return {"kind": "task", "label": str(yielded.get_name())}
+    return {"kind": "future", "label": "Future"}
 
 
 def describe_stuck(session: RunSession, task: Any) -> StuckTask:
