@@ -1,0 +1,206 @@
+/**
+ * Where a runner lives. The client talks to one `RunnerHost` per Python runtime and replaces it
+ * after a Stop or a crash; a host only moves raw messages, the client validates them.
+ *
+ * - `FrameHost` (production): a `sandbox="allow-scripts"` iframe (an opaque origin holding none
+ *   of our data, with a strict Content Security Policy) that runs the worker from a `blob:` URL.
+ *   The page downloads the worker script and the Pyodide files once and hands them in.
+ * - `WorkerHost` (development, and a fallback): a plain worker on our own origin.
+ */
+import { asset } from '$app/paths';
+import workerUrl from './runner.worker.ts?worker&url';
+import {
+	PYODIDE_FILES,
+	type FrameCommand,
+	type InitCommand,
+	type PyodideFiles,
+	type WorkerCommand
+} from './protocol';
+import { fetchPyodideFiles, type DownloadProgress } from './pyodide-files';
+
+export interface RunnerHost {
+	/** Every message from the runner, raw and unvalidated. */
+	onmessage: ((data: unknown) => void) | null;
+	/** The host failed outside the protocol (the worker or frame could not start or died). */
+	onfailure: ((message: string) => void) | null;
+	/** Begin loading. Progress arrives as messages. */
+	start(): void;
+	/** The sandbox frame said it is ready: hand it the worker and the files. */
+	boot(): void;
+	send(command: WorkerCommand): void;
+	/** Ask the running Python to stop through the interrupt buffer (only when `ready.interruptible`). */
+	interrupt(): void;
+	/** Ends the runtime at once, whatever it is doing. */
+	destroy(): void;
+}
+
+export type HostFactory = () => RunnerHost;
+
+/** An absolute URL for a file in static/, wherever the site is hosted (sub-paths included). */
+function staticUrl(path: string): string {
+	return new URL(asset(path as '/'), document.baseURI).href;
+}
+
+function pyodideIndexUrl(): string {
+	return staticUrl('/pyodide/');
+}
+
+/** The bytes every runtime needs, fetched once per page and shared by every host. */
+interface Payload {
+	workerSource: string;
+	files: PyodideFiles;
+}
+let payload: Promise<Payload> | null = null;
+const payloadListeners = new Set<(progress: DownloadProgress) => void>();
+
+function loadPayload(onProgress: (progress: DownloadProgress) => void): Promise<Payload> {
+	payloadListeners.add(onProgress);
+	payload ??= (async () => {
+		try {
+			const [workerSource, files] = await Promise.all([
+				fetch(new URL(workerUrl, document.baseURI)).then((r) => {
+					if (!r.ok) throw new Error(`Could not download the runner: HTTP ${r.status}`);
+					return r.text();
+				}),
+				fetchPyodideFiles(pyodideIndexUrl(), (p) => payloadListeners.forEach((fn) => fn(p)))
+			]);
+			return { workerSource, files };
+		} catch (error) {
+			payload = null; // let the next runtime try again
+			throw error;
+		}
+	})();
+	return payload.finally(() => payloadListeners.delete(onProgress));
+}
+
+function copyFiles(files: PyodideFiles): PyodideFiles {
+	const copy = {} as PyodideFiles;
+	for (const name of PYODIDE_FILES) copy[name] = files[name].slice(0);
+	return copy;
+}
+
+export class FrameHost implements RunnerHost {
+	onmessage: ((data: unknown) => void) | null = null;
+	onfailure: ((message: string) => void) | null = null;
+	#frame: HTMLIFrameElement | null = null;
+	#booted = false;
+	readonly #listener = (event: MessageEvent) => {
+		// Only the frame we created speaks for the runner; other windows are ignored.
+		if (!this.#frame || event.source !== this.#frame.contentWindow) return;
+		this.onmessage?.(event.data);
+	};
+
+	start(): void {
+		const frame = document.createElement('iframe');
+		// allow-scripts without allow-same-origin: an opaque origin with no access to our storage,
+		// cookies or DOM, that cannot navigate the page or open windows.
+		frame.setAttribute('sandbox', 'allow-scripts');
+		// Lets the frame be cross-origin isolated when the page is (for the interrupt buffer).
+		frame.setAttribute('allow', 'cross-origin-isolated');
+		frame.setAttribute('aria-hidden', 'true');
+		frame.setAttribute('tabindex', '-1');
+		frame.title = 'Python runner';
+		frame.style.cssText = 'position:absolute;width:0;height:0;border:0;visibility:hidden';
+		frame.src = staticUrl('/runner/frame.html');
+		window.addEventListener('message', this.#listener);
+		this.#frame = frame;
+		document.body.appendChild(frame);
+	}
+
+	boot(): void {
+		if (this.#booted) return;
+		this.#booted = true;
+		loadPayload((p) => {
+			if (p.total === null) return;
+			const mb = (n: number) => (n / 1e6).toFixed(1);
+			this.onmessage?.({
+				type: 'progress',
+				stage: 'download',
+				message: `Downloading Python ${mb(p.loaded)} / ${mb(p.total)} MB`,
+				progress: Math.min(1, p.loaded / p.total) * 0.5
+			});
+		}).then(
+			({ workerSource, files }) => {
+				const init: InitCommand = {
+					type: 'init',
+					files: copyFiles(files),
+					index_url: pyodideIndexUrl(),
+					interrupt_buffer: null
+				};
+				const transfer = PYODIDE_FILES.map((name) => init.files![name]);
+				this.#post({ type: 'boot', worker_source: workerSource, init }, transfer);
+			},
+			(error: unknown) => this.onfailure?.(error instanceof Error ? error.message : String(error))
+		);
+	}
+
+	send(command: WorkerCommand): void {
+		this.#post({ type: 'to_worker', message: command });
+	}
+
+	interrupt(): void {
+		this.#post({ type: 'interrupt' });
+	}
+
+	destroy(): void {
+		window.removeEventListener('message', this.#listener);
+		// Removing the frame ends its document and, with it, the worker and all its memory.
+		this.#frame?.remove();
+		this.#frame = null;
+	}
+
+	#post(command: FrameCommand, transfer: Transferable[] = []): void {
+		// The frame's origin is opaque, so no target origin can name it; nothing secret is sent.
+		this.#frame?.contentWindow?.postMessage(command, '*', transfer);
+	}
+}
+
+export class WorkerHost implements RunnerHost {
+	onmessage: ((data: unknown) => void) | null = null;
+	onfailure: ((message: string) => void) | null = null;
+	#worker: Worker | null = null;
+	#interrupt: Int32Array | null = null;
+
+	start(): void {
+		// A module worker: Pyodide 314 refuses classic workers (where importScripts works).
+		const worker = new Worker(new URL(workerUrl, document.baseURI), { type: 'module' });
+		worker.onmessage = (event) => this.onmessage?.(event.data);
+		worker.onerror = (event) => {
+			event.preventDefault();
+			this.onfailure?.(`The runner worker failed: ${event.message || 'unknown error'}`);
+		};
+		worker.onmessageerror = () =>
+			this.onfailure?.('The runner sent a message that could not be read');
+		if (globalThis.crossOriginIsolated) this.#interrupt = new Int32Array(new SharedArrayBuffer(4));
+		this.#worker = worker;
+		worker.postMessage({
+			type: 'init',
+			files: null,
+			index_url: pyodideIndexUrl(),
+			interrupt_buffer: this.#interrupt ? (this.#interrupt.buffer as SharedArrayBuffer) : null
+		} satisfies InitCommand);
+	}
+
+	boot(): void {}
+
+	send(command: WorkerCommand): void {
+		this.#worker?.postMessage(command);
+	}
+
+	interrupt(): void {
+		// SIGINT: a KeyboardInterrupt in the running Python, which the engine reports as a limit.
+		if (this.#interrupt) Atomics.store(this.#interrupt, 0, 2);
+	}
+
+	destroy(): void {
+		this.#worker?.terminate();
+		this.#worker = null;
+	}
+}
+
+/** The strongest host the current build supports: the sandbox, except under `vite dev`. */
+export function defaultHostFactory(): RunnerHost {
+	// Under `vite dev` the worker is an ES module importing other dev-server modules, which an
+	// opaque-origin blob worker cannot load; development uses the plain worker instead.
+	return import.meta.env.DEV ? new WorkerHost() : new FrameHost();
+}

@@ -1,0 +1,211 @@
+/// <reference lib="webworker" />
+/**
+ * The runner worker: loads Pyodide, creates the engine, runs programs.
+ *
+ * Start-up happens in named stages, each reported to the page (download with bytes, CPython,
+ * engine). Every command waits on one readiness promise. Errors cross the boundary as data
+ * (`{kind, message, traceback}`): the user's exceptions are events inside a result, while
+ * failures of the runner itself are `run_failed` / `fatal` messages.
+ *
+ * In the sandbox this script runs as a `blob:` worker inside an opaque-origin frame whose policy
+ * allows no network: the page hands in the Pyodide files as bytes (`init.files`), and Pyodide's
+ * own loader is served from them through a temporary `fetch` override.
+ */
+import type { PyodideAPI } from 'pyodide';
+import { Engine } from '$lib/engine/engine';
+import { pythonSources } from '$lib/engine/python-sources';
+import {
+	assertNever,
+	parseWorkerCommand,
+	PYODIDE_FILES,
+	type InitCommand,
+	type PyodideFiles,
+	type RunCommand,
+	type RunnerError,
+	type RunnerMessage
+} from './protocol';
+import { fetchPyodideFiles } from './pyodide-files';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+// Captured before any user code runs: Python can reassign globals on `js`, not this binding.
+const postToPage = scope.postMessage.bind(scope);
+const nativeFetch = scope.fetch.bind(scope);
+
+function send(message: RunnerMessage, transfer: Transferable[] = []): void {
+	postToPage(message, transfer);
+}
+
+function toRunnerError(kind: RunnerError['kind'], error: unknown): RunnerError {
+	if (error instanceof Error) {
+		return {
+			kind,
+			message: `${error.name}: ${error.message}`,
+			traceback: String(error.stack ?? '')
+		};
+	}
+	return { kind, message: String(error), traceback: '' };
+}
+
+const MIME: Record<string, string> = {
+	'.wasm': 'application/wasm',
+	'.json': 'application/json',
+	'.zip': 'application/zip',
+	'.mjs': 'text/javascript'
+};
+
+/**
+ * Serves the handed-in files to Pyodide's loader in place of the network. Our own Response sets
+ * the wasm MIME type, so a host that serves .wasm with the wrong type cannot stall the load.
+ */
+function serveFilesToLoader(files: PyodideFiles, indexUrl: string): () => void {
+	const byUrl = new Map<string, ArrayBuffer>();
+	for (const name of PYODIDE_FILES) byUrl.set(new URL(name, indexUrl).href, files[name]);
+	scope.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+		const url = new URL(input instanceof Request ? input.url : String(input), indexUrl).href;
+		const bytes = byUrl.get(url);
+		if (!bytes) return nativeFetch(input, init);
+		const ext = url.slice(url.lastIndexOf('.'));
+		return Promise.resolve(
+			new Response(bytes, { headers: { 'content-type': MIME[ext] ?? 'application/octet-stream' } })
+		);
+	};
+	return () => {
+		scope.fetch = nativeFetch;
+	};
+}
+
+function moduleUrl(bytes: ArrayBuffer): string {
+	return URL.createObjectURL(new Blob([bytes], { type: 'text/javascript' }));
+}
+
+interface Runtime {
+	pyodide: PyodideAPI;
+	engine: Engine;
+	interrupt: Int32Array | null;
+}
+
+async function start(init: InitCommand): Promise<Runtime> {
+	const started = performance.now();
+	let files = init.files;
+	if (!files) {
+		send({ type: 'progress', stage: 'download', message: 'Downloading Python', progress: 0 });
+		let lastReport = 0;
+		files = await fetchPyodideFiles(init.index_url, ({ loaded, total }) => {
+			const now = performance.now();
+			if (total === null || now - lastReport < 100) return;
+			lastReport = now;
+			const mb = (n: number) => (n / 1e6).toFixed(1);
+			send({
+				type: 'progress',
+				stage: 'download',
+				message: `Downloading Python ${mb(loaded)} / ${mb(total)} MB`,
+				progress: Math.min(1, loaded / total) * 0.5
+			});
+		});
+	}
+
+	send({ type: 'progress', stage: 'python', message: 'Starting CPython', progress: 0.55 });
+	const restoreFetch = serveFilesToLoader(files, init.index_url);
+	const loaderUrl = moduleUrl(files['pyodide.mjs']);
+	const asmUrl = moduleUrl(files['pyodide.asm.mjs']);
+	let pyodide: PyodideAPI;
+	try {
+		const loader = (await import(/* @vite-ignore */ loaderUrl)) as typeof import('pyodide');
+		const asm = (await import(/* @vite-ignore */ asmUrl)) as { default: unknown };
+		const lockFile = JSON.parse(new TextDecoder().decode(files['pyodide-lock.json'])) as unknown;
+		pyodide = await loader.loadPyodide({
+			indexURL: init.index_url,
+			// Both are accepted by loadPyodide but missing from its public config type.
+			...({ createPyodideModule: asm.default, lockFileContents: lockFile } as object),
+			stdout: () => {},
+			stderr: () => {}
+		});
+	} finally {
+		restoreFetch();
+		URL.revokeObjectURL(loaderUrl);
+		URL.revokeObjectURL(asmUrl);
+	}
+
+	send({
+		type: 'progress',
+		stage: 'engine',
+		message: 'Loading the playground engine',
+		progress: 0.9
+	});
+	const engine = await Engine.create(pyodide, pythonSources);
+
+	let interrupt: Int32Array | null = null;
+	if (init.interrupt_buffer) {
+		interrupt = new Int32Array(init.interrupt_buffer);
+		pyodide.setInterruptBuffer(interrupt);
+	}
+	send({
+		type: 'ready',
+		python: engine.python,
+		start_ms: Math.round(performance.now() - started),
+		interruptible: interrupt !== null
+	});
+	return { pyodide, engine, interrupt };
+}
+
+let runtime: Promise<Runtime> | null = null;
+/** Set once the runtime can no longer be trusted to run anything (a fatal Pyodide error). */
+let broken = false;
+
+async function run(command: RunCommand): Promise<void> {
+	if (!runtime) {
+		send({
+			type: 'run_failed',
+			id: command.id,
+			error: { kind: 'internal', message: 'run before init', traceback: '' }
+		});
+		return;
+	}
+	const { engine, interrupt } = await runtime;
+	if (broken) {
+		send({
+			type: 'run_failed',
+			id: command.id,
+			error: { kind: 'crash', message: 'The Python runtime crashed earlier', traceback: '' }
+		});
+		return;
+	}
+	if (interrupt) Atomics.store(interrupt, 0, 0);
+	try {
+		const events = engine.run(command.source, command.options);
+		send({ type: 'result', id: command.id, events });
+	} catch (error) {
+		// An exception out of engine.run is the runner's failure (the engine turns the user's
+		// exceptions into events). Out-of-memory and stack overflows in WebAssembly land here and
+		// leave Pyodide unusable, so the page replaces this runtime.
+		broken = true;
+		send({ type: 'run_failed', id: command.id, error: toRunnerError('crash', error) });
+	}
+}
+
+scope.onmessage = (event: MessageEvent) => {
+	const command = parseWorkerCommand(event.data);
+	if (!command) {
+		send({
+			type: 'fatal',
+			error: { kind: 'internal', message: 'invalid command from the page', traceback: '' }
+		});
+		return;
+	}
+	switch (command.type) {
+		case 'init':
+			if (runtime) return;
+			runtime = start(command);
+			runtime.catch((error: unknown) =>
+				send({ type: 'fatal', error: toRunnerError('startup', error) })
+			);
+			break;
+		case 'run':
+			void run(command).catch((error: unknown) =>
+				send({ type: 'run_failed', id: command.id, error: toRunnerError('internal', error) })
+			);
+			break;
+		default:
+			assertNever(command);
+	}
+};

@@ -1,0 +1,68 @@
+// The runner sandbox's only script: starts the runner worker from the script text the page
+// hands in and relays messages both ways. It validates nothing it relays to the page (the page
+// validates every message, because the Python in the worker can post anything) and accepts
+// commands only from the page that embeds it.
+'use strict';
+(() => {
+	const page = window.parent;
+	/** @type {Worker | null} */
+	let worker = null;
+	/** @type {Int32Array | null} */
+	let interrupt = null;
+
+	const toPage = (message) => page.postMessage(message, '*');
+	const fatal = (message) =>
+		toPage({ type: 'fatal', error: { kind: 'crash', message, traceback: '' } });
+
+	function boot(command) {
+		if (worker || typeof command.worker_source !== 'string') return;
+		const init = command.init;
+		if (!init || typeof init !== 'object') return;
+		const url = URL.createObjectURL(new Blob([command.worker_source], { type: 'text/javascript' }));
+		try {
+			worker = new Worker(url);
+		} catch (error) {
+			fatal(`The runner worker could not start: ${error && error.message ? error.message : error}`);
+			return;
+		}
+		worker.onmessage = (event) => toPage(event.data);
+		worker.onmessageerror = () => fatal('The runner sent a message that could not be read');
+		worker.onerror = (event) => {
+			event.preventDefault();
+			fatal(`The runner worker failed: ${event.message || 'unknown error'}`);
+		};
+		// The interrupt buffer needs SharedArrayBuffer, which only a cross-origin isolated frame has.
+		if (self.crossOriginIsolated && typeof SharedArrayBuffer === 'function') {
+			interrupt = new Int32Array(new SharedArrayBuffer(4));
+			init.interrupt_buffer = interrupt.buffer;
+		}
+		const transfer = [];
+		if (init.files && typeof init.files === 'object') {
+			for (const name of Object.keys(init.files)) {
+				if (init.files[name] instanceof ArrayBuffer) transfer.push(init.files[name]);
+			}
+		}
+		worker.postMessage(init, transfer);
+	}
+
+	window.addEventListener('message', (event) => {
+		if (event.source !== page) return;
+		const command = event.data;
+		if (!command || typeof command !== 'object') return;
+		switch (command.type) {
+			case 'boot':
+				boot(command);
+				break;
+			case 'interrupt':
+				if (interrupt) Atomics.store(interrupt, 0, 2); // SIGINT
+				break;
+			case 'to_worker':
+				if (worker) worker.postMessage(command.message);
+				break;
+			default:
+				break;
+		}
+	});
+
+	toPage({ type: 'frame_ready' });
+})();

@@ -1,0 +1,385 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { TraceEvent } from '$lib/engine/events';
+import { PROTOCOL_ERROR, RunnerClient, type RunnerClientOptions } from '$lib/runner/client.svelte';
+import type { RunnerHost } from '$lib/runner/hosts';
+import type { RunCommand, WorkerCommand } from '$lib/runner/protocol';
+
+/** A runtime host that records what the client does and lets the test speak for the runner. */
+class StubHost implements RunnerHost {
+	onmessage: ((data: unknown) => void) | null = null;
+	onfailure: ((message: string) => void) | null = null;
+	started = false;
+	booted = 0;
+	destroyed = false;
+	interrupts = 0;
+	sent: WorkerCommand[] = [];
+	start() {
+		this.started = true;
+	}
+	boot() {
+		this.booted += 1;
+	}
+	send(command: WorkerCommand) {
+		this.sent.push(command);
+	}
+	interrupt() {
+		this.interrupts += 1;
+	}
+	destroy() {
+		this.destroyed = true;
+	}
+	/** Speak as the runner (the client validates it). */
+	emit(data: unknown) {
+		this.onmessage?.(data);
+	}
+	ready(interruptible = false) {
+		this.emit({ type: 'ready', python: '3.14.2', start_ms: 2000, interruptible });
+	}
+	lastRun(): RunCommand {
+		const run = this.sent.filter((c): c is RunCommand => c.type === 'run').at(-1);
+		if (!run) throw new Error('no run was sent');
+		return run;
+	}
+}
+
+function trace(...middle: TraceEvent[]): TraceEvent[] {
+	return [
+		{
+			kind: 'run_start',
+			t: 0,
+			version: 1,
+			python: '3.14.2',
+			limits: { max_virtual_time: 60, max_steps: 1e6, max_events: 1e5, max_output_chars: 1e5 }
+		},
+		...middle,
+		{ kind: 'run_end', t: 1, steps: 1, real_ms: 1, dropped_events: 0 }
+	];
+}
+
+const hello: TraceEvent = { kind: 'output', t: 0, stream: 'stdout', text: 'hello', task: null };
+
+let hosts: StubHost[];
+let clients: RunnerClient[];
+
+function makeClient(options: RunnerClientOptions = {}) {
+	const client = new RunnerClient({
+		createHost: () => {
+			const host = new StubHost();
+			hosts.push(host);
+			return host;
+		},
+		...options
+	});
+	clients.push(client);
+	return client;
+}
+
+/** Lets the client's promise chains run. */
+const settle = () => vi.advanceTimersByTimeAsync(0);
+
+beforeEach(() => {
+	vi.useFakeTimers();
+	hosts = [];
+	clients = [];
+});
+
+afterEach(() => {
+	clients.forEach((c) => c.dispose());
+	vi.useRealTimers();
+});
+
+describe('RunnerClient start-up', () => {
+	it('starts a runtime, reports progress, and becomes ready', () => {
+		const client = makeClient();
+		expect(hosts).toHaveLength(1);
+		expect(hosts[0].started).toBe(true);
+		expect(client.status.phase).toBe('loading');
+		hosts[0].emit({
+			type: 'progress',
+			stage: 'download',
+			message: 'Downloading 1 / 12 MB',
+			progress: 0.04
+		});
+		expect(client.status).toEqual({
+			phase: 'loading',
+			detail: 'Downloading 1 / 12 MB',
+			progress: 0.04
+		});
+		hosts[0].ready();
+		expect(client.status.phase).toBe('ready');
+		expect(client.status.detail).toContain('3.14.2');
+	});
+
+	it('boots the sandbox frame when it says it is ready', () => {
+		makeClient();
+		hosts[0].emit({ type: 'frame_ready' });
+		expect(hosts[0].booted).toBe(1);
+	});
+
+	it('starts a warm spare only once the active runtime is ready', () => {
+		makeClient();
+		expect(hosts).toHaveLength(1);
+		hosts[0].ready();
+		expect(hosts).toHaveLength(2);
+		expect(hosts[1].started).toBe(true);
+	});
+
+	it('keeps no spare when asked not to', () => {
+		makeClient({ keepSpare: false });
+		hosts[0].ready();
+		expect(hosts).toHaveLength(1);
+	});
+
+	it('reports a start-up failure as crashed, and a later Run tries a fresh runtime', async () => {
+		const client = makeClient();
+		hosts[0].emit({ type: 'fatal', error: { kind: 'startup', message: 'no wasm', traceback: '' } });
+		expect(client.status).toMatchObject({ phase: 'crashed', detail: 'no wasm' });
+		expect(hosts[0].destroyed).toBe(true);
+		const outcome = client.run('print(1)');
+		await settle();
+		expect(hosts).toHaveLength(2);
+		hosts[1].ready();
+		await settle();
+		hosts[1].emit({ type: 'result', id: hosts[1].lastRun().id, events: trace(hello) });
+		expect((await outcome).kind).toBe('finished');
+	});
+
+	it('gives up on a start-up that makes no progress, with a clear message', () => {
+		const client = makeClient({ startTimeoutMs: 5_000 });
+		vi.advanceTimersByTime(4_000);
+		hosts[0].emit({
+			type: 'progress',
+			stage: 'python',
+			message: 'Starting CPython',
+			progress: 0.55
+		});
+		vi.advanceTimersByTime(4_000);
+		expect(client.status.phase).toBe('loading');
+		vi.advanceTimersByTime(1_500);
+		expect(client.status.phase).toBe('crashed');
+		expect(client.status.detail).toMatch(/did not start within 5 s.*application\/wasm/);
+	});
+});
+
+describe('RunnerClient runs', () => {
+	it('waits for readiness, sends the run with its id and options, and builds the model', async () => {
+		const client = makeClient();
+		const outcome = client.run('print("hello")', { max_steps: 5 });
+		await settle();
+		expect(hosts[0].sent).toEqual([]);
+		hosts[0].ready();
+		await settle();
+		const run = hosts[0].lastRun();
+		expect(run.source).toBe('print("hello")');
+		expect(run.options).toMatchObject({
+			max_steps: 5,
+			max_events: 200_000,
+			max_output_chars: 200_000
+		});
+		expect(client.status.phase).toBe('running');
+		hosts[0].emit({ type: 'result', id: run.id, events: trace(hello) });
+		const result = await outcome;
+		if (result.kind !== 'finished') throw new Error(`expected finished, got ${result.kind}`);
+		expect(result.model.stdout.map((l) => l.text)).toEqual(['hello']);
+		expect(result.notices).toEqual([]);
+		expect(client.status.phase).toBe('ready');
+	});
+
+	it('drops results for another run id', async () => {
+		const client = makeClient();
+		hosts[0].ready();
+		const outcome = client.run('print(1)');
+		await settle();
+		const id = hosts[0].lastRun().id;
+		let settled = false;
+		void outcome.then(() => (settled = true));
+		hosts[0].emit({ type: 'result', id: id + 1, events: trace() });
+		hosts[0].emit({ type: 'result', id: id - 1, events: trace() });
+		await settle();
+		expect(settled).toBe(false);
+		hosts[0].emit({ type: 'result', id, events: trace(hello) });
+		expect((await outcome).kind).toBe('finished');
+	});
+
+	it('ends the run with "runner protocol error" on an invalid message and switches runtimes', async () => {
+		const client = makeClient();
+		hosts[0].ready();
+		hosts[1].ready();
+		const outcome = client.run('print(1)');
+		await settle();
+		hosts[0].emit({ type: 'result', id: hosts[0].lastRun().id, events: [{ kind: 'nope' }] });
+		expect(await outcome).toEqual({ kind: 'failed', message: PROTOCOL_ERROR });
+		expect(hosts[0].destroyed).toBe(true);
+		// The warm spare took over at once, and a new spare is loading.
+		expect(client.status.phase).toBe('ready');
+		expect(hosts).toHaveLength(3);
+	});
+
+	it('restarts on an invalid message even when idle', () => {
+		const client = makeClient();
+		hosts[0].ready();
+		hosts[0].emit({ type: 'ready', python: 1 });
+		expect(client.status.phase).toBe('restarting');
+		hosts[1].ready();
+		expect(hosts[0].destroyed).toBe(true);
+		expect(client.status.phase).toBe('ready');
+	});
+
+	it('reports caps that cut the run short as notices', async () => {
+		const client = makeClient();
+		hosts[0].ready();
+		const outcome = client.run('while True: print("x")');
+		await settle();
+		hosts[0].emit({
+			type: 'result',
+			id: hosts[0].lastRun().id,
+			events: trace(hello, {
+				kind: 'limit',
+				t: 0,
+				limit: 'output',
+				message: 'Output was cut at 200,000 characters.',
+				line: 1
+			})
+		});
+		const result = await outcome;
+		expect(result.kind === 'finished' && result.notices).toEqual([
+			'Output was cut at 200,000 characters.'
+		]);
+	});
+
+	it('a new run stops the one in progress', async () => {
+		const client = makeClient();
+		hosts[0].ready();
+		const first = client.run('while True: pass');
+		await settle();
+		const second = client.run('print(1)');
+		expect(await first).toMatchObject({ kind: 'stopped', reason: 'Replaced by a new run.' });
+		await settle();
+		// The busy runtime was replaced by the spare, which gets the second run.
+		expect(hosts[0].destroyed).toBe(true);
+		hosts[1].ready();
+		await settle();
+		hosts[1].emit({ type: 'result', id: hosts[1].lastRun().id, events: trace() });
+		expect((await second).kind).toBe('finished');
+	});
+
+	it('reports a runner failure during a run and replaces the runtime', async () => {
+		const client = makeClient();
+		hosts[0].ready();
+		hosts[1].ready();
+		const outcome = client.run('x = [0] * 10**10');
+		await settle();
+		hosts[0].emit({
+			type: 'run_failed',
+			id: hosts[0].lastRun().id,
+			error: { kind: 'crash', message: 'RuntimeError: memory access out of bounds', traceback: '' }
+		});
+		const result = await outcome;
+		expect(result.kind).toBe('failed');
+		expect(result.kind === 'failed' && result.message).toMatch(
+			/memory access out of bounds.*unchanged/
+		);
+		expect(client.status.phase).toBe('ready');
+	});
+
+	it('survives the worker dying mid-run', async () => {
+		const client = makeClient();
+		hosts[0].ready();
+		hosts[1].ready();
+		const outcome = client.run('print(1)');
+		await settle();
+		hosts[0].onfailure?.('The runner worker failed: out of memory');
+		expect(await outcome).toMatchObject({ kind: 'failed' });
+		const next = client.run('print(2)');
+		await settle();
+		hosts[1].emit({ type: 'result', id: hosts[1].lastRun().id, events: trace() });
+		expect((await next).kind).toBe('finished');
+	});
+});
+
+describe('RunnerClient stop and watchdog', () => {
+	it('Stop terminates the runtime and the spare runs the next program at once', async () => {
+		const client = makeClient();
+		hosts[0].ready();
+		hosts[1].ready();
+		const outcome = client.run('while True: pass');
+		await settle();
+		client.stop();
+		expect(await outcome).toEqual({ kind: 'stopped', reason: 'Stopped.', line: null });
+		expect(hosts[0].destroyed).toBe(true);
+		expect(client.status.phase).toBe('ready');
+		const next = client.run('print(1)');
+		await settle();
+		expect(hosts[1].sent).toHaveLength(1);
+		hosts[1].emit({ type: 'result', id: hosts[1].lastRun().id, events: trace() });
+		expect((await next).kind).toBe('finished');
+	});
+
+	it('Stop without a spare shows restarting until the fresh runtime is ready', async () => {
+		const client = makeClient({ keepSpare: false });
+		hosts[0].ready();
+		const outcome = client.run('while True: pass');
+		await settle();
+		client.stop();
+		await outcome;
+		expect(client.status.phase).toBe('restarting');
+		hosts[1].ready();
+		expect(client.status.phase).toBe('ready');
+	});
+
+	it('the watchdog stops a run that does not answer, naming the limit', async () => {
+		makeClient({ watchdogMs: 3_000 });
+		hosts[0].ready();
+		const outcome = clients[0].run('while True: pass');
+		await settle();
+		await vi.advanceTimersByTimeAsync(2_900);
+		expect(hosts[0].destroyed).toBe(false);
+		await vi.advanceTimersByTimeAsync(200);
+		const result = await outcome;
+		expect(result.kind).toBe('stopped');
+		expect(result.kind === 'stopped' && result.reason).toMatch(/3 s of real time.*watchdog limit/);
+		expect(hosts[0].destroyed).toBe(true);
+	});
+
+	it('interrupts in place when the runtime supports it, reporting the line', async () => {
+		const client = makeClient();
+		hosts[0].ready(true);
+		const outcome = client.run('while True: pass');
+		await settle();
+		client.stop();
+		expect(hosts[0].interrupts).toBe(1);
+		expect(hosts[0].destroyed).toBe(false);
+		hosts[0].emit({
+			type: 'result',
+			id: hosts[0].lastRun().id,
+			events: trace({ kind: 'limit', t: 0, limit: 'interrupt', message: 'Interrupted', line: 3 })
+		});
+		const result = await outcome;
+		expect(result).toMatchObject({ kind: 'stopped', reason: 'Stopped. (at line 3)', line: 3 });
+		expect(result.kind === 'stopped' && result.model?.limit?.limit).toBe('interrupt');
+		// The runtime stopped cleanly and stays in use.
+		expect(hosts[0].destroyed).toBe(false);
+		expect(client.status.phase).toBe('ready');
+	});
+
+	it('terminates after all when an interrupt is not answered (code inside C)', async () => {
+		const client = makeClient({ interruptGraceMs: 1_000 });
+		hosts[0].ready(true);
+		const outcome = client.run('sum(range(10**11))');
+		await settle();
+		client.stop();
+		await vi.advanceTimersByTimeAsync(1_100);
+		expect(await outcome).toMatchObject({ kind: 'stopped', line: null });
+		expect(hosts[0].destroyed).toBe(true);
+	});
+
+	it('dispose ends the run and every runtime', async () => {
+		const client = makeClient();
+		hosts[0].ready();
+		const outcome = client.run('print(1)');
+		await settle();
+		client.dispose();
+		expect((await outcome).kind).toBe('stopped');
+		expect(hosts.every((h) => h.destroyed)).toBe(true);
+	});
+});
