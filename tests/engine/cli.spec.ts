@@ -1,0 +1,238 @@
+/**
+ * `asyncio-playground run`: the real bin, spawned as a user would run it after `npm install`.
+ * Each spawn boots Pyodide, so the cases share spawns where they can.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../../bin/asyncio-playground.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+// Each spawn boots Pyodide: about 2 s on a quiet machine, much more on a busy one.
+const SPAWN_TIMEOUT = 150_000;
+
+function program(name: string, lines: string[]): string {
+	const path = join(dir, name);
+	writeFileSync(path, lines.join('\n') + '\n');
+	return path;
+}
+
+const gather = program('gather.py', [
+	'import asyncio',
+	'',
+	'async def say(n):',
+	'    await asyncio.sleep(n)',
+	'    print(f"hello {n}")',
+	'',
+	'async def main():',
+	'    await asyncio.gather(say(1), say(2), say(3))',
+	'',
+	'asyncio.run(main())'
+]);
+const raising = program('raising.py', [
+	'import asyncio',
+	'',
+	'async def main():',
+	'    print("about to fail")',
+	'    await asyncio.sleep(1)',
+	'    raise ValueError("no such user")',
+	'',
+	'asyncio.run(main())'
+]);
+const deadlock = program('deadlock.py', [
+	'import asyncio',
+	'',
+	'async def main():',
+	'    queue = asyncio.Queue()',
+	'    await queue.get()',
+	'',
+	'asyncio.run(main())'
+]);
+const forever = program('forever.py', [
+	'import asyncio',
+	'',
+	'async def main():',
+	'    while True:',
+	'        await asyncio.sleep(1)',
+	'',
+	'asyncio.run(main())'
+]);
+
+interface Result {
+	status: number;
+	stdout: string;
+	stderr: string;
+}
+
+function cli(...args: string[]): Promise<Result> {
+	return new Promise((resolve) => {
+		execFile(
+			process.execPath,
+			[BIN, ...args],
+			{ timeout: SPAWN_TIMEOUT },
+			(error, stdout, stderr) => {
+				const status = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+				resolve({ status, stdout, stderr });
+			}
+		);
+	}, SPAWN_TIMEOUT);
+}
+
+describe('asyncio-playground run', () => {
+	it(
+		'prints each output line with its virtual time and task, then the summary, and exits 0',
+		async () => {
+			const { status, stdout, stderr } = await cli('run', gather);
+			expect(stderr).toBe('');
+			expect(status).toBe(0);
+			const lines = stdout.trimEnd().split('\n');
+			expect(lines.slice(0, 3)).toEqual([
+				'  1.00 s  Task-2  hello 1',
+				'  2.00 s  Task-3  hello 2',
+				'  3.00 s  Task-4  hello 3'
+			]);
+			expect(lines.at(-1)).toBe(
+				'── total 3.00 s · 4 tasks · up to 3 at once · slept 6.00 s in all (2.0× overlap) · loop blocked 0.00 s'
+			);
+		},
+		SPAWN_TIMEOUT
+	);
+
+	it(
+		'--json prints only the Run model; --svg writes the timeline',
+		async () => {
+			const svg = join(dir, 'gather.svg');
+			const { status, stdout, stderr } = await cli('run', gather, '--json', '--svg', svg);
+			expect(stderr).toBe('');
+			expect(status).toBe(0);
+			const model = JSON.parse(stdout);
+			for (const field of [
+				'version',
+				'duration',
+				'stdout',
+				'tasks',
+				'warnings',
+				'error',
+				'deadlock',
+				'limit'
+			]) {
+				expect(model, field).toHaveProperty(field);
+			}
+			expect(model.version).toBe(1);
+			expect(model.duration).toBe(3);
+			expect(model.stdout.map((line: { text: string }) => line.text)).toEqual([
+				'hello 1',
+				'hello 2',
+				'hello 3'
+			]);
+			expect(model.tasks.map((task: { name: string }) => task.name)).toEqual([
+				'Task-1',
+				'Task-2',
+				'Task-3',
+				'Task-4'
+			]);
+			expect(model.tasks[0]).toMatchObject({
+				parent: null,
+				coro: 'main',
+				created: 0,
+				finished: 3,
+				state: 'done'
+			});
+			expect(
+				model.tasks[1].segments.map((s: { kind: string; label: string }) => [s.kind, s.label])
+			).toEqual([
+				['running', 'say'],
+				['waiting', 'sleep(1)'],
+				['running', 'say']
+			]);
+			expect(model.warnings).toEqual([]);
+			expect(model.error).toBeNull();
+			expect(model.deadlock).toBeNull();
+			expect(model.limit).toBeNull();
+			const picture = readFileSync(svg, 'utf8');
+			expect(picture.startsWith('<svg')).toBe(true);
+			expect(picture).toContain('Task-4');
+		},
+		SPAWN_TIMEOUT
+	);
+
+	it(
+		'exits 1 and prints the traceback on stderr when the program raises',
+		async () => {
+			const { status, stdout, stderr } = await cli('run', raising);
+			expect(status).toBe(1);
+			expect(stdout).toContain('  0.00 s  Task-1  about to fail');
+			expect(stdout).toContain('── total 1.00 s');
+			expect(stderr).toContain('Traceback');
+			expect(stderr).toContain('line 6');
+			expect(stderr).toContain('ValueError: no such user');
+		},
+		SPAWN_TIMEOUT
+	);
+
+	it(
+		'exits 1 and reports the stuck tasks of a deadlock',
+		async () => {
+			const { status, stdout } = await cli('run', deadlock, '--json');
+			expect(status).toBe(1);
+			const model = JSON.parse(stdout);
+			expect(model.deadlock.stuck).toEqual([
+				expect.objectContaining({ name: 'Task-1', waiting: 'Queue.get', line: 5 })
+			]);
+			expect(model.error).toBeNull();
+		},
+		SPAWN_TIMEOUT
+	);
+
+	it(
+		'exits 1 when --max-time stops a program that never ends',
+		async () => {
+			const { status, stdout, stderr } = await cli('run', forever, '--max-time', '5');
+			expect(status).toBe(1);
+			expect(stderr).toMatch(/Stopped.*5/);
+			expect(stdout).toMatch(/── total [56]\.00 s/);
+		},
+		SPAWN_TIMEOUT
+	);
+
+	it(
+		'exits 2 with a clear message for a missing file',
+		async () => {
+			const { status, stdout, stderr } = await cli('run', join(dir, 'nowhere.py'));
+			expect(status).toBe(2);
+			expect(stdout).toBe('');
+			expect(stderr.trim()).toBe(
+				`asyncio-playground run: cannot read ${join(dir, 'nowhere.py')}: no such file`
+			);
+		},
+		SPAWN_TIMEOUT
+	);
+
+	it(
+		'exits 2 with the usage for an unknown option or command',
+		async () => {
+			const option = await cli('run', gather, '--fast');
+			expect(option.status).toBe(2);
+			expect(option.stderr).toContain("unknown option '--fast'");
+			expect(option.stderr).toContain('usage: asyncio-playground run FILE.py');
+			const command = await cli('walk', gather);
+			expect(command.status).toBe(2);
+			expect(command.stderr).toContain('unknown command "walk"');
+		},
+		SPAWN_TIMEOUT
+	);
+
+	it(
+		'--help lists the commands and exits 0',
+		async () => {
+			const { status, stdout } = await cli('--help');
+			expect(status).toBe(0);
+			expect(stdout).toMatch(/^ {2}run {6}/m);
+			expect(stdout).toMatch(/^ {2}check {4}/m);
+		},
+		SPAWN_TIMEOUT
+	);
+});
