@@ -78,7 +78,7 @@ function cli(...args: string[]): Promise<Result> {
 				resolve({ status, stdout, stderr });
 			}
 		);
-	}, SPAWN_TIMEOUT);
+	});
 }
 
 describe('asyncio-playground run', () => {
