@@ -34,10 +34,10 @@ export function segmentFields(task: TaskModel, segment: Segment): Field[] {
 	return fields;
 }
 
-export type MarkerKind = 'created' | 'done' | 'raised' | 'cancelled';
+export type MarkerKind = 'created' | 'done' | 'raised' | 'cancelled' | 'stuck';
 
-export function markerFields(task: TaskModel, marker: MarkerKind): Field[] {
-	const t = marker === 'created' ? task.created : (task.finished ?? 0);
+export function markerFields(task: TaskModel, marker: MarkerKind, at?: number): Field[] {
+	const t = at ?? (marker === 'created' ? task.created : (task.finished ?? 0));
 	const fields: Field[] = [
 		{ name: 'Task', value: task.name },
 		{ name: 'Coroutine', value: task.coro },
@@ -51,6 +51,10 @@ export function markerFields(task: TaskModel, marker: MarkerKind): Field[] {
 			name: 'Exception',
 			value: `${task.exception.type}: ${task.exception.message}`
 		});
+	if (marker === 'stuck') {
+		const last = task.segments[task.segments.length - 1];
+		fields.push({ name: 'Waits forever on', value: last?.label ?? 'unknown' });
+	}
 	const line = marker === 'created' ? task.line : markerLine(task);
 	fields.push({ name: 'Line', value: line === null ? 'unknown' : String(line) });
 	return fields;

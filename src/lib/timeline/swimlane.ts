@@ -16,7 +16,7 @@ import { grid } from './marks/grid';
 import { groups } from './marks/groups';
 import { highlight } from './marks/highlight';
 import { lanes } from './marks/lanes';
-import { legend, legendHeight } from './marks/legend';
+import { hasDeadlock, legend, legendHeight } from './marks/legend';
 import { links } from './marks/links';
 import { markers } from './marks/markers';
 import { sections } from './marks/sections';
@@ -59,13 +59,13 @@ const CONTENT_MARKS: Mark[] = [
 const HEADER_MARKS: Mark[] = [legend(), axis()];
 
 /** The header's height at a width: legend rows plus the axis. */
-export function headerHeight(width: number): number {
-	return legendHeight(width) + AXIS_HEIGHT;
+export function headerHeight(width: number, deadlocked = false): number {
+	return legendHeight(width, deadlocked) + AXIS_HEIGHT;
 }
 
 /** The SVG height that shows every row. */
 export function fullHeight(layout: TimelineLayout, width: number): number {
-	return headerHeight(width) + layout.height + 8;
+	return headerHeight(width, hasDeadlock({ layout })) + layout.height + 8;
 }
 
 /** Build the scales and the visible window for one frame. */
@@ -77,7 +77,8 @@ export function renderContext(
 	const frame = makeFrame(options.width);
 	const full = fullDomain(layout.duration);
 	const domain = options.domain ? clampDomain(options.domain, full) : full;
-	const header = headerHeight(options.width);
+	const deadlocked = hasDeadlock({ layout });
+	const header = headerHeight(options.width, deadlocked);
 	const height = options.height ?? fullHeight(layout, options.width);
 	const maxScroll = Math.max(0, layout.height + 8 - (height - header));
 	const scrollY = Math.min(Math.max(options.scrollY ?? 0, 0), maxScroll);
@@ -97,7 +98,7 @@ export function renderContext(
 		frame,
 		height,
 		headerHeight: header,
-		legendHeight: legendHeight(options.width),
+		legendHeight: legendHeight(options.width, deadlocked),
 		viewTop,
 		viewBottom,
 		rows: visibleRows(layout.rows, viewTop, viewBottom),

@@ -7,7 +7,15 @@ import { markerShape } from './markers';
 export const LEGEND_ROW_HEIGHT = 22;
 
 type Swatch =
-	'running' | 'waiting' | 'blocked' | 'created' | 'done' | 'raised' | 'cancelled' | 'link';
+	| 'running'
+	| 'waiting'
+	| 'blocked'
+	| 'created'
+	| 'done'
+	| 'raised'
+	| 'cancelled'
+	| 'stuck'
+	| 'link';
 
 const ITEMS: { swatch: Swatch; label: string }[] = [
 	{ swatch: 'running', label: 'running' },
@@ -20,14 +28,27 @@ const ITEMS: { swatch: Swatch; label: string }[] = [
 	{ swatch: 'link', label: 'awaits task' }
 ];
 
+/** Shown only when a run deadlocked: a legend entry for something absent is noise. */
+const STUCK_ITEM = { swatch: 'stuck' as const, label: 'stuck (deadlock)' };
+
+function legendItems(deadlocked: boolean): { swatch: Swatch; label: string }[] {
+	return deadlocked ? [...ITEMS, STUCK_ITEM] : ITEMS;
+}
+
+export function hasDeadlock(context: {
+	layout: { sections: { model: { deadlock: unknown } }[] };
+}): boolean {
+	return context.layout.sections.some((section) => section.model.deadlock !== null);
+}
+
 const SWATCH_WIDTH = 18;
 const ITEM_GAP = 14;
 
 /** Where each legend item goes, wrapping onto more rows when the chart is narrow. */
-export function legendPositions(width: number): { x: number; row: number }[] {
+export function legendPositions(width: number, deadlocked = false): { x: number; row: number }[] {
 	let x = 10;
 	let row = 0;
-	return ITEMS.map((item) => {
+	return legendItems(deadlocked).map((item) => {
 		const itemWidth = SWATCH_WIDTH + 5 + textWidth(item.label) + ITEM_GAP;
 		if (x + itemWidth > width - 10 && x > 10) {
 			row++;
@@ -39,8 +60,8 @@ export function legendPositions(width: number): { x: number; row: number }[] {
 	});
 }
 
-export function legendHeight(width: number): number {
-	const positions = legendPositions(width);
+export function legendHeight(width: number, deadlocked = false): number {
+	const positions = legendPositions(width, deadlocked);
 	return (positions[positions.length - 1].row + 1) * LEGEND_ROW_HEIGHT + 6;
 }
 
@@ -56,8 +77,9 @@ export class LegendMark implements Mark {
 	render(context: RenderContext): SVGElement {
 		const { document, palette } = context;
 		const g = svgElement(document, 'g', { class: 'tl-legend' });
-		const positions = legendPositions(context.frame.width);
-		ITEMS.forEach((item, i) => {
+		const items = legendItems(hasDeadlock(context));
+		const positions = legendPositions(context.frame.width, hasDeadlock(context));
+		items.forEach((item, i) => {
 			const { x, row } = positions[i];
 			const cy = 6 + row * LEGEND_ROW_HEIGHT + LEGEND_ROW_HEIGHT / 2;
 			append(
@@ -73,7 +95,7 @@ export class LegendMark implements Mark {
 		});
 		const summary = summaryText(context);
 		const lastRow = positions[positions.length - 1];
-		const lastEnd = lastRow.x + SWATCH_WIDTH + 5 + textWidth(ITEMS[ITEMS.length - 1].label);
+		const lastEnd = lastRow.x + SWATCH_WIDTH + 5 + textWidth(items[items.length - 1].label);
 		if (summary && lastEnd + textWidth(summary) + 30 < context.frame.width) {
 			append(
 				g,

@@ -37,6 +37,17 @@ export function markerShape(
 				d: `M${round(cx)},${round(cy - r - 1)}l${r + 1},${r + 1}l${-r - 1},${r + 1}l${-r - 1},${-r - 1}z`,
 				style: `fill:${palette.raised};stroke:${palette.background};stroke-width:1`
 			});
+		case 'stuck':
+			// A "no entry" sign: the task can never go on.
+			return append(
+				svgElement(document, 'g', {
+					style: `stroke:${palette.raised};stroke-width:1.6;fill:${palette.background}`
+				}),
+				svgElement(document, 'circle', { cx, cy, r: r + 0.5 }),
+				svgElement(document, 'path', {
+					d: `M${round(cx - r + 1.5)},${round(cy)}H${round(cx + r - 1.5)}`
+				})
+			);
 		case 'cancelled':
 			return svgElement(document, 'path', {
 				d: `M${round(cx - r)},${round(cy - r)}l${2 * r},${2 * r}m0,${-2 * r}l${-2 * r},${2 * r}`,
@@ -65,6 +76,9 @@ export class MarkerMark implements Mark {
 				const finished = x(task.finished);
 				if (inside(finished)) append(g, markerShape(context, task.state, finished, cy));
 			}
+			const stuckAt = stuckTime(context, row.section, task.id);
+			if (stuckAt !== null && inside(x(stuckAt)))
+				append(g, markerShape(context, 'stuck', x(stuckAt), cy));
 		}
 		return g;
 	}
@@ -86,6 +100,12 @@ export class MarkerMark implements Mark {
 			append(g, markerShape(context, kind, px, cy));
 		}
 	}
+}
+
+/** When the task was found stuck in a deadlock, or null. */
+export function stuckTime(context: RenderContext, section: number, task: number): number | null {
+	const deadlock = context.layout.sections[section]?.model.deadlock;
+	return deadlock && deadlock.stuck.some((s) => s.task === task) ? deadlock.t : null;
 }
 
 export function markers(): MarkerMark {

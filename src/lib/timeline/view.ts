@@ -1,0 +1,557 @@
+/**
+ * The live chart in the browser: owns the view state (zoom window, vertical scroll, expanded
+ * groups, keyboard focus, pointer) and redraws through the same orchestrator as the export, at
+ * most once per animation frame. Timeline.svelte is a thin wrapper around this class.
+ */
+import type { RunModel } from '../engine/model';
+import type { FocusTarget, RenderContext } from './context';
+import {
+	describeLane,
+	describeSegment,
+	markerFields,
+	markerLine,
+	segmentFields,
+	type Field
+} from './describe';
+import { formatSeconds } from './format';
+import { hitTest, type Hit } from './hit';
+import { layoutTimeline, type LaneRow, type TimelineLayout } from './layout';
+import { cursor } from './marks/cursor';
+import { fullDomain, panDomain, zoomDomain, type Domain } from './scales';
+import { renderTimelineSvg, runsOf } from './svg';
+import { fullHeight, renderSwimlane } from './swimlane';
+import { cssPalette, type ThemeName } from './theme';
+
+export interface TimelineProps {
+	model: RunModel;
+	pinned: RunModel | null;
+	highlightLine: number | null;
+	theme: ThemeName;
+	onselectline?: (line: number) => void;
+}
+
+export interface TimelineElements {
+	/** Where the SVG goes; receives pointer, wheel and keyboard events. */
+	host: HTMLElement;
+	tooltip: HTMLElement;
+	/** An ARIA live region for spoken descriptions. */
+	live: HTMLElement;
+}
+
+/** The tallest the chart grows before its lanes scroll. */
+const MAX_HEIGHT = 560;
+const ZOOM_STEP = 1.6;
+/** Pointer travel (px) under which a press counts as a click, not a drag. */
+const CLICK_SLOP = 4;
+
+let instances = 0;
+
+export class TimelineView {
+	private props: TimelineProps | null = null;
+	private layout: TimelineLayout | null = null;
+	private context: RenderContext | null = null;
+	private svg: SVGSVGElement | null = null;
+	private cursorGroup: SVGElement | null = null;
+	private readonly expanded = new Set<string>();
+	private domain: Domain | null = null;
+	private scrollY = 0;
+	private width = 800;
+	private focus: FocusTarget | null = null;
+	private cursorT: number | null = null;
+	private frameRequest = 0;
+	private readonly idPrefix = `tl${++instances}`;
+	private readonly pointers = new Map<number, { x: number; y: number }>();
+	private drag: {
+		x: number;
+		y: number;
+		domain: Domain;
+		scrollY: number;
+		moved: boolean;
+		pinch: number | null;
+	} | null = null;
+	private readonly resizeObserver: ResizeObserver | null;
+	private readonly cleanup: (() => void)[] = [];
+	/** For the benchmark: milliseconds the last synchronous render took. */
+	lastRenderMs = 0;
+
+	constructor(private readonly elements: TimelineElements) {
+		const { host } = elements;
+		this.width = Math.max(320, Math.floor(host.clientWidth || 800));
+		this.listen(host, 'pointerdown', (e) => this.onPointerDown(e as PointerEvent));
+		this.listen(host, 'pointermove', (e) => this.onPointerMove(e as PointerEvent));
+		this.listen(host, 'pointerup', (e) => this.onPointerUp(e as PointerEvent));
+		this.listen(host, 'pointercancel', (e) => this.onPointerUp(e as PointerEvent));
+		this.listen(host, 'pointerleave', () => this.onPointerLeave());
+		this.listen(host, 'wheel', (e) => this.onWheel(e as WheelEvent), { passive: false });
+		this.listen(host, 'keydown', (e) => this.onKeyDown(e as KeyboardEvent));
+		this.resizeObserver =
+			typeof ResizeObserver === 'undefined'
+				? null
+				: new ResizeObserver(() => {
+						const width = Math.max(320, Math.floor(host.clientWidth));
+						if (width !== this.width) {
+							this.width = width;
+							this.schedule();
+						}
+					});
+		this.resizeObserver?.observe(host);
+	}
+
+	/** New props from the component. A new model or pinned run resets the zoom. */
+	update(props: TimelineProps): void {
+		const previous = this.props;
+		this.props = props;
+		if (!previous || previous.model !== props.model || previous.pinned !== props.pinned) {
+			this.expanded.clear();
+			this.domain = null;
+			this.scrollY = 0;
+			this.focus = null;
+			this.relayout();
+		}
+		this.renderNow();
+	}
+
+	destroy(): void {
+		cancelAnimationFrame(this.frameRequest);
+		this.resizeObserver?.disconnect();
+		for (const undo of this.cleanup) undo();
+		this.svg?.remove();
+	}
+
+	zoomBy(factor: number, anchor?: number): void {
+		const current = this.currentDomain();
+		const center = anchor ?? (current[0] + current[1]) / 2;
+		this.domain = zoomDomain(current, factor, center, this.full());
+		this.schedule();
+	}
+
+	zoomIn(): void {
+		this.zoomBy(ZOOM_STEP);
+	}
+
+	zoomOut(): void {
+		this.zoomBy(1 / ZOOM_STEP);
+	}
+
+	reset(): void {
+		this.domain = null;
+		this.scrollY = 0;
+		this.schedule();
+	}
+
+	/** Set the visible window directly (the benchmark drives zoom through this). */
+	setDomain(domain: Domain): void {
+		this.domain = domain;
+	}
+
+	/** The standalone SVG of what is shown, for download. */
+	exportSvg(): string {
+		const props = this.requireProps();
+		return renderTimelineSvg(props.model, document, {
+			width: this.width,
+			theme: props.theme,
+			pinned: props.pinned,
+			idPrefix: `${this.idPrefix}x`
+		});
+	}
+
+	/** Draw now, synchronously (the component and the benchmark call this; events use schedule). */
+	renderNow(): void {
+		cancelAnimationFrame(this.frameRequest);
+		this.frameRequest = 0;
+		const props = this.props;
+		const layout = this.layout;
+		if (!props || !layout) return;
+		const started = performance.now();
+		const height = Math.min(fullHeight(layout, this.width), MAX_HEIGHT);
+		const { svg, context } = renderSwimlane(document, layout, {
+			width: this.width,
+			height,
+			domain: this.domain,
+			scrollY: this.scrollY,
+			palette: cssPalette,
+			idPrefix: this.idPrefix,
+			highlightLine: props.highlightLine,
+			focus: this.focus,
+			stacked: props.pinned !== null,
+			title: `Timeline of ${props.model.tasks.length} tasks over ${formatSeconds(props.model.duration)}. The table of tasks below lists the same.`
+		});
+		this.scrollY = context.viewTop;
+		svg.style.display = 'block';
+		svg.style.touchAction = 'none';
+		svg.style.userSelect = 'none';
+		if (this.svg) this.svg.replaceWith(svg);
+		else this.elements.host.prepend(svg);
+		this.svg = svg;
+		this.context = context;
+		this.cursorGroup = null;
+		this.drawCursor();
+		this.lastRenderMs = performance.now() - started;
+	}
+
+	private schedule(): void {
+		if (this.frameRequest) return;
+		this.frameRequest = requestAnimationFrame(() => {
+			this.frameRequest = 0;
+			this.renderNow();
+		});
+	}
+
+	private relayout(): void {
+		const props = this.requireProps();
+		this.layout = layoutTimeline(runsOf(props.model, props.pinned), { expanded: this.expanded });
+	}
+
+	private requireProps(): TimelineProps {
+		if (!this.props) throw new Error('TimelineView.update() has not been called yet.');
+		return this.props;
+	}
+
+	private full(): Domain {
+		return fullDomain(this.layout?.duration ?? 0);
+	}
+
+	private currentDomain(): Domain {
+		return this.context?.domain ?? this.full();
+	}
+
+	private listen(
+		target: EventTarget,
+		type: string,
+		handler: (event: Event) => void,
+		options?: AddEventListenerOptions
+	): void {
+		target.addEventListener(type, handler, options);
+		this.cleanup.push(() => target.removeEventListener(type, handler, options));
+	}
+
+	/** Pointer position in SVG coordinates. */
+	private point(event: { clientX: number; clientY: number }): { x: number; y: number } {
+		const rect = this.svg?.getBoundingClientRect();
+		return rect ? { x: event.clientX - rect.left, y: event.clientY - rect.top } : { x: 0, y: 0 };
+	}
+
+	private onPointerDown(event: PointerEvent): void {
+		if (event.button !== 0 && event.pointerType === 'mouse') return;
+		const p = this.point(event);
+		this.pointers.set(event.pointerId, p);
+		this.elements.host.setPointerCapture?.(event.pointerId);
+		this.drag = {
+			x: p.x,
+			y: p.y,
+			domain: this.currentDomain(),
+			scrollY: this.scrollY,
+			moved: false,
+			pinch: this.pointers.size === 2 ? this.pinchDistance() : null
+		};
+	}
+
+	private pinchDistance(): number {
+		const [a, b] = [...this.pointers.values()];
+		return Math.hypot(a.x - b.x, a.y - b.y) || 1;
+	}
+
+	private onPointerMove(event: PointerEvent): void {
+		const p = this.point(event);
+		if (this.pointers.has(event.pointerId)) this.pointers.set(event.pointerId, p);
+		const drag = this.drag;
+		const context = this.context;
+		if (drag && context && this.pointers.size > 0) {
+			if (this.pointers.size >= 2 && drag.pinch !== null) {
+				// Two fingers: zoom by the change in their distance, around their midpoint.
+				const [a, b] = [...this.pointers.values()];
+				const mid = context.x.invert((a.x + b.x) / 2);
+				const factor = this.pinchDistance() / drag.pinch;
+				this.domain = zoomDomain(drag.domain, factor, mid, this.full());
+				drag.moved = true;
+				this.schedule();
+				return;
+			}
+			const dx = p.x - drag.x;
+			const dy = p.y - drag.y;
+			if (!drag.moved && Math.hypot(dx, dy) < CLICK_SLOP) return;
+			drag.moved = true;
+			const secondsPerPixel =
+				(drag.domain[1] - drag.domain[0]) / (context.frame.plotRight - context.frame.plotLeft);
+			this.domain = panDomain(drag.domain, -dx * secondsPerPixel, this.full());
+			this.scrollY = drag.scrollY - dy;
+			this.hideTooltip();
+			this.schedule();
+			return;
+		}
+		this.hover(p);
+	}
+
+	private onPointerUp(event: PointerEvent): void {
+		const drag = this.drag;
+		this.pointers.delete(event.pointerId);
+		if (this.pointers.size > 0) return;
+		this.drag = null;
+		if (!drag || drag.moved || event.type === 'pointercancel') return;
+		const context = this.context;
+		if (!context) return;
+		const p = this.point(event);
+		this.activate(hitTest(context, p.x, p.y));
+	}
+
+	private onPointerLeave(): void {
+		if (this.drag) return;
+		this.cursorT = null;
+		this.drawCursor();
+		this.hideTooltip();
+	}
+
+	private onWheel(event: WheelEvent): void {
+		const context = this.context;
+		if (!context) return;
+		event.preventDefault();
+		const p = this.point(event);
+		const unit = event.deltaMode === 1 ? 16 : event.deltaMode === 2 ? 400 : 1;
+		const dx = event.deltaX * unit;
+		const dy = event.deltaY * unit;
+		if (event.shiftKey) {
+			this.scrollY += dy || dx;
+		} else if (Math.abs(dx) > Math.abs(dy)) {
+			const current = this.currentDomain();
+			const secondsPerPixel =
+				(current[1] - current[0]) / (context.frame.plotRight - context.frame.plotLeft);
+			this.domain = panDomain(current, dx * secondsPerPixel, this.full());
+		} else {
+			// Trackpad pinches arrive as wheel events with ctrlKey, in smaller steps.
+			const factor = Math.exp(-dy * (event.ctrlKey ? 0.01 : 0.002));
+			const anchor = context.x.invert(Math.max(p.x, context.frame.plotLeft));
+			this.domain = zoomDomain(this.currentDomain(), factor, anchor, this.full());
+		}
+		this.hideTooltip();
+		this.schedule();
+	}
+
+	private hover(p: { x: number; y: number }): void {
+		const context = this.context;
+		if (!context) return;
+		const inPlot =
+			p.x >= context.frame.plotLeft &&
+			p.x <= context.frame.plotRight &&
+			p.y >= context.legendHeight;
+		this.cursorT = inPlot ? context.x.invert(p.x) : null;
+		this.drawCursor();
+		const hit = hitTest(context, p.x, p.y);
+		const fields = hit ? this.hitFields(hit) : null;
+		if (!fields) return this.hideTooltip();
+		this.showTooltip(fields, p);
+	}
+
+	private hitFields(hit: Hit): { title: string; fields: Field[] } | null {
+		switch (hit.kind) {
+			case 'segment':
+				return {
+					title: `${hit.lane.task.name}: ${hit.segment.kind}`,
+					fields: segmentFields(hit.lane.task, hit.segment)
+				};
+			case 'marker':
+				return {
+					title: `${hit.lane.task.name}: ${hit.marker}`,
+					fields: markerFields(hit.lane.task, hit.marker, hit.t)
+				};
+			case 'group':
+				return {
+					title: `${hit.lane.coro}() × ${hit.lane.members.length} tasks`,
+					fields: [
+						{ name: 'Time', value: formatSeconds(hit.t) },
+						{ name: 'Running', value: String(hit.running) },
+						{ name: 'Waiting', value: String(hit.waiting) },
+						{ name: 'Expand', value: 'click the lane' }
+					]
+				};
+			case 'strip': {
+				const fields: Field[] = [
+					{ name: 'Time', value: formatSeconds(hit.t) },
+					{ name: 'Running', value: String(hit.running) },
+					{ name: 'Waiting', value: String(hit.waiting) }
+				];
+				if (hit.blocked) {
+					fields.push({
+						name: 'Loop blocked',
+						value: `${hit.blocked.cause}, line ${hit.blocked.line ?? 'unknown'}`
+					});
+				}
+				return { title: 'Tasks at once', fields };
+			}
+			case 'label':
+				return null;
+		}
+	}
+
+	private showTooltip(content: { title: string; fields: Field[] }, p: { x: number; y: number }) {
+		const tooltip = this.elements.tooltip;
+		const title = document.createElement('strong');
+		title.textContent = content.title;
+		const list = document.createElement('dl');
+		for (const field of content.fields) {
+			const name = document.createElement('dt');
+			name.textContent = field.name;
+			const value = document.createElement('dd');
+			value.textContent = field.value;
+			list.append(name, value);
+		}
+		tooltip.replaceChildren(title, list);
+		tooltip.hidden = false;
+		const width = tooltip.offsetWidth || 220;
+		const left = p.x + 16 + width > this.width ? p.x - 16 - width : p.x + 16;
+		tooltip.style.left = `${Math.max(0, left)}px`;
+		// Below the pointer, or above it near the bottom of the chart.
+		const height = tooltip.offsetHeight || 120;
+		const below = p.y + 14 + height <= (this.context?.height ?? 0);
+		tooltip.style.top = `${Math.max(0, below ? p.y + 14 : p.y - 10 - height)}px`;
+	}
+
+	private hideTooltip(): void {
+		this.elements.tooltip.hidden = true;
+	}
+
+	private drawCursor(): void {
+		this.cursorGroup?.remove();
+		this.cursorGroup = null;
+		if (this.cursorT === null || !this.context || !this.svg) return;
+		const group = cursor(this.cursorT).render(this.context);
+		if (group) {
+			this.svg.appendChild(group);
+			this.cursorGroup = group;
+		}
+	}
+
+	/** A click or Enter: go to the source line, or expand / collapse a group. */
+	private activate(hit: Hit | null): void {
+		if (!hit) return;
+		const select = this.props?.onselectline;
+		switch (hit.kind) {
+			case 'segment':
+				if (hit.segment.line !== null) select?.(hit.segment.line);
+				this.focus = { lane: hit.lane.index, segment: hit.index };
+				this.schedule();
+				return;
+			case 'marker': {
+				const line = hit.marker === 'created' ? hit.lane.task.line : markerLine(hit.lane.task);
+				if (line !== null) select?.(line);
+				return;
+			}
+			case 'group':
+				return this.toggleGroup(hit.lane);
+			case 'label':
+				if (hit.lane.kind === 'group') return this.toggleGroup(hit.lane);
+				this.focus = { lane: hit.lane.index, segment: null };
+				this.announce(describeLane(hit.lane, hit.lane.index, this.layout?.lanes.length ?? 0));
+				this.schedule();
+				return;
+			case 'strip':
+				return;
+		}
+	}
+
+	private toggleGroup(lane: LaneRow): void {
+		if (lane.kind !== 'group') return;
+		if (this.expanded.has(lane.key)) this.expanded.delete(lane.key);
+		else this.expanded.add(lane.key);
+		this.relayout();
+		this.focus = { lane: lane.index, segment: null };
+		this.announce(`Expanded ${lane.members.length} tasks of ${lane.coro}.`);
+		this.schedule();
+	}
+
+	private onKeyDown(event: KeyboardEvent): void {
+		const layout = this.layout;
+		if (!layout || layout.lanes.length === 0) return;
+		const focus = this.focus ?? { lane: 0, segment: null };
+		const lane = layout.lanes[focus.lane] ?? layout.lanes[0];
+		let next: FocusTarget | null = null;
+		switch (event.key) {
+			case 'ArrowDown':
+				next = {
+					lane: Math.min(focus.lane + (this.focus ? 1 : 0), layout.lanes.length - 1),
+					segment: null
+				};
+				break;
+			case 'ArrowUp':
+				next = { lane: Math.max(focus.lane - 1, 0), segment: null };
+				break;
+			case 'ArrowRight':
+			case 'ArrowLeft': {
+				if (lane.kind !== 'task') return;
+				const count = lane.task.segments.length;
+				const step = event.key === 'ArrowRight' ? 1 : -1;
+				const current = focus.segment ?? (step > 0 ? -1 : count);
+				next = { lane: lane.index, segment: Math.min(Math.max(current + step, 0), count - 1) };
+				break;
+			}
+			case 'Home':
+				next = { lane: 0, segment: null };
+				break;
+			case 'End':
+				next = { lane: layout.lanes.length - 1, segment: null };
+				break;
+			case 'Enter':
+			case ' ': {
+				event.preventDefault();
+				if (lane.kind === 'group') return this.toggleGroup(lane);
+				if (focus.segment !== null) {
+					const line = lane.task.segments[focus.segment]?.line;
+					if (line != null) this.props?.onselectline?.(line);
+				}
+				return;
+			}
+			case '+':
+			case '=':
+				this.zoomIn();
+				event.preventDefault();
+				return;
+			case '-':
+			case '_':
+				this.zoomOut();
+				event.preventDefault();
+				return;
+			case '0':
+				this.reset();
+				event.preventDefault();
+				return;
+			case 'Escape':
+				this.focus = null;
+				this.schedule();
+				return;
+			default:
+				return;
+		}
+		event.preventDefault();
+		this.focus = next;
+		this.reveal(next);
+		const target = layout.lanes[next.lane];
+		if (target.kind === 'task' && next.segment !== null) {
+			this.announce(describeSegment(target.task, target.task.segments[next.segment], next.segment));
+		} else {
+			this.announce(describeLane(target, next.lane, layout.lanes.length));
+		}
+		this.schedule();
+	}
+
+	/** Scroll and pan so the focused lane and segment are on screen. */
+	private reveal(target: FocusTarget): void {
+		const context = this.context;
+		const lane = this.layout?.lanes[target.lane];
+		if (!context || !lane) return;
+		const visible = context.viewBottom - context.viewTop;
+		if (lane.y < context.viewTop) this.scrollY = lane.y - 4;
+		else if (lane.y + lane.height > context.viewBottom)
+			this.scrollY = lane.y + lane.height - visible + 4;
+		if (lane.kind !== 'task' || target.segment === null) return;
+		const segment = lane.task.segments[target.segment];
+		const [d0, d1] = context.domain;
+		if (segment.end < d0 || segment.start > d1) {
+			const span = d1 - d0;
+			const middle = (segment.start + segment.end) / 2;
+			this.domain = panDomain([middle - span / 2, middle + span / 2], 0, this.full());
+		}
+	}
+
+	private announce(text: string): void {
+		this.elements.live.textContent = text;
+	}
+}
