@@ -37,6 +37,9 @@ class Instrument:
     def after_task_step(self, task: int, coro: Any, yielded: Any) -> None:
         """A task's step ended with the coroutine suspended; `yielded` is what it awaits."""
 
+    def long_step(self, task: int, real_seconds: float) -> None:
+        """A task step ran `real_seconds` of real time without awaiting (CPU work)."""
+
     def task_exited(self, task: int, error: BaseException | None, result: Any) -> None:
         """A task's coroutine finished: returned `result`, or raised `error`."""
 

@@ -247,6 +247,16 @@ class Patches:
         def wall_time_ns() -> int:
             return int(round((EPOCH + session.time()) * 1e9))
 
+        # Named like the functions they replace, so reprs and labels read "sleep", not ours.
+        for name, function in (
+            ("sleep", sleep),
+            ("monotonic", monotonic),
+            ("monotonic_ns", monotonic_ns),
+            ("time", wall_time),
+            ("time_ns", wall_time_ns),
+        ):
+            function.__name__ = function.__qualname__ = name
+            function.__module__ = "time"
         time.sleep = sleep
         time.monotonic = monotonic
         time.perf_counter = monotonic

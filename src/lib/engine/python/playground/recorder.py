@@ -38,6 +38,8 @@ from .tracer import describe_wait
 ENGINE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 _RESULT_CHARS = 200
+# At most this many cpu_work notes per run: the first few make the point.
+_MAX_LONG_STEP_NOTES = 5
 
 
 class TraceRecorder(Instrument):
@@ -51,6 +53,8 @@ class TraceRecorder(Instrument):
         self._room = limits.max_events
         self.dropped = 0
         self._last_line: int | None = None
+        self._long_steps = 0
+        self._names: dict[int, str] = {}
         self._session: RunSession | None = None
 
     def bind(self, session: RunSession) -> None:
@@ -95,6 +99,7 @@ class TraceRecorder(Instrument):
     def task_spawned(
         self, task: int, name: str, parent: int | None, coro: str, line: int | None
     ) -> None:
+        self._names[task] = name
         self._task_event(TaskCreated(self._now(), task, name, parent, coro, line))
 
     def before_task_step(self, task: int, step: int) -> None:
@@ -150,6 +155,22 @@ class TraceRecorder(Instrument):
         else:
             info = ExceptionInfo(type(error).__name__, _message(error))
             self._task_event(TaskDone(self._now(), task, "raised", None, info, line))
+
+    def long_step(self, task: int, real_seconds: float) -> None:
+        if self.muted or self._long_steps >= _MAX_LONG_STEP_NOTES:
+            return
+        self._long_steps += 1
+        name = self._names.get(task, f"task {task}")
+        self.records.append(
+            Note(
+                self._now(),
+                "cpu_work",
+                f"{name} ran for {real_seconds * 1000:.0f} ms of real time without awaiting (CPU "
+                "work). The virtual clock does not count CPU time, so the chart shows this step as "
+                "an instant; in real asyncio every other task would have waited that long.",
+                self._last_line,
+            )
+        )
 
     def _note_truncated(self) -> None:
         self.records.append(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import collections.abc
+from time import perf_counter as _real_clock
 from types import CoroutineType, GeneratorType
 from typing import Any
 
@@ -28,46 +29,35 @@ class TracedCoroutine:
 
     def send(self, value: Any) -> Any:
         """Resume the coroutine with `value` (one task step)."""
-        session = self._session
-        previous = session.current_task
-        session.current_task = task_id = self.task_id
-        session.steps += 1
-        instrument = session.instrument
-        instrument.before_task_step(task_id, session.steps)
-        try:
-            yielded = self._coro.send(value)
-        except StopIteration as stop:
-            session.current_task = previous
-            instrument.task_exited(task_id, None, stop.value)
-            raise
-        except BaseException as error:
-            session.current_task = previous
-            instrument.task_exited(task_id, error, None)
-            raise
-        session.current_task = previous
-        instrument.after_task_step(task_id, self._coro, yielded)
-        return yielded
+        return self._step(self._coro.send, value)
 
     def throw(self, *args: Any) -> Any:
         """Resume the coroutine by raising an exception in it (cancellation, a failed await)."""
+        return self._step(self._coro.throw, *args)
+
+    def _step(self, resume: Any, *args: Any) -> Any:
         session = self._session
         previous = session.current_task
         session.current_task = task_id = self.task_id
         session.steps += 1
         instrument = session.instrument
         instrument.before_task_step(task_id, session.steps)
+        started = _real_clock()
         try:
-            yielded = self._coro.throw(*args)
+            yielded = resume(*args)
         except StopIteration as stop:
             session.current_task = previous
             instrument.task_exited(task_id, None, stop.value)
+            _check_cpu(instrument, task_id, started)
             raise
         except BaseException as error:
             session.current_task = previous
             instrument.task_exited(task_id, error, None)
+            _check_cpu(instrument, task_id, started)
             raise
         session.current_task = previous
         instrument.after_task_step(task_id, self._coro, yielded)
+        _check_cpu(instrument, task_id, started)
         return yielded
 
     def close(self) -> None:
@@ -87,6 +77,16 @@ class TracedCoroutine:
 
 
 collections.abc.Coroutine.register(TracedCoroutine)
+
+# A task step that runs longer than this in real time is reported: CPU work costs no virtual
+# time (docs/decisions/0001-virtual-time.md), so without a note it would be invisible.
+CPU_NOTE_SECONDS = 0.05
+
+
+def _check_cpu(instrument: Any, task_id: int, started: float) -> None:
+    elapsed = _real_clock() - started
+    if elapsed > CPU_NOTE_SECONDS:
+        instrument.long_step(task_id, elapsed)
 
 
 def coro_name(coro: Any) -> str:
