@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/cli/command';
+import { main } from '../../src/cli/main';
+import { runFailed, textReport } from '../../src/cli/report';
+import { parseRunArguments } from '../../src/cli/run';
+import { analyzeRun } from '../../src/lib/engine/analyze';
+import type { TraceEvent } from '../../src/lib/engine/events';
+
+const start: TraceEvent = {
+	kind: 'run_start',
+	t: 0,
+	version: 1,
+	python: '3.14.2',
+	limits: { max_virtual_time: 3600, max_steps: 1e6, max_events: 1e6, max_output_chars: 1e5 }
+};
+const end = (t: number): TraceEvent => ({
+	kind: 'run_end',
+	t,
+	steps: 3,
+	real_ms: 1,
+	dropped_events: 0
+});
+
+/** main prints, sleeps 1 s and prints again; `extra` events go before run_end. */
+function run(extra: TraceEvent[] = [], t = 1) {
+	return analyzeRun([
+		start,
+		{ kind: 'task_created', t: 0, task: 1, name: 'Task-1', parent: null, coro: 'main', line: 9 },
+		{ kind: 'task_resumed', t: 0, task: 1, step: 1 },
+		{ kind: 'output', t: 0, stream: 'stdout', text: 'start', task: 1 },
+		{
+			kind: 'task_suspended',
+			t: 0,
+			task: 1,
+			awaiting: { kind: 'sleep', label: 'sleep(1)', until: 1 },
+			line: 4,
+			chain: []
+		},
+		{ kind: 'task_resumed', t: 1, task: 1, step: 2 },
+		{ kind: 'output', t: 1, stream: 'stderr', text: 'oops', task: 1 },
+		{ kind: 'task_done', t: 1, task: 1, state: 'done', result: 'None', line: 5 },
+		{ kind: 'output', t: 1, stream: 'stdout', text: 'after', task: null },
+		...extra,
+		end(t)
+	]);
+}
+
+describe('textReport', () => {
+	it('prints stdout with time and task, the summary last, and the program stderr apart', () => {
+		const report = textReport(run());
+		expect(report.out).toEqual([
+			'  0.00 s  Task-1  start',
+			'  1.00 s  -       after',
+			'',
+			'── total 1.00 s · 1 task · up to 1 at once · slept 1.00 s in all (1.0× overlap) · loop blocked 0.00 s'
+		]);
+		expect(report.err).toEqual(['  1.00 s  Task-1  oops']);
+	});
+
+	it('prints the text alone with plain', () => {
+		const report = textReport(run(), { plain: true });
+		expect(report.out.slice(0, 2)).toEqual(['start', 'after']);
+		expect(report.err).toEqual(['oops']);
+	});
+
+	it('puts notes, warnings, the traceback, the deadlock and the limit on stderr', () => {
+		const model = run([
+			{ kind: 'note', t: 0, code: 'x', message: 'A note.', line: 2 },
+			{
+				kind: 'warning',
+				t: 0,
+				category: 'RuntimeWarning',
+				message: "coroutine 'f' was never awaited",
+				line: 7
+			},
+			{
+				kind: 'error',
+				t: 1,
+				type: 'ValueError',
+				message: 'bad',
+				line: 5,
+				traceback: 'Traceback (most recent call last):\nValueError: bad\n'
+			},
+			{
+				kind: 'deadlock',
+				t: 1,
+				stuck: [
+					{ task: 1, name: 'Task-1', awaiting: { kind: 'event', label: 'Event.wait' }, line: 4 }
+				]
+			},
+			{
+				kind: 'limit',
+				t: 1,
+				limit: 'virtual_time',
+				message: 'Stopped at 1 s of virtual time.',
+				line: 4
+			}
+		]);
+		expect(textReport(model).err.slice(1)).toEqual([
+			'note (line 2): A note.',
+			"RuntimeWarning (line 7): coroutine 'f' was never awaited",
+			'Traceback (most recent call last):\nValueError: bad',
+			'Deadlock at 1.00 s: nothing can ever run again, but 1 task never finished.',
+			'  Task-1 waits on Event.wait (line 4)',
+			'Stopped (line 4): Stopped at 1 s of virtual time.'
+		]);
+		expect(runFailed(model)).toBe(true);
+		expect(runFailed(run())).toBe(false);
+	});
+});
+
+describe('parseRunArguments', () => {
+	it('reads the file, the flags and the limits', () => {
+		expect(
+			parseRunArguments([
+				'a.py',
+				'--json',
+				'--max-time',
+				'5',
+				'--max-steps',
+				'1000',
+				'--svg',
+				'a.svg'
+			])
+		).toEqual({
+			file: 'a.py',
+			json: true,
+			plain: false,
+			svg: 'a.svg',
+			options: { max_virtual_time: 5, max_steps: 1000 }
+		});
+	});
+
+	it('refuses what it cannot use, as a usage error', () => {
+		expect(() => parseRunArguments([])).toThrow(UsageError);
+		expect(() => parseRunArguments(['a.py', 'b.py'])).toThrow(/one file at a time/);
+		expect(() => parseRunArguments(['a.py', '--max-time', '0'])).toThrow(/positive number/);
+		expect(() => parseRunArguments(['a.py', '--max-steps', '1.5'])).toThrow(/whole number/);
+		expect(() => parseRunArguments(['a.py', '--json', '--plain'])).toThrow(/do not go together/);
+		expect(() => parseRunArguments(['a.py', '--colour'])).toThrow(/unknown option '--colour'/);
+	});
+});
+
+describe('main', () => {
+	function capture() {
+		const out: string[] = [];
+		const err: string[] = [];
+		return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
+	}
+
+	it('exits 2 with the overview when no command is given', async () => {
+		const { io, err } = capture();
+		expect(await main([], io)).toBe(2);
+		expect(err.join('\n')).toContain('usage: asyncio-playground <command>');
+	});
+
+	it('prints a command usage for --help without running anything', async () => {
+		const { io, out } = capture();
+		expect(await main(['run', '--help'], io)).toBe(0);
+		expect(out.join('\n')).toContain('usage: asyncio-playground run FILE.py');
+	});
+
+	it('names a missing file without the whole usage', async () => {
+		const { io, err } = capture();
+		expect(await main(['run', '/nowhere/at/all.py'], io)).toBe(2);
+		expect(err).toEqual(['asyncio-playground run: cannot read /nowhere/at/all.py: no such file']);
+	});
+});
