@@ -104,7 +104,11 @@ export interface LimitInfo {
 	line: number | null;
 }
 
-/** How many tasks were running / waiting from `t` until the next point. A step function. */
+/**
+ * How many tasks were running (or blocking the loop) / waiting on a timer, thread or future from
+ * `t` until the next point. A step function. Tasks idle on another task or on a Lock, Semaphore,
+ * Event or Queue count in neither (docs/decisions/0020-run-model.md).
+ */
 export interface ConcurrencyPoint {
 	t: number;
 	running: number;
@@ -115,11 +119,11 @@ export interface RunSummary {
 	/** Virtual seconds from start to end of the run. */
 	duration: number;
 	tasks: number;
-	/** The most tasks alive and not finished at one instant (waiting or running). */
+	/** The most tasks busy at one instant: the peak of running + waiting in `concurrency` (at least 1 if any task ran). */
 	peakConcurrency: number;
 	/** Virtual seconds the loop was blocked (time.sleep, CPU). */
 	blockedTime: number;
-	/** Sum over tasks of the time spent waiting on a timer (sleep): what one-by-one awaiting would take. */
+	/** Sum over tasks of the time spent waiting on a timer (sleep) or a simulated thread: what one-by-one awaiting would take. */
 	awaitedTime: number;
 	/** awaitedTime / duration, the "2.0× concurrency" a learner reads; 1 when duration is 0. */
 	overlap: number;
