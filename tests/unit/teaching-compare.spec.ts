@@ -63,7 +63,7 @@ describe('CompareState', () => {
 		state.pin(slow, sequentialCode);
 		expect(state.pinned).toEqual({ model: slow, code: sequentialCode, label: 'sequential' });
 
-		const shown = state.swap({ model: fast, code: gatherCode, label: 'gather' });
+		const shown = state.swap(fast, gatherCode);
 		expect(shown?.model).toBe(slow);
 		expect(state.pinned?.label).toBe('gather');
 

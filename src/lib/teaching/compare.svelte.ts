@@ -19,12 +19,12 @@ export class CompareState {
 	}
 
 	/**
-	 * Swaps the pinned run and the current one: `current` becomes pinned, and the run that was
-	 * pinned is returned for the page to show (and load into the editor) as the current run.
+	 * Swaps the pinned run and the current one: the current run becomes pinned, and the run that
+	 * was pinned is returned for the page to show (and load into the editor) as the current run.
 	 */
-	swap(current: NamedRun): NamedRun | null {
+	swap(model: RunModel, code: string, label: string = runLabel(code)): NamedRun | null {
 		const previous = this.pinned;
-		this.pinned = current;
+		this.pinned = { model, code, label };
 		return previous;
 	}
 }
