@@ -139,6 +139,14 @@ export class TimelineView {
 		this.schedule();
 	}
 
+	/** Expand every collapsed group: one lane per task (lanes are virtualised, so this scales). */
+	expandAll(): void {
+		for (const lane of this.layout?.lanes ?? [])
+			if (lane.kind === 'group') this.expanded.add(lane.key);
+		this.relayout();
+		this.schedule();
+	}
+
 	/** Set the visible window directly (the benchmark drives zoom through this). */
 	setDomain(domain: Domain): void {
 		this.domain = domain;

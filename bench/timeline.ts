@@ -1,0 +1,101 @@
+/**
+ * Timeline benchmark (not part of the test suite): render and zoom / pan frame times at 1,000,
+ * 10,000 and 50,000 segments, in headless Chromium, with the real TimelineView.
+ *
+ *   node --import tsx bench/timeline.ts
+ *
+ * Vite bundles bench/timeline-harness.ts into one script; playwright-core loads it into a blank
+ * page in Debian's /usr/bin/chromium. A frame's time is the redraw plus the style and layout it
+ * forces (paint runs after, on the compositor); medians over 80 zoom and 60 pan frames.
+ */
+import { build } from 'vite';
+import { chromium } from 'playwright-core';
+import type { BenchResult } from './timeline-harness';
+
+const CASES: { tasks: number; segmentsPerTask: number }[] = [
+	{ tasks: 200, segmentsPerTask: 5 },
+	{ tasks: 2_000, segmentsPerTask: 5 },
+	{ tasks: 10_000, segmentsPerTask: 5 }
+];
+
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = sorted.length >> 1;
+	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function p95(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))];
+}
+
+async function bundle(): Promise<string> {
+	const output = await build({
+		configFile: false,
+		logLevel: 'warn',
+		build: {
+			write: false,
+			minify: true,
+			lib: {
+				entry: new URL('./timeline-harness.ts', import.meta.url).pathname,
+				formats: ['iife'],
+				name: 'TimelineBench',
+				fileName: 'bench'
+			}
+		}
+	});
+	const results = Array.isArray(output) ? output : [output];
+	for (const result of results) {
+		if ('output' in result) return result.output[0].code;
+	}
+	throw new Error('Vite produced no bundle.');
+}
+
+async function main(): Promise<void> {
+	const code = await bundle();
+	const browser = await chromium.launch({
+		executablePath: '/usr/bin/chromium',
+		args: [
+			'--headless',
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync'
+		]
+	});
+	try {
+		const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+		await page.setContent('<!doctype html><html><body></body></html>');
+		await page.addScriptTag({ content: code });
+		const rows: string[] = [];
+		rows.push(
+			'| segments | tasks | lanes | first render (ms) | zoom frame median / p95 (ms) | pan frame median / p95 (ms) | rAF interval median (ms) | SVG elements |',
+			'| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |'
+		);
+		for (const { tasks, segmentsPerTask } of CASES) {
+			for (const expanded of [false, true]) {
+				const result = (await page.evaluate(
+					([t, s, e]) =>
+						(
+							window as unknown as {
+								TimelineBench: { run: (t: number, s: number, e: boolean) => Promise<unknown> };
+							}
+						).TimelineBench.run(t, s, e),
+					[tasks, segmentsPerTask, expanded] as const
+				)) as BenchResult;
+				const f = (v: number) => v.toFixed(1);
+				rows.push(
+					`| ${result.segments.toLocaleString('en-US')} | ${result.tasks.toLocaleString('en-US')} | ${expanded ? 'one per task' : 'collapsed group'} | ${f(result.firstRenderMs)} | ${f(median(result.zoomFrameMs))} / ${f(p95(result.zoomFrameMs))} | ${f(median(result.panFrameMs))} / ${f(p95(result.panFrameMs))} | ${f(median(result.rafIntervalMs))} | ${result.elements} |`
+				);
+			}
+		}
+		console.log(rows.join('\n'));
+	} finally {
+		await browser.close();
+	}
+}
+
+await main();
