@@ -22,6 +22,9 @@ class Instrument:
         """The run was halted: record nothing more from the user's code."""
         self.muted = True
 
+    def encode_so_far(self) -> None:
+        """The user's code has finished: a recorder may compact what it holds."""
+
     def last_line(self) -> int | None:
         """The user's line where the last task step suspended, if known (for limit reports)."""
         return None

@@ -144,7 +144,7 @@ class VirtualClockLoop(base_events.BaseEventLoop):
             task = super().create_task(TracedCoroutine(coro, task_id, session), **kwargs)
         else:
             task = super().create_task(coro, **kwargs)
-        session.task_ids[task] = task_id
+            session.task_ids[task] = task_id
         return task
 
     def run_in_executor(self, executor: Any, func: Callable[..., Any], *args: Any) -> Any:

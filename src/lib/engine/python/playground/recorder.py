@@ -7,6 +7,7 @@ dropped and counted. Output, warnings, errors, deadlocks, limits and run_end are
 from __future__ import annotations
 
 import asyncio
+import json
 import linecache
 import os
 import traceback
@@ -54,6 +55,8 @@ class TraceRecorder(Instrument):
         self.dropped = 0
         self._last_line: int | None = None
         self._long_steps = 0
+        # JSON text of records already encoded (see encode_so_far).
+        self._encoded: list[str] = []
         self._names: dict[int, str] = {}
         self._session: RunSession | None = None
 
@@ -72,11 +75,26 @@ class TraceRecorder(Instrument):
         self.records.append(RunEnd(self._now(), steps, real_ms, self.dropped))
 
     def to_dicts(self) -> list[dict[str, Any]]:
-        """Every record as a plain dict with the contract's field names."""
+        """The records not yet encoded, as plain dicts with the contract's field names."""
         return [
             record if type(record) is dict else record.to_dict()  # type: ignore[union-attr]
             for record in self.records
         ]
+
+    def encode_so_far(self) -> None:
+        """Encode the records so far to JSON text and drop them.
+
+        The final gc.collect() of a run (which flushes never-awaited warnings) would otherwise
+        traverse every recorded event: 0.3 s for 3,000 tasks, more than the tracing itself.
+        """
+        if self.records:
+            self._encoded.append(_encode(self.to_dicts())[1:-1])
+            self.records = []
+
+    def to_json(self) -> str:
+        """The whole trace as a JSON list."""
+        self.encode_so_far()
+        return "[" + ",".join(self._encoded) + "]"
 
     # -- task events (capped) -------------------------------------------------------------------
 
@@ -231,6 +249,10 @@ class TraceRecorder(Instrument):
 
     def _now(self) -> float:
         return self._session.now if self._session is not None else 0.0
+
+
+def _encode(values: list[dict[str, Any]]) -> str:
+    return json.dumps(values, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
 def _short_repr(value: Any) -> str:

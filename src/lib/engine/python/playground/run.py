@@ -45,9 +45,7 @@ def run(source: str, options_json: str = "{}") -> str:
     finally:
         patches.restore()
     recorder.run_ended(session.steps, (_real_perf_counter() - started) * 1000.0)
-    return json.dumps(
-        recorder.to_dicts(), ensure_ascii=False, allow_nan=False, separators=(",", ":")
-    )
+    return recorder.to_json()
 
 
 def _execute_guarded(
@@ -111,6 +109,7 @@ def _finish(session: RunSession, patches: Patches) -> None:
         if not loop.is_closed() and not loop.is_running():
             loop.close()
     patches.capture.flush_partial()
+    session.instrument.encode_so_far()
     # Never-awaited coroutines warn when collected; collect now, while warnings are captured.
     gc.collect()
     patches.capture.flush_partial()

@@ -41,6 +41,7 @@ class RunSession:
         # CPython numbers unnamed tasks Task-1, Task-2 ... with a counter that only unnamed tasks
         # advance; ours restarts with every run.
         self.next_task_name = 1
+        # Ids of untraced tasks (trace: false), for deadlock reports; traced ones carry theirs.
         self.task_ids: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
         self.loops: list[Any] = []
         # Futures of simulated threads (to_thread, run_in_executor): label and completion time.
@@ -59,6 +60,13 @@ class RunSession:
 
     def task_id_of(self, task: Any) -> int | None:
         """Our id for a task or future, or None when it is not one of this run's tasks."""
+        get_coro = getattr(task, "get_coro", None)
+        if get_coro is None:
+            return None
+        # A traced task's coroutine is our proxy, which carries the id.
+        task_id = getattr(get_coro(), "task_id", None)
+        if task_id is not None or self.limits.trace:
+            return task_id
         try:
             return self.task_ids.get(task)
         except TypeError:

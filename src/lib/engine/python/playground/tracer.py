@@ -48,17 +48,19 @@ class TracedCoroutine:
         except StopIteration as stop:
             session.current_task = previous
             instrument.task_exited(task_id, None, stop.value)
-            _check_cpu(instrument, task_id, started)
             raise
         except BaseException as error:
             session.current_task = previous
             instrument.task_exited(task_id, error, None)
-            _check_cpu(instrument, task_id, started)
             raise
-        session.current_task = previous
-        instrument.after_task_step(task_id, self._coro, yielded)
-        _check_cpu(instrument, task_id, started)
-        return yielded
+        else:
+            session.current_task = previous
+            instrument.after_task_step(task_id, self._coro, yielded)
+            return yielded
+        finally:
+            elapsed = _real_clock() - started
+            if elapsed > CPU_NOTE_SECONDS:
+                instrument.long_step(task_id, elapsed)
 
     def close(self) -> None:
         """Close the wrapped coroutine."""
@@ -81,12 +83,6 @@ collections.abc.Coroutine.register(TracedCoroutine)
 # A task step that runs longer than this in real time is reported: CPU work costs no virtual
 # time (docs/decisions/0001-virtual-time.md), so without a note it would be invisible.
 CPU_NOTE_SECONDS = 0.05
-
-
-def _check_cpu(instrument: Any, task_id: int, started: float) -> None:
-    elapsed = _real_clock() - started
-    if elapsed > CPU_NOTE_SECONDS:
-        instrument.long_step(task_id, elapsed)
 
 
 def coro_name(coro: Any) -> str:
