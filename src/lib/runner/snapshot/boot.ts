@@ -1,0 +1,147 @@
+/**
+ * Starting Python in a runner: from a memory snapshot when the page hands one in, otherwise a
+ * plain load, which can also make a snapshot for next time.
+ *
+ * A snapshot holds the whole wasm memory of an interpreter booted with the engine imported and
+ * no user code run. Restoring one skips CPython's start-up and the engine import (about 0.25 s
+ * instead of 2 s). Pyodide's snapshot options (`_makeSnapshot`, `_loadSnapshot`) are private and
+ * pinned with the version (314.0.7): any failure to restore falls back to a plain load here, and
+ * the caller learns why from `notes`.
+ *
+ * Works in a browser worker and in Node: `load` is the caller's own `loadPyodide` with its own
+ * configuration (index URL, handed-in files, streams), and this adds only the snapshot options.
+ */
+import type { PyodideAPI } from 'pyodide';
+import { ENGINE_ROOT, Engine } from '$lib/engine/engine';
+
+/** The caller's loadPyodide, already configured; `extra` holds the snapshot options. */
+export type LoadWithOptions = (extra: Record<string, unknown>) => Promise<PyodideAPI>;
+
+export interface BootOptions {
+	load: LoadWithOptions;
+	/** The engine's Python package (python-sources.ts, or readPythonSources() in Node). */
+	sources: Record<string, string>;
+	/** A verified snapshot to start from (verified by the page: key, length and SHA-256). */
+	snapshot?: Uint8Array | null;
+	/** After a plain load, make a snapshot and return it. */
+	makeSnapshot?: boolean;
+	now?: () => number;
+}
+
+export interface BootResult {
+	pyodide: PyodideAPI;
+	engine: Engine;
+	/** Where Python came from. */
+	source: 'snapshot' | 'full';
+	/** Milliseconds from the call to a usable engine. */
+	ms: number;
+	/** A snapshot made during this boot, before any user code ran. */
+	snapshot?: Uint8Array;
+	/** Why a snapshot was not used or not made, for the status line's details. */
+	notes: string[];
+}
+
+/**
+ * Standard-library modules most snippets import, loaded before the snapshot is taken so that a
+ * restored runner does not pay for them on the first Run.
+ */
+export const PRELOADED_MODULES = [
+	'random',
+	'time',
+	'collections',
+	'contextlib',
+	'dataclasses',
+	'functools',
+	'itertools',
+	'math',
+	'typing'
+];
+
+/**
+ * Runs once after a restore. Every restore from one snapshot starts from the same memory: reseed
+ * `random` (from the OS source, as CPython does at start-up) so two runs of a program differ.
+ * Pyodide leaves its own webloop marked as running in the snapshot: clear it, or asyncio.run
+ * would refuse to start.
+ */
+const AFTER_RESTORE = `
+import asyncio.events as _events, random as _random
+_events._set_running_loop(None)
+_random.seed()
+del _events, _random
+`;
+
+function describe(error: unknown): string {
+	if (error instanceof Error) return error.message.split('\n')[0] || error.name;
+	return String(error);
+}
+
+/** Boots Python and the engine; never fails because of the snapshot, only if a plain load fails. */
+export async function bootRuntime(options: BootOptions): Promise<BootResult> {
+	const now = options.now ?? (() => performance.now());
+	const started = now();
+	const notes: string[] = [];
+	const makeSnapshot = options.makeSnapshot ?? false;
+
+	if (options.snapshot) {
+		try {
+			const pyodide = await options.load({ _loadSnapshot: options.snapshot });
+			pyodide.runPython(AFTER_RESTORE);
+			const engine = attachEngine(pyodide, options.sources);
+			return { pyodide, engine, source: 'snapshot', ms: now() - started, notes };
+		} catch (error) {
+			// The page forgets these bytes when it hears of this (SnapshotKeeper.settle).
+			notes.push(`snapshot restore failed (${describe(error)}), loaded in full`);
+		}
+	}
+
+	const pyodide = await options.load(makeSnapshot ? { _makeSnapshot: true } : {});
+	const engine = await Engine.create(pyodide, options.sources);
+	let snapshot: Uint8Array | undefined;
+	if (makeSnapshot) {
+		try {
+			snapshot = makeEngineSnapshot(pyodide);
+		} catch (error) {
+			notes.push(`could not make a snapshot (${describe(error)})`);
+		}
+	}
+	return { pyodide, engine, source: 'full', ms: now() - started, snapshot, notes };
+}
+
+/**
+ * Preloads common modules and takes the snapshot. Must run before any user code: the snapshot is
+ * what every later runner starts from. Pyodide refuses if Python holds a JavaScript object it
+ * created (the engine imports no `js` objects, so nothing is held).
+ */
+export function makeEngineSnapshot(pyodide: PyodideAPI): Uint8Array {
+	pyodide.runPython(PRELOADED_MODULES.map((name) => `import ${name}`).join('\n'));
+	return (pyodide as unknown as { makeMemorySnapshot(): Uint8Array }).makeMemorySnapshot();
+}
+
+type RunEntry = ((source: string, optionsJson: string) => string) & { destroy?: () => void };
+
+/**
+ * The engine of a restored interpreter: its package is already imported (that is the point of
+ * the snapshot), so this binds to it instead of importing it again as `Engine.create` would.
+ * The source files are written back because files written before a snapshot do not survive it
+ * (tracebacks and `inspect` read them).
+ */
+export function attachEngine(pyodide: PyodideAPI, sources: Record<string, string>): Engine {
+	for (const [path, text] of Object.entries(sources)) {
+		const full = `${ENGINE_ROOT}/${path}`;
+		pyodide.FS.mkdirTree(full.slice(0, full.lastIndexOf('/')));
+		pyodide.FS.writeFile(full, text);
+	}
+	const imported = pyodide.runPython(`import sys; "playground.run" in sys.modules`) as boolean;
+	if (!imported) throw new Error('the snapshot does not hold the engine');
+	const module = pyodide.pyimport('playground.run');
+	const entry = module.run as RunEntry;
+	const python = String(module.PYTHON_VERSION);
+	// Engine's constructor is private to keep callers on Engine.create; it takes exactly what
+	// Engine.create hands it after its import. tests/engine/snapshot-boot.spec.ts runs a program
+	// on an engine made here, so a change to that constructor fails the tests, not users.
+	const engine = Reflect.construct(Engine, [pyodide, entry, python]) as Engine;
+	if (engine.python !== python || engine.pyodide !== pyodide) {
+		throw new Error('Engine constructor changed: cannot attach to a restored engine');
+	}
+	return engine;
+}

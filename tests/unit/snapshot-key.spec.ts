@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+	hashPythonSources,
+	parseManifest,
+	sha256Hex,
+	snapshotKey,
+	SNAPSHOT_PYODIDE_FILES,
+	type PyodideManifest
+} from '../../src/lib/runner/snapshot/key';
+
+function manifest(): PyodideManifest {
+	const files: PyodideManifest['files'] = {};
+	SNAPSHOT_PYODIDE_FILES.forEach((name, i) => {
+		files[name] = { bytes: 1000 + i, sha256: createHash('sha256').update(name).digest('hex') };
+	});
+	return { version: '314.0.7', files };
+}
+
+const sources = { 'playground/run.py': 'def run(): ...\n', 'playground/loop.py': 'X = 1\n' };
+
+describe('sha256Hex', () => {
+	it('matches Node’s own SHA-256 for bytes, views and strings', async () => {
+		const bytes = new Uint8Array(70_000).map((_, i) => (i * 31) & 0xff);
+		const expected = createHash('sha256').update(bytes).digest('hex');
+		expect(await sha256Hex(bytes)).toBe(expected);
+		expect(await sha256Hex(bytes.buffer)).toBe(expected);
+		const view = new Uint8Array(bytes.buffer, 10, 100);
+		expect(await sha256Hex(view)).toBe(createHash('sha256').update(view).digest('hex'));
+		expect(await sha256Hex('héllo')).toBe(createHash('sha256').update('héllo').digest('hex'));
+	});
+});
+
+describe('snapshotKey', () => {
+	it('is stable for the same files and sources, whatever the order of the sources', async () => {
+		const a = await snapshotKey(manifest(), sources);
+		const reordered = {
+			'playground/loop.py': sources['playground/loop.py'],
+			'playground/run.py': sources['playground/run.py']
+		};
+		expect(await snapshotKey(manifest(), reordered)).toBe(a);
+		expect(a).toMatch(/^pyodide-314\.0\.7-[0-9a-f]{64}$/);
+	});
+
+	it('changes when any Pyodide file changes, in hash or in length', async () => {
+		const base = await snapshotKey(manifest(), sources);
+		const keys = new Set([base]);
+		for (const name of SNAPSHOT_PYODIDE_FILES) {
+			const m = manifest();
+			m.files[name] = { ...m.files[name], sha256: 'f'.repeat(64) };
+			keys.add(await snapshotKey(m, sources));
+			const n = manifest();
+			n.files[name] = { ...n.files[name], bytes: n.files[name].bytes + 1 };
+			keys.add(await snapshotKey(n, sources));
+		}
+		expect(keys.size).toBe(1 + 2 * SNAPSHOT_PYODIDE_FILES.length);
+	});
+
+	it('changes when an engine source changes, is added or is renamed', async () => {
+		const base = await snapshotKey(manifest(), sources);
+		const edited = { ...sources, 'playground/loop.py': 'X = 2\n' };
+		const added = { ...sources, 'playground/extra.py': '' };
+		const renamed = {
+			'playground/run.py': sources['playground/run.py'],
+			'playground/loops.py': sources['playground/loop.py']
+		};
+		const keys = await Promise.all([edited, added, renamed].map((s) => snapshotKey(manifest(), s)));
+		expect(new Set([base, ...keys]).size).toBe(4);
+	});
+
+	it('does not confuse a path boundary with text (length-prefixed hashing)', async () => {
+		const one = await hashPythonSources({ 'a.py': 'b.py' });
+		const two = await hashPythonSources({ 'a.pyb.py': '' });
+		expect(one).not.toBe(two);
+	});
+
+	it('covers the version of Pyodide', async () => {
+		const other = { ...manifest(), version: '314.0.8' };
+		expect(await snapshotKey(other, sources)).not.toBe(await snapshotKey(manifest(), sources));
+	});
+});
+
+describe('parseManifest', () => {
+	it('accepts the manifest written by scripts/copy-pyodide.js', () => {
+		const text = readFileSync(
+			new URL('../../static/pyodide/manifest.json', import.meta.url),
+			'utf8'
+		);
+		const parsed = parseManifest(JSON.parse(text));
+		const pkg = JSON.parse(
+			readFileSync(new URL('../../node_modules/pyodide/package.json', import.meta.url), 'utf8')
+		) as { version: string };
+		expect(parsed.version).toBe(pkg.version);
+		const wasm = readFileSync(new URL('../../static/pyodide/pyodide.asm.wasm', import.meta.url));
+		expect(parsed.files['pyodide.asm.wasm']).toEqual({
+			bytes: wasm.length,
+			sha256: createHash('sha256').update(wasm).digest('hex')
+		});
+	});
+
+	it('rejects a manifest missing a file or with a malformed hash', () => {
+		const missing = manifest() as { version: string; files: Record<string, unknown> };
+		delete missing.files['python_stdlib.zip'];
+		expect(() => parseManifest(missing)).toThrow(/python_stdlib\.zip/);
+		const bad = manifest();
+		bad.files['pyodide.asm.wasm'].sha256 = 'not-a-hash';
+		expect(() => parseManifest(bad)).toThrow(/pyodide\.asm\.wasm/);
+		expect(() => parseManifest(null)).toThrow();
+		expect(() => parseManifest({ files: manifest().files })).toThrow(/version/);
+	});
+});
