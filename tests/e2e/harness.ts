@@ -135,6 +135,8 @@ export async function startStaticServer(options: StaticServerOptions = {}): Prom
 	if (options.crossOriginIsolated) {
 		extra['Cross-Origin-Opener-Policy'] = 'same-origin';
 		extra['Cross-Origin-Embedder-Policy'] = 'require-corp';
+		// The runner frame has an opaque origin, so even our own files are cross-origin to it.
+		extra['Cross-Origin-Resource-Policy'] = 'cross-origin';
 	}
 	const server = createServer((req: IncomingMessage, res: ServerResponse) => {
 		const path = req.url ?? '/';
@@ -257,7 +259,7 @@ export async function openPage(
 	await options.beforeLoad?.(context);
 	const page = await context.newPage();
 	page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
-	page.on('pageerror', (error) => consoleLines.push(`pageerror: ${error.message}`));
+	page.on('pageerror', (error) => consoleLines.push(`pageerror: ${error.stack ?? error.message}`));
 	await page.goto(url);
 	return { context, page, requests, console: consoleLines };
 }

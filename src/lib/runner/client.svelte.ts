@@ -114,7 +114,8 @@ export class RunnerClient {
 	constructor(options: RunnerClientOptions = {}) {
 		this.#createHost = options.createHost ?? defaultHostFactory;
 		this.#watchdogMs = options.watchdogMs ?? 10_000;
-		this.#startTimeoutMs = options.startTimeoutMs ?? 60_000;
+		// Generous: a loaded two-core laptop can take a minute to start CPython; this guards hangs.
+		this.#startTimeoutMs = options.startTimeoutMs ?? 120_000;
 		this.#interruptGraceMs = options.interruptGraceMs ?? 1_500;
 		this.#keepSpare = options.keepSpare ?? true;
 		this.#defaults = { ...DEFAULT_RUN_OPTIONS, ...options.defaults };
