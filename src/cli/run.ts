@@ -118,8 +118,8 @@ export const command: Command = {
 	async run(args: string[], io: Io): Promise<number> {
 		const parsed = parseRunArguments(args);
 		const source = readSource(parsed.file);
-		const { createNodeEngine } = await import('../lib/engine/node');
-		const engine = await createNodeEngine();
+		const { createCliEngine } = await import('./runtime');
+		const engine = await createCliEngine();
 		const model = analyzeRun(engine.run(source, parsed.options));
 
 		if (parsed.json) {

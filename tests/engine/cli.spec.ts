@@ -3,11 +3,13 @@
  * Each spawn boots Pyodide, so the cases share spawns where they can.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { snapshotKey } from '../../src/cli/runtime';
 
 const BIN = fileURLToPath(new URL('../../bin/asyncio-playground.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'cli-'));
@@ -68,11 +70,15 @@ interface Result {
 }
 
 function cli(...args: string[]): Promise<Result> {
+	return cliWith({}, ...args);
+}
+
+function cliWith(env: Record<string, string>, ...args: string[]): Promise<Result> {
 	return new Promise((resolve) => {
 		execFile(
 			process.execPath,
 			[BIN, ...args],
-			{ timeout: SPAWN_TIMEOUT },
+			{ timeout: SPAWN_TIMEOUT, env: { ...process.env, ...env } },
 			(error, stdout, stderr) => {
 				const status = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
 				resolve({ status, stdout, stderr });
@@ -196,6 +202,38 @@ describe('asyncio-playground run', () => {
 			expect(stdout).toMatch(/── total [56]\.00 s/);
 		},
 		SPAWN_TIMEOUT
+	);
+
+	it(
+		'replaces a damaged start-up snapshot and still runs the program right',
+		async () => {
+			const cache = mkdtempSync(join(tmpdir(), 'cli-cache-'));
+			const damaged = new Uint8Array(1000).fill(7);
+			writeFileSync(join(cache, 'snapshot.bin'), damaged);
+			writeFileSync(
+				join(cache, 'snapshot.json'),
+				JSON.stringify({ key: snapshotKey(), length: damaged.length, sha256: '0'.repeat(64) })
+			);
+			const { status, stdout } = await cliWith(
+				{ ASYNCIO_PLAYGROUND_CACHE: cache },
+				'run',
+				gather,
+				'--plain'
+			);
+			expect(status).toBe(0);
+			expect(stdout.split('\n').slice(0, 3)).toEqual(['hello 1', 'hello 2', 'hello 3']);
+			const meta = JSON.parse(readFileSync(join(cache, 'snapshot.json'), 'utf8'));
+			const snapshot = readFileSync(join(cache, 'snapshot.bin'));
+			expect(meta.key).toBe(snapshotKey());
+			expect(snapshot.length).toBe(meta.length);
+			expect(createHash('sha256').update(snapshot).digest('hex')).toBe(meta.sha256);
+			// The next run starts from the fresh snapshot and prints the same.
+			const again = await cliWith({ ASYNCIO_PLAYGROUND_CACHE: cache }, 'run', gather, '--plain');
+			expect(again.status).toBe(0);
+			expect(again.stdout).toBe(stdout);
+			rmSync(cache, { recursive: true, force: true }); // 30 MB
+		},
+		2 * SPAWN_TIMEOUT
 	);
 
 	it(
