@@ -408,6 +408,18 @@ const facts: Record<string, Facts> = {
 		children: 2,
 		peak: 2,
 		blocked: 0
+	},
+	'31-top-level-await': {
+		duration: 3,
+		output: [
+			[0, 'before'],
+			[1, '10'],
+			[3, '[10, 20]']
+		],
+		// The top-level code runs as a task of its own, so its awaits get a lane too.
+		tasks: ['<module>:<module>:done', 'Task-1:fetch:done', 'Task-2:fetch:done'],
+		children: 2,
+		waits: ['sleep(1)', 'gather(2)']
 	}
 };
 
