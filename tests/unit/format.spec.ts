@@ -87,6 +87,14 @@ describe('summaryLine', () => {
 	});
 });
 
+describe('summaryLine without tasks', () => {
+	it('leaves out "at once" when no task ran', () => {
+		expect(summaryLine(modelWith({ duration: 0 }))).toBe(
+			'total 0.00 s · 0 tasks · loop blocked 0.00 s'
+		);
+	});
+});
+
 describe('comparisonLine', () => {
 	it('says how much faster the second run is', () => {
 		const sequential = { name: 'sequential', model: modelWith({ duration: 6 }) };

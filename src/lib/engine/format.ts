@@ -37,9 +37,12 @@ export function summaryParts(model: RunModel): SummaryPart[] {
 	const summary = model.summary;
 	const parts: SummaryPart[] = [
 		{ key: 'total', text: `total ${formatSeconds(summary.duration)}` },
-		{ key: 'tasks', text: plural(summary.tasks, 'task') },
-		{ key: 'peak', text: `up to ${summary.peakConcurrency} at once` }
+		{ key: 'tasks', text: plural(summary.tasks, 'task') }
 	];
+	// "up to 0 at once" says nothing when no task ever ran (a SyntaxError, plain top-level code).
+	if (summary.tasks > 0) {
+		parts.push({ key: 'peak', text: `up to ${summary.peakConcurrency} at once` });
+	}
 	if (summary.awaitedTime > 0) {
 		parts.push({
 			key: 'waited',
