@@ -1,7 +1,8 @@
 /**
  * Engine benchmark: N tasks that each sleep twice, run in Pyodide under Node, with and without
- * tracing. Prints the median of several runs (wall time of Engine.run, which includes turning the
- * trace into JSON and parsing it, and the Python-side real_ms).
+ * tracing. Prints the median of several runs: wall time of Engine.run (which includes turning the
+ * trace into JSON and parsing it), the CPU time Node spent in it (steadier than wall time on a
+ * busy machine), and the Python-side real_ms.
  *
  *   node --import tsx bench/engine.ts [runs]
  *
@@ -37,17 +38,23 @@ console.log(`Pyodide + engine ready in ${(performance.now() - bootStart).toFixed
 // Warm up imports and caches.
 engine.run(program(100));
 
-console.log('| tasks | trace | median wall ms | median python ms | events | runs |');
-console.log('| ---: | :---: | ---: | ---: | ---: | ---: |');
+console.log(
+	'| tasks | trace | median wall ms | median CPU ms | median python ms | events | runs |'
+);
+console.log('| ---: | :---: | ---: | ---: | ---: | ---: | ---: |');
 for (const tasks of [1_000, 10_000]) {
 	for (const trace of [false, true]) {
 		const walls: number[] = [];
+		const cpus: number[] = [];
 		const pythons: number[] = [];
 		let eventCount = 0;
 		for (let i = 0; i < RUNS; i++) {
 			const start = performance.now();
+			const cpuStart = process.cpuUsage();
 			const events = engine.run(program(tasks), { trace });
+			const cpu = process.cpuUsage(cpuStart);
 			walls.push(performance.now() - start);
+			cpus.push((cpu.user + cpu.system) / 1000);
 			const end = events[events.length - 1];
 			if (end.kind !== 'run_end' || end.t !== 2) throw new Error('unexpected run end');
 			pythons.push(end.real_ms);
@@ -55,6 +62,7 @@ for (const tasks of [1_000, 10_000]) {
 		}
 		console.log(
 			`| ${tasks.toLocaleString('en')} | ${trace ? 'on' : 'off'} | ${median(walls).toFixed(0)} | ` +
+				`${median(cpus).toFixed(0)} | ` +
 				`${median(pythons).toFixed(0)} | ${eventCount.toLocaleString('en')} | ${RUNS} |`
 		);
 	}

@@ -20,7 +20,6 @@ from .records import (
     Blocked,
     Deadlock,
     Error,
-    ExceptionInfo,
     LimitReached,
     Note,
     Output,
@@ -28,8 +27,6 @@ from .records import (
     RunEnd,
     RunStart,
     StuckTask,
-    TaskCreated,
-    TaskDone,
     WarningIssued,
 )
 from .session import USER_FILE, RunSession
@@ -39,6 +36,9 @@ from .tracer import describe_wait
 ENGINE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 _RESULT_CHARS = 200
+# Records are encoded to JSON text in batches of this many, so that the collector never has
+# tens of thousands of live event dicts to traverse while the user's program runs.
+_BATCH = 4096
 # At most this many cpu_work notes per run: the first few make the point.
 _MAX_LONG_STEP_NOTES = 5
 
@@ -118,9 +118,27 @@ class TraceRecorder(Instrument):
         self, task: int, name: str, parent: int | None, coro: str, line: int | None
     ) -> None:
         self._names[task] = name
-        self._task_event(TaskCreated(self._now(), task, name, parent, coro, line))
+        if self._room > 0:
+            self._room -= 1
+            self.records.append(
+                {
+                    "kind": "task_created",
+                    "t": self._now(),
+                    "task": task,
+                    "name": name,
+                    "parent": parent,
+                    "coro": coro,
+                    "line": line,
+                }
+            )
+            if self._room == 0:
+                self._note_truncated()
+        elif not self.muted:
+            self.dropped += 1
 
     def before_task_step(self, task: int, step: int) -> None:
+        if len(self.records) >= _BATCH:
+            self.encode_so_far()
         if self._room > 0:
             self._room -= 1
             self.records.append(
@@ -162,17 +180,25 @@ class TraceRecorder(Instrument):
             if not self.muted:
                 self.dropped += 1
             return
+        self._room -= 1
+        record: dict[str, Any] = {"kind": "task_done", "t": self._now(), "task": task}
         if error is None:
-            self._task_event(TaskDone(self._now(), task, "done", _short_repr(result), None, None))
-            return
-        line = _user_line_of(error.__traceback__)
-        if line is not None:
-            self._last_line = line
-        if isinstance(error, asyncio.CancelledError):
-            self._task_event(TaskDone(self._now(), task, "cancelled", None, None, line))
+            record["state"] = "done"
+            record["result"] = _short_repr(result)
+            record["line"] = None
         else:
-            info = ExceptionInfo(type(error).__name__, _message(error))
-            self._task_event(TaskDone(self._now(), task, "raised", None, info, line))
+            line = _user_line_of(error.__traceback__)
+            if line is not None:
+                self._last_line = line
+            record["line"] = line
+            if isinstance(error, asyncio.CancelledError):
+                record["state"] = "cancelled"
+            else:
+                record["state"] = "raised"
+                record["exception"] = {"type": type(error).__name__, "message": _message(error)}
+        self.records.append(record)
+        if self._room == 0:
+            self._note_truncated()
 
     def long_step(self, task: int, real_seconds: float) -> None:
         if self.muted or self._long_steps >= _MAX_LONG_STEP_NOTES:

@@ -3,10 +3,10 @@
 Records are converted to plain dicts once, at the boundary (`to_dict`), with the contract's
 snake_case names. Times are rounded to nanoseconds there so that 0.1 + 0.2 reads 0.3.
 
-The two per-step events, task_resumed and task_suspended, are the exception: a run of 10,000
-tasks makes about 60,000 of them, and building each as a dataclass and converting it again cost
-more than the rest of the tracing (measured in Pyodide: 2.3 s of 4.1 s for 100,000 steps). The
-recorder builds those as plain dicts in the contract's shape directly (recorder.py).
+The per-task events (task_created, task_resumed, task_suspended, task_done) are the exception: a
+run of 10,000 tasks makes 70,000 of them, and building each as a dataclass and converting it
+again cost more than the rest of the tracing (measured in Pyodide: 2.3 s of 4.1 s for 100,000
+steps). The recorder builds those as plain dicts in the contract's shape (recorder.py).
 """
 
 from __future__ import annotations
@@ -19,17 +19,6 @@ TRACE_VERSION = 1
 
 def _t(value: float) -> float:
     return round(value, 9)
-
-
-@dataclass(frozen=True, slots=True)
-class ExceptionInfo:
-    """An exception's type name and message."""
-
-    type: str
-    message: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"type": self.type, "message": self.message}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,53 +54,6 @@ class RunStart:
             "python": self.python,
             "limits": dict(self.limits),
         }
-
-
-@dataclass(frozen=True, slots=True)
-class TaskCreated:
-    kind: ClassVar[str] = "task_created"
-    t: float
-    task: int
-    name: str
-    parent: int | None
-    coro: str
-    line: int | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "t": _t(self.t),
-            "task": self.task,
-            "name": self.name,
-            "parent": self.parent,
-            "coro": self.coro,
-            "line": self.line,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class TaskDone:
-    kind: ClassVar[str] = "task_done"
-    t: float
-    task: int
-    state: str
-    result: str | None
-    exception: ExceptionInfo | None
-    line: int | None
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "kind": self.kind,
-            "t": _t(self.t),
-            "task": self.task,
-            "state": self.state,
-            "line": self.line,
-        }
-        if self.result is not None:
-            out["result"] = self.result
-        if self.exception is not None:
-            out["exception"] = self.exception.to_dict()
-        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,8 +202,6 @@ class RunEnd:
 
 Record = (
     RunStart
-    | TaskCreated
-    | TaskDone
     | Blocked
     | Output
     | WarningIssued
