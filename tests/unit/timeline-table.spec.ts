@@ -139,3 +139,13 @@ describe('renderTimelineSvg', () => {
 		expect(firstVisible?.kind === 'task' && labels[0] === firstVisible.task.name).toBe(true);
 	});
 });
+
+describe('taskTableRows pages', () => {
+	it('gives the rows of one page, with parent names from outside the page', () => {
+		const model = manyTasks(1000);
+		const page = taskTableRows(model, 500, 1000);
+		expect(page).toHaveLength(500);
+		expect(page[0]).toMatchObject({ name: 'Task-501', parent: 'Task-1' });
+		expect(taskTableRows(model, 1000, 1500)).toHaveLength(1);
+	});
+});

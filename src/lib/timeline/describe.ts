@@ -114,10 +114,18 @@ export interface TaskTableRow {
 /** At most this many distinct awaited things are listed per task in the table. */
 const MAX_WAITED_ON = 6;
 
-/** The table alternative: one row per task, in lane order. */
-export function taskTableRows(model: RunModel): TaskTableRow[] {
-	const names = new Map(model.tasks.map((task) => [task.id, task.name]));
-	return model.tasks.map((task) => {
+/** The table alternative: one row per task, in lane order (or the tasks from `start` to `end`). */
+export function taskTableRows(
+	model: RunModel,
+	start = 0,
+	end = model.tasks.length
+): TaskTableRow[] {
+	const tasks = model.tasks.slice(start, end);
+	const parents = new Set(tasks.map((task) => task.parent));
+	const names = new Map(
+		model.tasks.filter((task) => parents.has(task.id)).map((task) => [task.id, task.name])
+	);
+	return tasks.map((task) => {
 		const waited: string[] = [];
 		const seen = new Set<string>();
 		let more = 0;

@@ -42,7 +42,7 @@ export class ConcurrencyMark implements Mark {
 					style: `stroke:${palette.grid}`
 				}),
 				stepArea(context, columns, base, full / peak, (c) => c.running + c.waiting, {
-					style: `fill:url(#${ids.hatch});stroke:${palette.waitingStroke};stroke-width:0.5`
+					style: `fill:url(#${ids.hatch})`
 				}),
 				stepArea(context, columns, base, full / peak, (c) => c.running, {
 					style: `fill:${palette.running}`

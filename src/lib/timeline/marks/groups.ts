@@ -22,7 +22,7 @@ export class GroupMark implements Mark {
 			append(
 				g,
 				stepArea(context, columns, base, unit, (c) => c.running + c.waiting, {
-					style: `fill:url(#${ids.hatch});stroke:${palette.waitingStroke};stroke-width:0.5`
+					style: `fill:url(#${ids.hatch})`
 				}),
 				stepArea(context, columns, base, unit, (c) => c.running, {
 					style: `fill:${palette.group}`

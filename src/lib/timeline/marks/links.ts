@@ -55,10 +55,9 @@ export class LinkMark implements Mark {
 		});
 		const index = linkIndex(context.layout);
 		const [t0, t1] = [x.invert(frame.plotLeft), x.invert(frame.plotRight)];
-		// The far end may be off screen, but not far: an arrow into nowhere explains nothing.
-		const reach = context.viewBottom - context.viewTop;
-		const top = context.viewTop - reach;
-		const bottom = context.viewBottom + reach;
+		// Both ends on screen: an arrow into nowhere explains nothing and clutters big runs.
+		const top = context.viewTop - 12;
+		const bottom = context.viewBottom + 12;
 		let d = '';
 		let count = 0;
 		const drawn = new Set<string>();
