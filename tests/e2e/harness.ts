@@ -29,7 +29,10 @@ import {
 	type Request
 } from 'playwright-core';
 
-export const BUILD_DIR = resolve(import.meta.dirname, '../../build');
+/** The built site; E2E_BUILD_DIR points elsewhere (a private build, when others share build/). */
+export const BUILD_DIR = resolve(
+	process.env.E2E_BUILD_DIR ?? resolve(import.meta.dirname, '../../build')
+);
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [

@@ -106,7 +106,8 @@ export class RunnerClient {
 	#active: Runtime;
 	#spare: Runtime | null = null;
 	#current: PendingRun | null = null;
-	#nextId = 0;
+	/** Run ids start at a random point, so Python that forges results cannot guess the current one. */
+	#nextId = Math.floor(Math.random() * 2 ** 30);
 	#disposed = false;
 	/** Set after a Stop or crash until the replacement is ready: the status says "restarting". */
 	#restarting = false;
@@ -448,6 +449,11 @@ export class RunnerClient {
 	/** For measurements and diagnostics: start-up time of the active runtime in ms, 0 until ready. */
 	get startMs(): number {
 		return this.#active.startMs;
+	}
+
+	/** True when a warm spare runtime is loaded (a Stop or crash then costs no start-up). */
+	get spareReady(): boolean {
+		return this.#spare?.state === 'ready';
 	}
 
 	/** True when Stop can interrupt Python in place (the page is cross-origin isolated). */

@@ -102,8 +102,8 @@ export const MESSAGE_LIMITS = {
 	maxEvents: 1_000_000,
 	/** Most items in an event's own lists (chains, gathered tasks, stuck tasks). */
 	maxList: 100_000,
-	/** Work units per message: about one per value plus one per 64 characters. */
-	budget: 40_000_000,
+	/** Work units per message: one per value plus one per 16 characters (about 160 MB of text). */
+	budget: 10_000_000,
 	/** Longest program source accepted by the worker. */
 	maxSource: 1_000_000,
 	/** Largest Pyodide file accepted by the worker. */

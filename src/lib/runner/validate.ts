@@ -23,7 +23,7 @@ export class ValidationError extends Error {
 /** Limits on one message as a whole. */
 export class Budget {
 	constructor(
-		/** Units left: one per value visited plus one per 64 string characters. */
+		/** Units left: one per value visited plus one per 16 string characters. */
 		public units: number
 	) {}
 
@@ -52,7 +52,7 @@ export function string(maxLength: number): Validator<string> {
 		if (typeof value !== 'string') throw new ValidationError(path, 'expected a string');
 		if (value.length > maxLength)
 			throw new ValidationError(path, `string longer than ${maxLength}`);
-		budget.spend(path, 1 + (value.length >> 6));
+		budget.spend(path, 1 + (value.length >> 4));
 		return value;
 	};
 }

@@ -1,0 +1,150 @@
+/**
+ * Helpers for the runner's end-to-end tests: open the bare runner page (/dev/runner), run
+ * Python through its RunnerClient, seed the app's storage, and probe that the page stays
+ * responsive while a hostile program runs.
+ */
+import type { Page } from 'playwright-core';
+import type { E2E, OpenedPage } from './harness';
+
+/** The outcome as the dev page hands it back (events and model summarised). */
+export type OutcomeSummary =
+	| {
+			kind: 'finished';
+			stdout: string[];
+			error: { type: string; message: string } | null;
+			limit: { limit: string; message: string } | null;
+			notices: string[];
+			tasks: number;
+	  }
+	| { kind: 'stopped'; reason: string; line: number | null }
+	| { kind: 'failed'; message: string };
+
+/** Python start-up can take a minute on a loaded two-core machine. */
+export const READY_TIMEOUT = 240_000;
+
+export async function openRunner(e2e: E2E, query = ''): Promise<OpenedPage> {
+	const opened = await e2e.open(`/dev/runner${query}`);
+	await waitForReady(opened.page);
+	return opened;
+}
+
+export async function waitForReady(page: Page): Promise<void> {
+	await page.waitForFunction(
+		() => {
+			const phase = document.querySelector('[data-phase]')?.getAttribute('data-phase');
+			if (phase === 'crashed')
+				throw new Error(document.querySelector('[role=status]')?.textContent ?? '');
+			return phase === 'ready';
+		},
+		null,
+		{ timeout: READY_TIMEOUT, polling: 200 }
+	);
+}
+
+/** Runs `code` through the page's RunnerClient and summarises the outcome. */
+export async function runPython(page: Page, code: string): Promise<OutcomeSummary> {
+	return page.evaluate(async (source) => {
+		type Client = import('$lib/runner/client.svelte').RunnerClient;
+		const runner = (window as unknown as { __runner: Client }).__runner;
+		const outcome = await runner.run(source);
+		if (outcome.kind !== 'finished')
+			return outcome.kind === 'stopped'
+				? { kind: outcome.kind, reason: outcome.reason, line: outcome.line }
+				: outcome;
+		return {
+			kind: outcome.kind,
+			stdout: outcome.model.stdout.map((l) => l.text),
+			error: outcome.model.error && {
+				type: outcome.model.error.type,
+				message: outcome.model.error.message
+			},
+			limit: outcome.model.limit && {
+				limit: outcome.model.limit.limit,
+				message: outcome.model.limit.message
+			},
+			notices: outcome.notices,
+			tasks: outcome.model.tasks.length
+		};
+	}, code);
+}
+
+/**
+ * Measures the page's responsiveness while `action` runs: a timer ticks every 20 ms on the
+ * page's main thread and the largest gap between ticks is returned with the action's result.
+ */
+export async function withResponsivenessProbe<T>(
+	page: Page,
+	action: () => Promise<T>
+): Promise<{ result: T; maxGapMs: number }> {
+	await page.evaluate(() => {
+		const w = window as unknown as { __probe: { last: number; max: number; timer: number } };
+		const probe = { last: performance.now(), max: 0, timer: 0 };
+		probe.timer = window.setInterval(() => {
+			const now = performance.now();
+			probe.max = Math.max(probe.max, now - probe.last);
+			probe.last = now;
+		}, 20);
+		w.__probe = probe;
+	});
+	const result = await action();
+	const maxGapMs = await page.evaluate(() => {
+		const w = window as unknown as { __probe: { last: number; max: number; timer: number } };
+		clearInterval(w.__probe.timer);
+		return Math.round(w.__probe.max);
+	});
+	return { result, maxGapMs };
+}
+
+export const SEEDED_SNIPPET = 'print("my saved snippet")';
+
+/** Saves snippets in the app's localStorage and an IndexedDB database, as a returning user has. */
+export async function seedStorage(page: Page): Promise<void> {
+	await page.evaluate(async (code) => {
+		localStorage.setItem(
+			'asyncio-playground:draft:v1',
+			JSON.stringify({ code, example: null, savedAt: 1 })
+		);
+		localStorage.setItem(
+			'asyncio-playground:own-code:v1',
+			JSON.stringify({ code, example: null, savedAt: 1 })
+		);
+		await new Promise<void>((resolve, reject) => {
+			const open = indexedDB.open('asyncio-playground-test', 1);
+			open.onupgradeneeded = () => open.result.createObjectStore('snippets');
+			open.onerror = () => reject(open.error);
+			open.onsuccess = () => {
+				const tx = open.result.transaction('snippets', 'readwrite');
+				tx.objectStore('snippets').put(code, 'saved');
+				tx.oncomplete = () => {
+					open.result.close();
+					resolve();
+				};
+			};
+		});
+	}, SEEDED_SNIPPET);
+}
+
+/** What the app's storage holds now: compare before and after a hostile run. */
+export async function readStorage(
+	page: Page
+): Promise<{ local: Record<string, string>; idb: unknown }> {
+	return page.evaluate(async () => {
+		const local: Record<string, string> = {};
+		for (let i = 0; i < localStorage.length; i++) {
+			const key = localStorage.key(i)!;
+			local[key] = localStorage.getItem(key)!;
+		}
+		const idb = await new Promise((resolve) => {
+			const open = indexedDB.open('asyncio-playground-test', 1);
+			open.onupgradeneeded = () => open.result.createObjectStore('snippets');
+			open.onsuccess = () => {
+				const get = open.result.transaction('snippets').objectStore('snippets').get('saved');
+				get.onsuccess = () => {
+					open.result.close();
+					resolve(get.result ?? null);
+				};
+			};
+		});
+		return { local, idb };
+	});
+}

@@ -1,0 +1,113 @@
+/**
+ * The runner in the built site: Python starts in the sandbox frame, runs a program, Stop ends a
+ * runaway loop and Run works again at once. Also logs the start-up and restart times.
+ */
+import { describe, expect, it } from 'vitest';
+import { foreignRequests, useE2E, type OpenedPage } from './harness';
+import { READY_TIMEOUT, openRunner, runPython, waitForReady } from './runner-fixtures';
+
+const e2e = useE2E();
+
+const GATHER = `import asyncio
+
+async def say(n):
+    await asyncio.sleep(n)
+    print(n)
+
+async def main():
+    await asyncio.gather(say(1), say(2))
+
+asyncio.run(main())
+`;
+
+describe('runner', () => {
+	let opened: OpenedPage;
+
+	it(
+		'starts Python in a sandboxed frame without any request leaving our origin',
+		async () => {
+			const started = Date.now();
+			opened = await openRunner(e2e);
+			console.log(`[measure] page open to Python ready (cold): ${Date.now() - started} ms`);
+			const frame = await opened.page.$eval('iframe[title="Python runner"]', (f) => ({
+				sandbox: f.getAttribute('sandbox'),
+				// An opaque-origin frame hides its document from the page (and the page from it).
+				readable: (f as HTMLIFrameElement).contentDocument !== null
+			}));
+			expect(frame).toEqual({ sandbox: 'allow-scripts', readable: false });
+			expect(foreignRequests(opened.requests, e2e.site.origin)).toEqual([]);
+		},
+		READY_TIMEOUT
+	);
+
+	it('runs a program on the virtual clock', async () => {
+		const outcome = await runPython(opened.page, GATHER);
+		expect(outcome).toMatchObject({ kind: 'finished', stdout: ['1', '2'], error: null });
+	});
+
+	it('reports the user program’s exception as part of the run', async () => {
+		const outcome = await runPython(opened.page, 'raise ValueError("boom")');
+		expect(outcome).toMatchObject({
+			kind: 'finished',
+			error: { type: 'ValueError', message: 'boom' }
+		});
+	});
+
+	it(
+		'Stop ends `while True: pass` and Run works again at once',
+		async () => {
+			const { page } = opened;
+			// Let the warm spare finish loading first, as it has when a user presses Stop.
+			await page.waitForTimeout(1_000);
+			await waitForSpare(page);
+			const running = runPython(page, 'while True: pass');
+			await page.waitForFunction(
+				() => document.querySelector('[data-phase]')?.getAttribute('data-phase') === 'running'
+			);
+			const stoppedAt = Date.now();
+			await page.getByRole('button', { name: 'Stop' }).click();
+			expect(await running).toMatchObject({ kind: 'stopped' });
+			const again = await runPython(page, 'print("again")');
+			console.log(`[measure] Stop to next successful run: ${Date.now() - stoppedAt} ms`);
+			expect(again).toMatchObject({ kind: 'finished', stdout: ['again'] });
+		},
+		READY_TIMEOUT
+	);
+
+	it(
+		'starts again after a reload (warm), handing the cached files to the frame',
+		async () => {
+			const { page } = opened;
+			const before = e2e.site.requests.length;
+			const started = Date.now();
+			await page.reload();
+			await waitForReady(page);
+			console.log(`[measure] reload to Python ready (warm): ${Date.now() - started} ms`);
+			const after = e2e.site.requests.slice(before).filter((r) => /pyodide|runner/.test(r.path));
+			console.log(
+				`[measure] requests on reload: ${after.map((r) => `${r.path} ${r.status}`).join(', ')}`
+			);
+			// The frame itself fetches only its page and script; the Pyodide files come from the page.
+			const wasm = after.filter((r) => r.path.endsWith('pyodide.asm.wasm'));
+			expect(wasm.length).toBeLessThanOrEqual(1);
+			expect(await runPython(page, 'print(1 + 1)')).toMatchObject({ stdout: ['2'] });
+		},
+		READY_TIMEOUT
+	);
+});
+
+/** Waits until the client has a ready spare (two runner frames exist and the status is ready). */
+async function waitForSpare(page: OpenedPage['page']): Promise<void> {
+	await page.waitForFunction(
+		() => document.querySelectorAll('iframe[title="Python runner"]').length === 2,
+		null,
+		{
+			timeout: READY_TIMEOUT
+		}
+	);
+	await page.waitForFunction(
+		() => (window as unknown as { __runner: { spareReady: boolean } }).__runner.spareReady,
+		null,
+		{ timeout: READY_TIMEOUT, polling: 250 }
+	);
+}
