@@ -430,7 +430,7 @@ describe('analyzeRun: lane order', () => {
 		const tasks = analyzeRun(deep.end(0).events).tasks;
 		expect(tasks).toHaveLength(20_000);
 		expect(tasks[19_999].depth).toBe(19_999);
-	});
+	}, 30_000);
 });
 
 describe('analyzeRun: links', () => {
@@ -576,7 +576,7 @@ describe('analyzeRun: speed', () => {
 		let bestParse = Infinity;
 		let bestAnalysis = Infinity;
 		let model = analyzeRun(trace.events);
-		for (let attempt = 0; attempt < 7; attempt++) {
+		for (let attempt = 0; attempt < 4; attempt++) {
 			let started = performance.now();
 			JSON.parse(json);
 			bestParse = Math.min(bestParse, performance.now() - started);
@@ -587,5 +587,5 @@ describe('analyzeRun: speed', () => {
 		expect(model.tasks).toHaveLength(count + 1);
 		expect(model.summary.peakConcurrency).toBe(count);
 		expect(bestAnalysis).toBeLessThan(4 * bestParse);
-	});
+	}, 60_000);
 });
