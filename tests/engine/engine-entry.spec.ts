@@ -3,7 +3,8 @@
  * run isolation. Real Pyodide, booted once for the file.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../../src/lib/engine/engine';
+import { Engine } from '../../src/lib/engine/engine';
+import { readPythonSources } from '../../src/lib/engine/node';
 import { bootEngine, duration, ofKind, run, stdout, taskNamed } from './engine-helpers';
 
 let engine: Engine;
@@ -345,5 +346,15 @@ describe('isolation between runs', () => {
 			'import asyncio\nawait asyncio.sleep(0)\n' + 'type(asyncio.get_event_loop()).__name__'
 		);
 		expect(value).toBe('WebLoop');
+	});
+});
+
+describe('Engine.attach', () => {
+	it('binds to the engine already imported in an interpreter, as after a snapshot restore', () => {
+		const attached = Engine.attach(engine.pyodide, readPythonSources());
+		expect(attached.python).toBe(engine.python);
+		const events = attached.run('import asyncio\nasyncio.run(asyncio.sleep(2))\nprint("ok")\n');
+		expect(stdout(events)).toEqual(['ok']);
+		expect(duration(events)).toBe(2);
 	});
 });

@@ -23,15 +23,10 @@ export class Engine {
 
 	/** Write `sources` (package path → text) into Pyodide's file system and import the engine. */
 	static async create(pyodide: PyodideAPI, sources: Record<string, string>): Promise<Engine> {
-		const paths = Object.keys(sources);
-		if (!paths.some((path) => path.endsWith('playground/run.py'))) {
+		if (!Object.keys(sources).some((path) => path.endsWith('playground/run.py'))) {
 			throw new Error('Engine.create: the sources do not contain playground/run.py');
 		}
-		for (const path of paths) {
-			const full = `${ENGINE_ROOT}/${path}`;
-			pyodide.FS.mkdirTree(full.slice(0, full.lastIndexOf('/')));
-			pyodide.FS.writeFile(full, sources[path]);
-		}
+		writeSources(pyodide, sources);
 		// A second engine on the same interpreter must import the files just written.
 		pyodide.runPython(`
 import importlib, sys
@@ -41,6 +36,22 @@ if ${JSON.stringify(ENGINE_ROOT)} not in sys.path:
     sys.path.insert(0, ${JSON.stringify(ENGINE_ROOT)})
 importlib.invalidate_caches()
 `);
+		return Engine.#bind(pyodide);
+	}
+
+	/**
+	 * The engine of an interpreter restored from a memory snapshot, whose package is already
+	 * imported. The files are written back because files written before a snapshot do not
+	 * survive it, and tracebacks read them.
+	 */
+	static attach(pyodide: PyodideAPI, sources: Record<string, string>): Engine {
+		writeSources(pyodide, sources);
+		const imported = pyodide.runPython('import sys; "playground.run" in sys.modules') as boolean;
+		if (!imported) throw new Error('Engine.attach: the engine is not imported in this interpreter');
+		return Engine.#bind(pyodide);
+	}
+
+	static #bind(pyodide: PyodideAPI): Engine {
 		const module = pyodide.pyimport('playground.run');
 		const entry = module.run as RunEntry;
 		const python = String(module.PYTHON_VERSION);
@@ -71,6 +82,14 @@ importlib.invalidate_caches()
 			throw error;
 		}
 		return JSON.parse(json) as TraceEvent[];
+	}
+}
+
+function writeSources(pyodide: PyodideAPI, sources: Record<string, string>): void {
+	for (const [path, text] of Object.entries(sources)) {
+		const full = `${ENGINE_ROOT}/${path}`;
+		pyodide.FS.mkdirTree(full.slice(0, full.lastIndexOf('/')));
+		pyodide.FS.writeFile(full, text);
 	}
 }
 
