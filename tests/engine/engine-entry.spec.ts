@@ -293,6 +293,13 @@ describe('errors', () => {
 		expect(ofKind(events, 'limit')).toHaveLength(0);
 	});
 
+	it('input() gets end-of-file at once (nobody can type into a run), after its prompt', () => {
+		const events = run(engine, 'name = input("name? ")\n');
+		expect(events.map((e) => e.kind)).toEqual(['run_start', 'output', 'error', 'run_end']);
+		expect(stdout(events)).toEqual(['name? ']);
+		expect(ofKind(events, 'error')[0]).toMatchObject({ type: 'EOFError', line: 1 });
+	});
+
 	it('sys.exit() ends the program quietly', () => {
 		const events = run(engine, 'import sys\nprint("x")\nsys.exit(0)\nprint("y")\n');
 		expect(stdout(events)).toEqual(['x']);

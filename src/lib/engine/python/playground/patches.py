@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import io
 import linecache
 import re
 import signal
@@ -155,6 +156,7 @@ class Patches:
         self._streams: tuple[Any, Any] | None = None
         self._saved_stdout: TextIO | None = None
         self._saved_stderr: TextIO | None = None
+        self._saved_stdin: TextIO | None = None
         self._saved_running_loop: Any = None
         self._saved_policy: Any = None
         self._saved_origin_depth = 0
@@ -172,6 +174,10 @@ class Patches:
         session.output = self.capture
         sys.stdout = self.capture.stream("stdout")  # type: ignore[assignment]
         sys.stderr = self.capture.stream("stderr")  # type: ignore[assignment]
+        # Nobody can type into a run: input() gets end-of-file at once instead of waiting on
+        # Pyodide's stdin (a blocking prompt, or Node's own stdin).
+        self._saved_stdin = sys.stdin
+        sys.stdin = io.StringIO("")
 
         self._install_clock()
 
@@ -321,6 +327,7 @@ class Patches:
             _restore_module(module, saved)
         sys.stdout = self._saved_stdout  # type: ignore[assignment]
         sys.stderr = self._saved_stderr  # type: ignore[assignment]
+        sys.stdin = self._saved_stdin  # type: ignore[assignment]
         self._session.output = None
 
 

@@ -39,6 +39,8 @@ def run(source: str, options_json: str = "{}") -> str:
         # Undo whatever the user's code did to builtins, time, asyncio or sys.stdout before the
         # engine's own code runs again (formatting a traceback needs a working `len`).
         patches.repair()
+        # A prompt or a print(..., end="") before the error comes before it in the output too.
+        patches.capture.flush_partial()
         if failure is not None:
             recorder.error_raised(failure)
         _finish(session, patches)
