@@ -488,13 +488,18 @@ describe('examples on the engine', () => {
 			} else {
 				expect(model.warnings, 'warnings').toEqual([]);
 			}
+			// A cpu_work note depends on real time: on a loaded machine any step can run long.
+			const notes =
+				expected.note?.code === 'cpu_work'
+					? model.notes
+					: model.notes.filter((note) => note.code !== 'cpu_work');
 			if (expected.note) {
-				expect(model.notes.map((note) => note.code)).toEqual([expected.note.code]);
+				expect(notes.map((note) => note.code)).toEqual([expected.note.code]);
 				if (expected.note.at) {
-					expect(model.notes[0].line).toBe(lineOf(example, expected.note.at));
+					expect(notes[0].line).toBe(lineOf(example, expected.note.at));
 				}
 			} else {
-				expect(model.notes, 'notes').toEqual([]);
+				expect(notes, 'notes').toEqual([]);
 			}
 			if (expected.error) {
 				expect(model.error?.type).toBe(expected.error.type);
