@@ -12,7 +12,7 @@
  * configuration (index URL, handed-in files, streams), and this adds only the snapshot options.
  */
 import type { PyodideAPI } from 'pyodide';
-import { ENGINE_ROOT, Engine } from '$lib/engine/engine';
+import { Engine } from '$lib/engine/engine';
 
 /** The caller's loadPyodide, already configured; `extra` holds the snapshot options. */
 export type LoadWithOptions = (extra: Record<string, unknown>) => Promise<PyodideAPI>;
@@ -86,7 +86,8 @@ export async function bootRuntime(options: BootOptions): Promise<BootResult> {
 		try {
 			const pyodide = await options.load({ _loadSnapshot: options.snapshot });
 			pyodide.runPython(AFTER_RESTORE);
-			const engine = attachEngine(pyodide, options.sources);
+			// The package is already imported (that is the point of the snapshot): bind to it.
+			const engine = Engine.attach(pyodide, options.sources);
 			return { pyodide, engine, source: 'snapshot', ms: now() - started, notes };
 		} catch (error) {
 			// The page forgets these bytes when it hears of this (SnapshotKeeper.settle).
@@ -115,33 +116,4 @@ export async function bootRuntime(options: BootOptions): Promise<BootResult> {
 export function makeEngineSnapshot(pyodide: PyodideAPI): Uint8Array {
 	pyodide.runPython(PRELOADED_MODULES.map((name) => `import ${name}`).join('\n'));
 	return (pyodide as unknown as { makeMemorySnapshot(): Uint8Array }).makeMemorySnapshot();
-}
-
-type RunEntry = ((source: string, optionsJson: string) => string) & { destroy?: () => void };
-
-/**
- * The engine of a restored interpreter: its package is already imported (that is the point of
- * the snapshot), so this binds to it instead of importing it again as `Engine.create` would.
- * The source files are written back because files written before a snapshot do not survive it
- * (tracebacks and `inspect` read them).
- */
-export function attachEngine(pyodide: PyodideAPI, sources: Record<string, string>): Engine {
-	for (const [path, text] of Object.entries(sources)) {
-		const full = `${ENGINE_ROOT}/${path}`;
-		pyodide.FS.mkdirTree(full.slice(0, full.lastIndexOf('/')));
-		pyodide.FS.writeFile(full, text);
-	}
-	const imported = pyodide.runPython(`import sys; "playground.run" in sys.modules`) as boolean;
-	if (!imported) throw new Error('the snapshot does not hold the engine');
-	const module = pyodide.pyimport('playground.run');
-	const entry = module.run as RunEntry;
-	const python = String(module.PYTHON_VERSION);
-	// Engine's constructor is private to keep callers on Engine.create; it takes exactly what
-	// Engine.create hands it after its import. tests/engine/snapshot-boot.spec.ts runs a program
-	// on an engine made here, so a change to that constructor fails the tests, not users.
-	const engine = Reflect.construct(Engine, [pyodide, entry, python]) as Engine;
-	if (engine.python !== python || engine.pyodide !== pyodide) {
-		throw new Error('Engine constructor changed: cannot attach to a restored engine');
-	}
-	return engine;
 }
