@@ -39,7 +39,9 @@ export function textReport(model: RunModel, options: ReportOptions = {}): TextRe
 	}
 	if (model.deadlock) err.push(...deadlockLines(model.deadlock));
 	if (model.limit) err.push(`Stopped${atLine(model.limit.line)}: ${model.limit.message}`);
-	if (model.droppedEvents > 0) {
+	// The engine explains a cut trace in an events_truncated note; say it only if it did not.
+	const explained = model.notes.some((note) => note.code === 'events_truncated');
+	if (model.droppedEvents > 0 && !explained) {
 		err.push(
 			`The trace was cut short: ${model.droppedEvents} events were dropped, so the timeline is incomplete.`
 		);

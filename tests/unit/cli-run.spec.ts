@@ -109,6 +109,27 @@ describe('textReport', () => {
 	});
 });
 
+describe('textReport on a cut trace', () => {
+	const cut = (notes: TraceEvent[]) => {
+		const model = analyzeRun([...notes, { ...end(0), dropped_events: 12 } as TraceEvent]);
+		return textReport(model).err;
+	};
+
+	it('says the timeline is incomplete once, whether or not the engine explained it', () => {
+		expect(cut([])).toEqual([
+			'The trace was cut short: 12 events were dropped, so the timeline is incomplete.'
+		]);
+		const note: TraceEvent = {
+			kind: 'note',
+			t: 0,
+			code: 'events_truncated',
+			message: 'Trace full.',
+			line: null
+		};
+		expect(cut([note])).toEqual(['note: Trace full.']);
+	});
+});
+
 describe('parseRunArguments', () => {
 	it('reads the file, the flags and the limits', () => {
 		expect(
