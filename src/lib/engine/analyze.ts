@@ -2,8 +2,8 @@
  * Events → Run model. `analyzeRun` is the one place that derives facts about a run: every view
  * (timeline, output, summary, exercise checks, the command-line tool) reads the model it returns.
  *
- * Pure and single-pass over the events (plus one sort for the concurrency step function), so a
- * 100,000-event trace is analysed in a few milliseconds. It tolerates truncated traces: events
+ * Pure, one pass over the events plus numeric sorts for the concurrency step function: a
+ * 100,000-event trace takes tens of milliseconds (bench/analyze.ts). It tolerates truncated traces: events
  * dropped by the trace cap, a task that never finished, a resume without a suspend before it.
  */
 import type { Awaiting, TaskId, TraceEvent } from './events';
