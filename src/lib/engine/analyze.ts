@@ -3,8 +3,9 @@
  * (timeline, output, summary, exercise checks, the command-line tool) reads the model it returns.
  *
  * Pure, one pass over the events plus numeric sorts for the concurrency step function: a
- * 100,000-event trace takes tens of milliseconds (bench/analyze.ts). It tolerates truncated traces: events
- * dropped by the trace cap, a task that never finished, a resume without a suspend before it.
+ * 100,000-event trace takes tens of milliseconds (bench/analyze.ts). It tolerates truncated
+ * traces: events dropped by the trace cap, a task that never finished, a resume without a
+ * suspend before it.
  */
 import type { Awaiting, TaskId, TraceEvent } from './events';
 import {
