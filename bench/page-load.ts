@@ -1,0 +1,268 @@
+/**
+ * Page load in Chromium: when the playground's editor is usable, when Monaco is in, when Python
+ * is ready and when the default example's chart is drawn, on a cold load (a fresh browser
+ * context: empty cache and storage) and on a return visit (same context, new tab); beside the
+ * same for a bare page that only calls loadPyodide() (bench/pages/bare.html), and the bytes a
+ * cold load costs.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { StaticServer } from '../tests/e2e/harness';
+import { sleep, type Repetitions } from './measure';
+
+const VIEWPORT = { width: 1280, height: 800 };
+const LOAD_TIMEOUT = 180_000;
+
+/** Milliseconds since navigation started, recorded in the page as each milestone appears. */
+export interface PageMarks {
+	/** The app has hydrated and mounted: the (plain) editor takes input and Run is wired. */
+	hydrated?: number;
+	/** Monaco has replaced the plain editor. */
+	monaco?: number;
+	/** The status line first says Python is ready (or already running the default example). */
+	ready?: number;
+	/** The default example's chart is in the page. */
+	chart?: number;
+}
+
+/**
+ * Installed before any page script: a MutationObserver that stamps each milestone. The status
+ * text before hydration is the prerendered "Starting Python…"; once the page mounts it shows
+ * the runner's own phase.
+ */
+const MARKS_SCRIPT = `(() => {
+	const marks = {};
+	window.__benchMarks = marks;
+	const check = () => {
+		const now = performance.now();
+		const status = document.querySelector('[data-testid="status"] .status-text');
+		const text = status ? status.textContent.trim() : '';
+		if (marks.hydrated === undefined && status && !text.startsWith('Starting Python')) marks.hydrated = now;
+		if (marks.monaco === undefined && document.querySelector('[data-editor="monaco"]')) marks.monaco = now;
+		if (marks.ready === undefined && /ready$|^Running/.test(text)) marks.ready = now;
+		if (marks.chart === undefined && document.querySelector('[aria-roledescription="timeline"] svg')) marks.chart = now;
+		if (marks.hydrated !== undefined && marks.monaco !== undefined && marks.ready !== undefined && marks.chart !== undefined) observer.disconnect();
+	};
+	const observer = new MutationObserver(check);
+	observer.observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['data-editor'] });
+})();`;
+
+/** Wait until the server has had no request for `quietMs` (background loads have settled). */
+export async function waitForQuiet(server: StaticServer, quietMs = 1500, maxMs = 30_000) {
+	const started = Date.now();
+	let count = server.requests.length;
+	let since = Date.now();
+	while (Date.now() - started < maxMs) {
+		await sleep(100);
+		if (server.requests.length !== count) {
+			count = server.requests.length;
+			since = Date.now();
+		} else if (Date.now() - since >= quietMs) return;
+	}
+}
+
+export async function newContext(browser: Browser): Promise<BrowserContext> {
+	return browser.newContext({ viewport: VIEWPORT });
+}
+
+/** Open the playground in a new tab of `context` and wait for every milestone. */
+export async function openPlayground(
+	context: BrowserContext,
+	url: string
+): Promise<{ page: Page; marks: PageMarks }> {
+	const page = await context.newPage();
+	await page.addInitScript(MARKS_SCRIPT);
+	await page.goto(url, { waitUntil: 'commit' });
+	await page.waitForFunction(
+		() => {
+			const marks = (window as unknown as { __benchMarks?: PageMarks }).__benchMarks;
+			return (
+				marks?.hydrated !== undefined && marks.monaco !== undefined && marks.ready !== undefined
+			);
+		},
+		null,
+		{ timeout: LOAD_TIMEOUT, polling: 50 }
+	);
+	// The default example runs by itself once Python is ready; its chart is a milestone too.
+	await page
+		.waitForFunction(
+			() => (window as unknown as { __benchMarks?: PageMarks }).__benchMarks?.chart !== undefined,
+			null,
+			{ timeout: 30_000, polling: 50 }
+		)
+		.catch(() => undefined);
+	const marks = await page.evaluate(
+		() => (window as unknown as { __benchMarks: PageMarks }).__benchMarks
+	);
+	return { page, marks: { ...marks } };
+}
+
+/** Open the bare floor page and return when its worker had Python ready. */
+async function openBare(context: BrowserContext, url: string): Promise<number> {
+	const page = await context.newPage();
+	await page.goto(url, { waitUntil: 'commit' });
+	const handle = await page.waitForFunction(
+		() => {
+			const w = window as unknown as { __bareReady?: number; __bareError?: string };
+			if (w.__bareError) throw new Error(w.__bareError);
+			return w.__bareReady;
+		},
+		null,
+		{ timeout: LOAD_TIMEOUT, polling: 50 }
+	);
+	const ready = (await handle.jsonValue()) as number;
+	await page.close();
+	return ready;
+}
+
+export interface LoadSamples {
+	cold: PageMarks[];
+	warm: PageMarks[];
+	bareCold: number[];
+	bareWarm: number[];
+	bytes: ColdBytes;
+	/** Every file the bare floor page fetched on a cold load. */
+	bareBytes: { raw: number; gzip: number };
+}
+
+export interface ColdBytes {
+	/** JavaScript the page fetched before it was usable, gzipped, and the files. */
+	jsBeforeUsableGzip: number;
+	jsBeforeUsableFiles: string[];
+	/** The HTML document, gzipped (its inline start-up script included). */
+	htmlGzip: number;
+	/** Every file served for one cold load, until the network went quiet after Python was ready. */
+	totalRaw: number;
+	totalGzip: number;
+	requests: number;
+	/** Every JavaScript file of that load (Monaco and the runner included), gzipped. */
+	allJsGzip: number;
+	/** The biggest files of that load, raw bytes. */
+	largest: { path: string; raw: number; gzip: number }[];
+}
+
+const gzipCache = new Map<string, number>();
+
+function fileSizes(root: string, path: string): { raw: number; gzip: number } {
+	const file = join(root, decodeURIComponent(new URL(path, 'http://x').pathname));
+	const body = readFileSync(file);
+	let gzip = gzipCache.get(file);
+	if (gzip === undefined) {
+		gzip = gzipSync(body, { level: 6 }).length;
+		gzipCache.set(file, gzip);
+	}
+	return { raw: body.length, gzip };
+}
+
+async function measureColdBytes(
+	page: Page,
+	marks: PageMarks,
+	served: { path: string; status: number }[],
+	root: string
+): Promise<ColdBytes> {
+	const resources = await page.evaluate(() =>
+		performance
+			.getEntriesByType('resource')
+			.map((entry) => ({ name: entry.name, end: (entry as PerformanceResourceTiming).responseEnd }))
+	);
+	const usable = marks.hydrated ?? Infinity;
+	const js = resources.filter((r) => /\.m?js$/.test(new URL(r.name).pathname) && r.end <= usable);
+	const jsPaths = [...new Set(js.map((r) => new URL(r.name).pathname))];
+	const jsBeforeUsableGzip = jsPaths.reduce((sum, path) => sum + fileSizes(root, path).gzip, 0);
+	const htmlGzip = fileSizes(root, '/index.html').gzip;
+	let totalRaw = 0;
+	let totalGzip = 0;
+	let allJsGzip = 0;
+	const perFile: { path: string; raw: number; gzip: number }[] = [];
+	for (const request of served) {
+		if (request.status !== 200) continue;
+		const path = new URL(request.path, 'http://x').pathname;
+		const sizes = fileSizes(root, path === '/' ? '/index.html' : path);
+		totalRaw += sizes.raw;
+		totalGzip += sizes.gzip;
+		if (/\.m?js$/.test(path)) allJsGzip += sizes.gzip;
+		perFile.push({ path, ...sizes });
+	}
+	perFile.sort((a, b) => b.raw - a.raw);
+	return {
+		jsBeforeUsableGzip,
+		jsBeforeUsableFiles: jsPaths,
+		htmlGzip,
+		totalRaw,
+		totalGzip,
+		requests: served.length,
+		allJsGzip,
+		largest: perFile.slice(0, 5)
+	};
+}
+
+/**
+ * Cold loads (each in a fresh context), then return visits (one context, warmed by one visit
+ * that is not counted), for the playground and for the bare floor page, interleaved so a burst
+ * of load on the shared machine hits both alike.
+ */
+export async function measurePageLoads(
+	browser: Browser,
+	server: StaticServer,
+	root: string,
+	plan: Repetitions
+): Promise<LoadSamples> {
+	const appUrl = server.url('/');
+	const bareUrl = server.url('/bench/bare.html');
+	const cold: PageMarks[] = [];
+	const bareCold: number[] = [];
+	let bytes: ColdBytes | null = null;
+	let bareBytes: { raw: number; gzip: number } | null = null;
+	for (let i = 0; i < plan.warmup + plan.runs; i++) {
+		const counted = i >= plan.warmup;
+		const context = await newContext(browser);
+		const before = server.requests.length;
+		const { page, marks } = await openPlayground(context, appUrl);
+		if (counted) cold.push(marks);
+		if (counted && bytes === null) {
+			await waitForQuiet(server);
+			bytes = await measureColdBytes(page, marks, server.requests.slice(before), root);
+		}
+		await context.close();
+		const bareContext = await newContext(browser);
+		const bareBefore = server.requests.length;
+		const bare = await openBare(bareContext, bareUrl);
+		if (counted) bareCold.push(bare);
+		if (counted && bareBytes === null) {
+			bareBytes = { raw: 0, gzip: 0 };
+			for (const request of server.requests.slice(bareBefore)) {
+				if (request.status !== 200) continue;
+				const sizes = fileSizes(root, request.path);
+				bareBytes.raw += sizes.raw;
+				bareBytes.gzip += sizes.gzip;
+			}
+		}
+		await bareContext.close();
+	}
+
+	const warm: PageMarks[] = [];
+	const bareWarm: number[] = [];
+	const appContext = await newContext(browser);
+	const bareContext = await newContext(browser);
+	// The first visit fills the HTTP cache and whatever the page keeps for return visits (a
+	// snapshot is made after Python is ready): give it time to finish before the tab closes.
+	const first = await openPlayground(appContext, appUrl);
+	await waitForQuiet(server);
+	await sleep(3000);
+	await first.page.close();
+	await openBare(bareContext, bareUrl);
+	for (let i = 0; i < plan.warmup + plan.runs; i++) {
+		const { page, marks } = await openPlayground(appContext, appUrl);
+		if (i >= plan.warmup) warm.push(marks);
+		await waitForQuiet(server, 500);
+		await page.close();
+		const bare = await openBare(bareContext, bareUrl);
+		if (i >= plan.warmup) bareWarm.push(bare);
+	}
+	await appContext.close();
+	await bareContext.close();
+	if (!bytes || !bareBytes) throw new Error('no cold load was measured');
+	return { cold, warm, bareCold, bareWarm, bytes, bareBytes };
+}
