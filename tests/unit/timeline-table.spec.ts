@@ -135,6 +135,7 @@ describe('renderTimelineSvg', () => {
 			.map((t) => t.textContent ?? '')
 			.filter((text) => text.startsWith('Task-'));
 		expect(labels.length).toBeLessThan(30);
+		expect(svg.querySelector('.tl-scrollbar')).not.toBeNull();
 		const firstVisible = layout.lanes.find((lane) => lane.y + lane.height > 50_000);
 		expect(firstVisible?.kind === 'task' && labels[0] === firstVisible.task.name).toBe(true);
 	});

@@ -20,6 +20,7 @@ import { hasDeadlock, legend, legendHeight } from './marks/legend';
 import { links } from './marks/links';
 import { markers } from './marks/markers';
 import { sections } from './marks/sections';
+import { scrollbar } from './marks/scrollbar';
 import { segments } from './marks/segments';
 
 export interface SwimlaneOptions {
@@ -56,7 +57,7 @@ const CONTENT_MARKS: Mark[] = [
 	focusRing()
 ];
 /** Marks in the fixed header. */
-const HEADER_MARKS: Mark[] = [legend(), axis()];
+const HEADER_MARKS: Mark[] = [legend(), axis(), scrollbar()];
 
 /** The header's height at a width: legend rows plus the axis. */
 export function headerHeight(width: number, deadlocked = false): number {
