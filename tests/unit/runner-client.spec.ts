@@ -247,6 +247,28 @@ describe('RunnerClient runs', () => {
 		]);
 	});
 
+	it('reports the engine’s output-cap note as a notice', async () => {
+		const client = makeClient();
+		hosts[0].ready();
+		const outcome = client.run('for i in range(10**6): print(i)');
+		await settle();
+		hosts[0].emit({
+			type: 'result',
+			id: hosts[0].lastRun().id,
+			events: trace(hello, {
+				kind: 'note',
+				t: 0,
+				code: 'output_truncated',
+				message: 'Output was cut off after 200,000 characters.',
+				line: null
+			})
+		});
+		const result = await outcome;
+		expect(result.kind === 'finished' && result.notices).toEqual([
+			'Output was cut off after 200,000 characters.'
+		]);
+	});
+
 	it('a new run stops the one in progress', async () => {
 		const client = makeClient();
 		hosts[0].ready();

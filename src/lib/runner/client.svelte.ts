@@ -117,7 +117,7 @@ export class RunnerClient {
 		this.#watchdogMs = options.watchdogMs ?? 10_000;
 		// Generous: a loaded two-core laptop can take a minute to start CPython; this guards hangs.
 		this.#startTimeoutMs = options.startTimeoutMs ?? 120_000;
-		this.#interruptGraceMs = options.interruptGraceMs ?? 1_500;
+		this.#interruptGraceMs = options.interruptGraceMs ?? 3_000;
 		this.#keepSpare = options.keepSpare ?? true;
 		this.#defaults = { ...DEFAULT_RUN_OPTIONS, ...options.defaults };
 		this.#active = this.#startRuntime();
@@ -462,13 +462,21 @@ export class RunnerClient {
 	}
 }
 
-/** The sentences a user should see about caps that cut a run short. */
+/** Engine notes that say a cap cut the run's output or trace short. */
+const CAP_NOTES = new Set(['output_truncated', 'events_truncated']);
+
+/** The sentences a user should see about caps and limits that cut a run short. */
 export function noticesOf(events: TraceEvent[]): string[] {
 	const notices: string[] = [];
-	const eventsCapped = events.some((e) => e.kind === 'limit' && e.limit === 'events');
+	const traceCapped = events.some(
+		(e) =>
+			(e.kind === 'note' && e.code === 'events_truncated') ||
+			(e.kind === 'limit' && e.limit === 'events')
+	);
 	for (const event of events) {
 		if (event.kind === 'limit' && event.limit !== 'interrupt') notices.push(event.message);
-		if (event.kind === 'run_end' && event.dropped_events > 0 && !eventsCapped) {
+		if (event.kind === 'note' && CAP_NOTES.has(event.code)) notices.push(event.message);
+		if (event.kind === 'run_end' && event.dropped_events > 0 && !traceCapped) {
 			notices.push(
 				`${event.dropped_events.toLocaleString('en')} trace events were dropped to keep the chart fast.`
 			);
