@@ -10,7 +10,7 @@ describe('statusView', () => {
 			)
 		).toEqual({
 			tone: 'busy',
-			text: 'Loading Python: Downloading Python 4.1 / 12.3 MB',
+			text: 'Downloading Python 4.1 / 12.3 MB',
 			percent: 33
 		});
 	});

@@ -21,7 +21,7 @@ export interface PaneSizes {
 	timeline: number;
 }
 
-export const DEFAULT_PANES: PaneSizes = { left: 0.42, editor: 0.64, timeline: 0.72 };
+export const DEFAULT_PANES: PaneSizes = { left: 0.42, editor: 0.64, timeline: 0.76 };
 
 function readStorage(key: string): string | null {
 	try {

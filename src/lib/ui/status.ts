@@ -32,7 +32,8 @@ export function statusView(status: RunnerStatus | null, lastRun: LastRun): Statu
 		case 'loading':
 			return {
 				tone: 'busy',
-				text: status.detail ? `Loading Python: ${status.detail}` : 'Loading Python…',
+				// The runner's detail is already a phrase: "Downloading Python 4.1 / 13.5 MB".
+				text: status.detail || 'Loading Python…',
 				percent
 			};
 		case 'running':
