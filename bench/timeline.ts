@@ -9,7 +9,7 @@
  * forces (paint runs after, on the compositor); medians over 80 zoom and 60 pan frames.
  */
 import { build } from 'vite';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import type { BenchResult } from './timeline-harness';
 
 const CASES: { tasks: number; segmentsPerTask: number }[] = [
@@ -72,23 +72,23 @@ async function main(): Promise<void> {
 		await page.addScriptTag({ content: code });
 		const rows: string[] = [];
 		rows.push(
-			'| segments | tasks | lanes | first render (ms) | zoom frame median / p95 (ms) | pan frame median / p95 (ms) | rAF interval median (ms) | SVG elements |',
+			'| segments | tasks | lanes | first render (ms) | zoom frame median / p95 / best-run median (ms) | pan frame median / p95 / best-run median (ms) | rAF interval median (ms) | SVG elements |',
 			'| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |'
 		);
 		for (const { tasks, segmentsPerTask } of CASES) {
 			for (const expanded of [false, true]) {
-				const result = (await page.evaluate(
-					([t, s, e]) =>
-						(
-							window as unknown as {
-								TimelineBench: { run: (t: number, s: number, e: boolean) => Promise<unknown> };
-							}
-						).TimelineBench.run(t, s, e),
-					[tasks, segmentsPerTask, expanded] as const
-				)) as BenchResult;
+				// The machine is shared: three runs per case, frames pooled, and the best run's
+				// median shown beside the pooled one.
+				const results: BenchResult[] = [];
+				for (let repeat = 0; repeat < 3; repeat++) {
+					results.push(await runCase(page, tasks, segmentsPerTask, expanded));
+				}
+				const result = pool(results);
+				const best = Math.min(...results.map((r) => median(r.zoomFrameMs)));
+				const bestPan = Math.min(...results.map((r) => median(r.panFrameMs)));
 				const f = (v: number) => v.toFixed(1);
 				rows.push(
-					`| ${result.segments.toLocaleString('en-US')} | ${result.tasks.toLocaleString('en-US')} | ${expanded ? 'one per task' : 'collapsed group'} | ${f(result.firstRenderMs)} | ${f(median(result.zoomFrameMs))} / ${f(p95(result.zoomFrameMs))} | ${f(median(result.panFrameMs))} / ${f(p95(result.panFrameMs))} | ${f(median(result.rafIntervalMs))} | ${result.elements} |`
+					`| ${result.segments.toLocaleString('en-US')} | ${result.tasks.toLocaleString('en-US')} | ${expanded ? 'one per task' : 'collapsed group'} | ${f(median(results.map((r) => r.firstRenderMs)))} | ${f(median(result.zoomFrameMs))} / ${f(p95(result.zoomFrameMs))} / ${f(best)} | ${f(median(result.panFrameMs))} / ${f(p95(result.panFrameMs))} / ${f(bestPan)} | ${f(median(result.rafIntervalMs))} | ${result.elements} |`
 				);
 			}
 		}
@@ -96,6 +96,32 @@ async function main(): Promise<void> {
 	} finally {
 		await browser.close();
 	}
+}
+
+function pool(results: BenchResult[]): BenchResult {
+	return {
+		...results[0],
+		zoomFrameMs: results.flatMap((r) => r.zoomFrameMs),
+		panFrameMs: results.flatMap((r) => r.panFrameMs),
+		rafIntervalMs: results.flatMap((r) => r.rafIntervalMs)
+	};
+}
+
+async function runCase(
+	page: Page,
+	tasks: number,
+	segmentsPerTask: number,
+	expanded: boolean
+): Promise<BenchResult> {
+	return (await page.evaluate(
+		([t, s, e]) =>
+			(
+				window as unknown as {
+					TimelineBench: { run: (t: number, s: number, e: boolean) => Promise<unknown> };
+				}
+			).TimelineBench.run(t, s, e),
+		[tasks, segmentsPerTask, expanded] as const
+	)) as BenchResult;
 }
 
 await main();

@@ -3,7 +3,7 @@
  * the tick step, so they stay distinct at every zoom.
  */
 import type { Mark, RenderContext } from '../context';
-import { append, svgElement } from '../dom';
+import { append, svgElement, textWidth } from '../dom';
 import { formatTick } from '../format';
 import { tickCount } from '../scales';
 
@@ -42,6 +42,8 @@ export class AxisMark implements Mark {
 		);
 		for (const tick of axisTicks(context)) {
 			const px = x(tick.t);
+			// The last label would spill past the edge when centred: right-align it instead.
+			const anchor = px + textWidth(tick.label) / 2 > frame.width - 2 ? 'end' : 'middle';
 			append(
 				g,
 				svgElement(document, 'path', {
@@ -51,7 +53,12 @@ export class AxisMark implements Mark {
 				svgElement(
 					document,
 					'text',
-					{ x: px, y: top + 14, 'text-anchor': 'middle', style: `fill:${palette.text}` },
+					{
+						x: anchor === 'end' ? px + 3 : px,
+						y: top + 14,
+						'text-anchor': anchor,
+						style: `fill:${palette.text}`
+					},
 					tick.label
 				)
 			);
