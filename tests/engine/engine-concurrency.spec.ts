@@ -77,6 +77,28 @@ asyncio.run(main())
 		expect(ofKind(events, 'warning')).toHaveLength(0);
 	});
 
+	it('a forgotten background task is cancelled when asyncio.run ends main', () => {
+		const events = run(
+			engine,
+			`
+import asyncio
+async def background():
+    await asyncio.sleep(1)
+    print("background finished")
+async def main():
+    asyncio.create_task(background())
+    await asyncio.sleep(0.5)
+    print("main finished")
+asyncio.run(main())
+`
+		);
+		expect(stdout(events)).toEqual(['main finished']);
+		expect(ofKind(events, 'task_done').map((e) => [e.task, e.state, e.t])).toEqual([
+			[1, 'done', 0.5],
+			[2, 'cancelled', 0.5]
+		]);
+	});
+
 	it('TaskGroup waits for its children and names them in what main awaits', () => {
 		const events = run(
 			engine,

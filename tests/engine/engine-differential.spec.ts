@@ -2,8 +2,13 @@
  * Differential tests: the same programs run on the engine (virtual clock) and on the machine's
  * own CPython with real asyncio and real, tiny sleeps. What they print, in order, must agree.
  *
- * Each program reads its time unit from SCALE: 1 virtual second on the engine, 20 ms of real time
- * natively. They print no times, only the order of what happened.
+ * Each program reads its time unit from SCALE: 1 virtual second on the engine, 100 ms of real
+ * time natively. They print no times, only the order of what happened, and no two of their timers
+ * fall due at the same instant (on a real clock such ties go either way).
+ *
+ * A busy machine can stall the native run for longer than a time unit, so that several timers come
+ * due in one loop iteration and a real race is decided differently. The native program is run up
+ * to three times; the engine must print what one of those real runs printed.
  */
 import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -17,11 +22,22 @@ beforeAll(async () => {
 });
 
 function native(program: string): string[] {
-	const output = execFileSync('python3', ['-c', `SCALE = 0.02\n${program}`], {
+	const output = execFileSync('python3', ['-c', `SCALE = 0.1\n${program}`], {
 		encoding: 'utf8',
-		timeout: 30_000
+		timeout: 60_000
 	});
 	return output.split('\n').slice(0, -1);
+}
+
+/** The engine's output, and the first native output that equals it (or the last one tried). */
+function compare(program: string): { engine: string[]; native: string[] } {
+	const ours = onEngine(program);
+	let theirs: string[] = [];
+	for (let attempt = 0; attempt < 3; attempt++) {
+		theirs = native(program);
+		if (JSON.stringify(theirs) === JSON.stringify(ours)) break;
+	}
+	return { engine: ours, native: theirs };
 }
 
 function onEngine(program: string): string[] {
@@ -66,10 +82,10 @@ const PROGRAMS: Record<string, string> = {
 		    while True:
 		        item = await q.get()
 		        print(name, "got", item)
-		        await asyncio.sleep(3 * SCALE)
+		        await asyncio.sleep(2.7 * SCALE)
 		        q.task_done()
 		async def main():
-		    q = asyncio.Queue(maxsize=2)
+		    q = asyncio.Queue()
 		    workers = [asyncio.create_task(consumer(n, q)) for n in ("c1", "c2")]
 		    await producer(q)
 		    await q.join()
@@ -111,7 +127,7 @@ const PROGRAMS: Record<string, string> = {
 		        await asyncio.wait_for(slow(5), timeout=2 * SCALE)
 		    except TimeoutError:
 		        print("wait_for timed out")
-		    tasks = [asyncio.create_task(slow(n)) for n in (3, 1, 2)]
+		    tasks = [asyncio.create_task(slow(n)) for n in (6, 1, 4)]
 		    done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
 		    print("first done", [t.result() for t in done], "pending", len(pending))
 		    try:
@@ -120,9 +136,10 @@ const PROGRAMS: Record<string, string> = {
 		            tg.create_task(slow(4))
 		    except* ValueError as group:
 		        print("group failed with", [str(e) for e in group.exceptions])
-		    for t in pending:
-		        print("still pending", t.done())
-		        await t
+		    for t in tasks:
+		        if t in pending:
+		            print("still pending", t.done())
+		            await t
 		asyncio.run(main())
 		`,
 	'time.sleep blocks the other tasks': `
@@ -144,10 +161,9 @@ const PROGRAMS: Record<string, string> = {
 describe('the engine prints what CPython prints, in the same order', () => {
 	for (const [name, program] of Object.entries(PROGRAMS)) {
 		it(name, () => {
-			const source = dedent(program);
-			const expected = native(source);
-			expect(expected.length).toBeGreaterThan(2);
-			expect(onEngine(source)).toEqual(expected);
+			const { engine: ours, native: theirs } = compare(dedent(program));
+			expect(theirs.length).toBeGreaterThan(2);
+			expect(ours).toEqual(theirs);
 		});
 	}
 });

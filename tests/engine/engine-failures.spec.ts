@@ -220,7 +220,8 @@ asyncio.run(main())
 		);
 		const taskEvents = events.filter((e) => e.kind.startsWith('task_'));
 		expect(taskEvents).toHaveLength(50);
-		expect(ofKind(events, 'note').map((n) => n.code)).toEqual(['events_truncated']);
+		// (A cpu_work note may join it on a busy machine: creating 100 tasks is real work.)
+		expect(ofKind(events, 'note').filter((n) => n.code === 'events_truncated')).toHaveLength(1);
 		expect(stdout(events)).toEqual(['all done']);
 		const end = events.at(-1)!;
 		// 101 tasks: created + resumed twice + suspended + done = 5 events each, minus what was kept.

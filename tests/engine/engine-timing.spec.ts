@@ -171,7 +171,7 @@ asyncio.run(main())
 		expect(comparable(second)).toEqual(comparable(first));
 	});
 
-	it('a step that computes for well over 50 ms of real time gets a cpu_work note', () => {
+	it('a step that computes for well over 100 ms of real time gets a cpu_work note', () => {
 		const events = run(
 			engine,
 			`
@@ -182,7 +182,7 @@ async def main():
 asyncio.run(main())
 `
 		);
-		const [note] = ofKind(events, 'note');
+		const [note] = ofKind(events, 'note').filter((n) => n.code === 'cpu_work');
 		expect(note).toMatchObject({ code: 'cpu_work', t: 0, line: 4 });
 		expect(duration(events)).toBe(0);
 	});
@@ -289,7 +289,7 @@ print("no newline at the end", end="")
 			max_output_chars: 100
 		});
 		expect(stdout(events)).toHaveLength(10);
-		expect(ofKind(events, 'note')).toEqual([expect.objectContaining({ code: 'output_truncated' })]);
+		expect(ofKind(events, 'note').filter((n) => n.code === 'output_truncated')).toHaveLength(1);
 		expect(ofKind(events, 'limit')).toHaveLength(0);
 	});
 });

@@ -16,6 +16,7 @@ from .loop import VirtualClockLoop
 from .patches import Patches
 from .recorder import TraceRecorder
 from .session import USER_FILE, RunHalted, RunSession
+from .tracer import reset_caches
 
 PYTHON_VERSION = ".".join(str(part) for part in sys.version_info[:3])
 
@@ -26,6 +27,7 @@ def run(source: str, options_json: str = "{}") -> str:
     The clock starts at 0.0; the namespace is fresh; everything patched is restored afterwards.
     """
     started = _real_perf_counter()
+    reset_caches()
     options: dict[str, Any] = json.loads(options_json) if options_json else {}
     limits = Limits.from_options(options)
     recorder = TraceRecorder(limits)

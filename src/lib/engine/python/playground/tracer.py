@@ -81,8 +81,9 @@ class TracedCoroutine:
 collections.abc.Coroutine.register(TracedCoroutine)
 
 # A task step that runs longer than this in real time is reported: CPU work costs no virtual
-# time (docs/decisions/0001-virtual-time.md), so without a note it would be invisible.
-CPU_NOTE_SECONDS = 0.05
+# time (docs/decisions/0001-virtual-time.md), so without a note it would be invisible. High
+# enough that ordinary steps on a busy machine stay below it.
+CPU_NOTE_SECONDS = 0.1
 
 
 def coro_name(coro: Any) -> str:
@@ -130,6 +131,9 @@ def describe_wait(
     into the chain, outermost first; the first frame outside the user's code (asyncio.sleep,
     Queue.get, Lock.acquire ...) names the wait. When the user awaits a future directly, the
     yielded future names it.
+
+    This runs after every task step, so its results are shared where they can be: chain entries
+    and fixed "awaiting" dicts are cached and reused across events (they are never mutated).
     """
     chain: ChainList = []
     line: int | None = None
@@ -148,8 +152,24 @@ def describe_wait(
         if code.co_filename != USER_FILE:
             return _describe_library_wait(session, code.co_qualname, frame, yielded), line, chain
         line = frame.f_lineno
-        chain.append({"fn": code.co_qualname, "line": line})
+        key = (code, line)
+        entry = _CHAIN_ENTRIES.get(key)
+        if entry is None:
+            entry = _CHAIN_ENTRIES[key] = {"fn": code.co_qualname, "line": line}
+        chain.append(entry)
         current = current.cr_await if kind is CoroutineType else current.gi_yieldfrom
+
+
+# (code object, line) -> {"fn", "line"}: one shared dict per await site. Cleared by each run.
+_CHAIN_ENTRIES: dict[tuple[Any, int], dict[str, Any]] = {}
+# delay -> "sleep(<delay>)"
+_SLEEP_LABELS: dict[Any, str] = {}
+
+
+def reset_caches() -> None:
+    """Forget the previous run's await sites (their code objects belong to it)."""
+    _CHAIN_ENTRIES.clear()
+    _SLEEP_LABELS.clear()
 
 
 def _describe_library_wait(
@@ -157,17 +177,17 @@ def _describe_library_wait(
 ) -> AwaitingDict:
     if name == "sleep":
         if yielded is None:
-            return dict(_SLEEP0)
-        local = frame.f_locals
-        handle = local.get("h")
-        return {
-            "kind": "sleep",
-            "label": f"sleep({_num(local.get('delay'))})",
-            "until": _finite(handle.when()) if handle is not None else None,
-        }
+            return _SLEEP0
+        delay = frame.f_locals.get("delay")
+        label = _SLEEP_LABELS.get(delay)
+        if label is None:
+            label = _SLEEP_LABELS[delay] = f"sleep({_num(delay)})"
+        # The timer was set in the step that just ended, so it fires at now + delay, exactly
+        # as loop.call_later computed it.
+        return {"kind": "sleep", "label": label, "until": _finite(session.now + delay)}
     simple = _SIMPLE_WAITS.get(name)
     if simple is not None:
-        return {"kind": simple[0], "label": simple[1]}
+        return simple
     if name == "_ContextManagerMixin.__aenter__":
         # `async with lock:` / semaphore / condition: name the primitive by its class.
         owner = type(frame.f_locals.get("self")).__name__
@@ -205,16 +225,16 @@ def _describe_library_wait(
     return {"kind": "other", "label": name}
 
 
-_SIMPLE_WAITS: dict[str, tuple[str, str]] = {
-    "Queue.get": ("queue_get", "Queue.get"),
-    "Queue.put": ("queue_put", "Queue.put"),
-    "Queue.join": ("queue_join", "Queue.join"),
-    "Lock.acquire": ("lock", "Lock"),
-    "Semaphore.acquire": ("semaphore", "Semaphore"),
-    "Event.wait": ("event", "Event.wait"),
-    "Condition.wait": ("condition", "Condition.wait"),
-    "Condition.wait_for": ("condition", "Condition.wait_for"),
-    "Barrier.wait": ("other", "Barrier.wait"),
+_SIMPLE_WAITS: dict[str, AwaitingDict] = {
+    "Queue.get": {"kind": "queue_get", "label": "Queue.get"},
+    "Queue.put": {"kind": "queue_put", "label": "Queue.put"},
+    "Queue.join": {"kind": "queue_join", "label": "Queue.join"},
+    "Lock.acquire": {"kind": "lock", "label": "Lock"},
+    "Semaphore.acquire": {"kind": "semaphore", "label": "Semaphore"},
+    "Event.wait": {"kind": "event", "label": "Event.wait"},
+    "Condition.wait": {"kind": "condition", "label": "Condition.wait"},
+    "Condition.wait_for": {"kind": "condition", "label": "Condition.wait_for"},
+    "Barrier.wait": {"kind": "other", "label": "Barrier.wait"},
 }
 
 _PRIMITIVE_KINDS: dict[str, str] = {
@@ -227,7 +247,7 @@ _PRIMITIVE_KINDS: dict[str, str] = {
 
 def _describe_future(session: RunSession, yielded: Any) -> AwaitingDict:
     if yielded is None:
-        return dict(_YIELD)
+        return _YIELD
     task_id = session.task_id_of(yielded)
     if task_id is not None:
         return {"kind": "task", "label": str(yielded.get_name()), "task": task_id}
