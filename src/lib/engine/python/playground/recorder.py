@@ -98,16 +98,8 @@ class TraceRecorder(Instrument):
 
     # -- task events (capped) -------------------------------------------------------------------
 
-    def _task_event(self, record: Record) -> None:
-        if self._room > 0:
-            self._room -= 1
-            self.records.append(record)
-            if self._room == 0:
-                self._note_truncated()
-        elif not self.muted:
-            self.dropped += 1
-
     def mute(self) -> None:
+        # Nothing more is recorded or counted as dropped: the run is over.
         self.muted = True
         self._room = 0
 
