@@ -15,17 +15,22 @@ export interface BenchResult {
 	panFrameMs: number[];
 	rafIntervalMs: number[];
 	elements: number;
+	scriptFrameMs: number[];
 }
 
 function nextFrame(): Promise<number> {
 	return new Promise((resolve) => requestAnimationFrame(resolve));
 }
 
+/** Of each frame, the part spent building the SVG (the rest is style and layout). */
+export const scriptMs: number[] = [];
+
 /** Work for one frame: the redraw plus the style and layout it forces. */
 function timeFrame(view: TimelineView, host: HTMLElement, change: () => void): number {
 	const started = performance.now();
 	change();
 	view.renderNow();
+	scriptMs.push(performance.now() - started);
 	host.getBoundingClientRect();
 	host.querySelector('svg')?.getBBox();
 	return performance.now() - started;
@@ -59,6 +64,7 @@ export async function run(
 	const firstRenderMs = performance.now() - started;
 	await nextFrame();
 
+	scriptMs.length = 0;
 	const duration = model.duration;
 	const zoomFrameMs: number[] = [];
 	const rafIntervalMs: number[] = [];
@@ -91,6 +97,7 @@ export async function run(
 		zoomFrameMs,
 		panFrameMs,
 		rafIntervalMs,
-		elements
+		elements,
+		scriptFrameMs: [...scriptMs]
 	};
 }
