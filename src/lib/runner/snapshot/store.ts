@@ -37,8 +37,12 @@ export type SnapshotSave = { ok: true; ms: number } | { ok: false; reason: strin
 /** Smaller than any real snapshot (Pyodide's initial memory alone is larger): surely broken. */
 export const MIN_SNAPSHOT_BYTES = 1024 * 1024;
 
-/** A read slower than this is abandoned: a plain load would be about as fast by then. */
-export const LOAD_TIMEOUT_MS = 3000;
+/**
+ * A read that has not answered by then is abandoned for a plain load. Reads take tens of ms; this
+ * only guards a storage that never answers, with room for a loaded machine (a 31.5 MB read took
+ * over 3 s on two cores at a load average of 25).
+ */
+export const LOAD_TIMEOUT_MS = 10_000;
 
 function message(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
