@@ -1,7 +1,8 @@
 // The runner sandbox's only script: starts the runner worker from the script text the page
-// hands in and relays messages both ways. It validates nothing it relays to the page (the page
-// validates every message, because the Python in the worker can post anything) and accepts
-// commands only from the page that embeds it.
+// hands in, passes it the page's private MessagePort, and relays the page's commands. The worker
+// answers the page on that port only; what arrives on the worker's own `postMessage` (which the
+// user's Python can call) is never read here, so a forged or huge message is dropped unopened.
+// It accepts commands only from the page that embeds it.
 'use strict';
 (() => {
 	const page = window.parent;
@@ -25,8 +26,6 @@
 			fatal(`The runner worker could not start: ${error && error.message ? error.message : error}`);
 			return;
 		}
-		worker.onmessage = (event) => toPage(event.data);
-		worker.onmessageerror = () => fatal('The runner sent a message that could not be read');
 		worker.onerror = (event) => {
 			event.preventDefault();
 			fatal(`The runner worker failed: ${event.message || 'unknown error'}`);
@@ -37,6 +36,7 @@
 			init.interrupt_buffer = interrupt.buffer;
 		}
 		const transfer = [];
+		if (init.port instanceof MessagePort) transfer.push(init.port);
 		if (init.files && typeof init.files === 'object') {
 			for (const name of Object.keys(init.files)) {
 				if (init.files[name] instanceof ArrayBuffer) transfer.push(init.files[name]);

@@ -84,6 +84,7 @@ export class FrameHost implements RunnerHost {
 	onfailure: ((message: string) => void) | null = null;
 	#frame: HTMLIFrameElement | null = null;
 	#booted = false;
+	#channel: MessageChannel | null = null;
 	readonly #listener = (event: MessageEvent) => {
 		// Only the frame we created speaks for the runner; other windows are ignored.
 		if (!this.#frame || event.source !== this.#frame.contentWindow) return;
@@ -121,13 +122,22 @@ export class FrameHost implements RunnerHost {
 			});
 		}).then(
 			({ workerSource, files }) => {
+				if (!this.#frame) return; // destroyed while downloading
+				// The worker answers on this private channel only. What the user's Python posts
+				// with `js.postMessage` goes to the frame, which drops it unread, so a forged or
+				// huge message never costs the page a structured-clone.
+				const channel = new MessageChannel();
+				channel.port1.onmessage = (event) => this.onmessage?.(event.data);
+				this.#channel = channel;
 				const init: InitCommand = {
 					type: 'init',
 					files: copyFiles(files),
 					index_url: pyodideIndexUrl(),
-					interrupt_buffer: null
+					interrupt_buffer: null,
+					port: channel.port2
 				};
-				const transfer = PYODIDE_FILES.map((name) => init.files![name]);
+				const transfer: Transferable[] = PYODIDE_FILES.map((name) => init.files![name]);
+				transfer.push(channel.port2);
 				this.#post({ type: 'boot', worker_source: workerSource, init }, transfer);
 			},
 			(error: unknown) => this.onfailure?.(error instanceof Error ? error.message : String(error))
@@ -144,6 +154,9 @@ export class FrameHost implements RunnerHost {
 
 	destroy(): void {
 		window.removeEventListener('message', this.#listener);
+		if (this.#channel) this.#channel.port1.onmessage = null;
+		this.#channel?.port1.close();
+		this.#channel = null;
 		// Removing the frame ends its document and, with it, the worker and all its memory.
 		this.#frame?.remove();
 		this.#frame = null;
@@ -177,7 +190,8 @@ export class WorkerHost implements RunnerHost {
 			type: 'init',
 			files: null,
 			index_url: pyodideIndexUrl(),
-			interrupt_buffer: this.#interrupt ? (this.#interrupt.buffer as SharedArrayBuffer) : null
+			interrupt_buffer: this.#interrupt ? (this.#interrupt.buffer as SharedArrayBuffer) : null,
+			port: null
 		} satisfies InitCommand);
 	}
 

@@ -67,6 +67,11 @@ export interface InitCommand {
 	index_url: string;
 	/** Int32 view target for Pyodide's interrupt buffer, when the frame is cross-origin isolated. */
 	interrupt_buffer: SharedArrayBuffer | null;
+	/**
+	 * In the sandbox: the page's private channel. The worker sends every RunnerMessage on it and
+	 * never through its global `postMessage`, which the user's Python can also call.
+	 */
+	port: MessagePort | null;
 }
 
 export interface RunCommand {
@@ -292,11 +297,19 @@ const sharedBuffer: Validator<SharedArrayBuffer> = (value, path) => {
 	return value;
 };
 
+const messagePort: Validator<MessagePort> = (value, path) => {
+	if (typeof MessagePort === 'undefined' || !(value instanceof MessagePort)) {
+		throw new ValidationError(path, 'expected a MessagePort');
+	}
+	return value;
+};
+
 const initCommand = object({
 	type: literal('init'),
 	files: nullable(pyodideFiles),
 	index_url: string(2_000),
-	interrupt_buffer: nullable(sharedBuffer)
+	interrupt_buffer: nullable(sharedBuffer),
+	port: optional(nullable(messagePort))
 }) as Validator<InitCommand>;
 
 const workerCommand = union('type', {

@@ -27,12 +27,21 @@ import {
 import { fetchPyodideFiles } from './pyodide-files';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-// Captured before any user code runs: Python can reassign globals on `js`, not this binding.
+// Captured before any user code runs: Python can reassign globals and prototypes on `js`, not
+// these bindings.
 const postToPage = scope.postMessage.bind(scope);
+const postOnPort = MessagePort.prototype.postMessage as (
+	this: MessagePort,
+	message: unknown,
+	transfer: Transferable[]
+) => void;
 const nativeFetch = scope.fetch.bind(scope);
+/** The page's private channel (in the sandbox); null in a plain worker. */
+let pagePort: MessagePort | null = null;
 
 function send(message: RunnerMessage, transfer: Transferable[] = []): void {
-	postToPage(message, transfer);
+	if (pagePort) postOnPort.call(pagePort, message, transfer);
+	else postToPage(message, transfer);
 }
 
 function toRunnerError(kind: RunnerError['kind'], error: unknown): RunnerError {
@@ -195,6 +204,7 @@ scope.onmessage = (event: MessageEvent) => {
 	switch (command.type) {
 		case 'init':
 			if (runtime) return;
+			pagePort = command.port ?? null;
 			runtime = start(command);
 			runtime.catch((error: unknown) =>
 				send({ type: 'fatal', error: toRunnerError('startup', error) })
