@@ -72,6 +72,10 @@ export interface InitCommand {
 	 * never through its global `postMessage`, which the user's Python can also call.
 	 */
 	port: MessagePort | null;
+	/** A memory snapshot the page verified (key, length, SHA-256) to start from instead. */
+	snapshot?: ArrayBuffer | null;
+	/** Make a snapshot after a plain load and hand it back in `ready`. */
+	make_snapshot?: boolean;
 }
 
 export interface RunCommand {
@@ -89,7 +93,18 @@ export type RunnerMessage =
 	/** The sandbox frame has loaded and waits for `boot`. */
 	| { type: 'frame_ready' }
 	| { type: 'progress'; stage: StartStage; message: string; progress: number | null }
-	| { type: 'ready'; python: string; start_ms: number; interruptible: boolean }
+	| {
+			type: 'ready';
+			python: string;
+			start_ms: number;
+			interruptible: boolean;
+			/** Where Python came from: a memory snapshot or a full load. */
+			source?: 'snapshot' | 'full';
+			/** A snapshot made before any user code ran, when `init.make_snapshot` asked for one. */
+			snapshot?: ArrayBuffer | null;
+			/** Why no snapshot was used or made (for the status line's details). */
+			notes?: string[];
+	  }
 	| { type: 'result'; id: number; events: TraceEvent[] }
 	/** The runner failed during run `id` (the user's exceptions are events in a result instead). */
 	| { type: 'run_failed'; id: number; error: RunnerError }
@@ -112,7 +127,9 @@ export const MESSAGE_LIMITS = {
 	/** Longest program source accepted by the worker. */
 	maxSource: 1_000_000,
 	/** Largest Pyodide file accepted by the worker. */
-	maxFileBytes: 64 * 1024 * 1024
+	maxFileBytes: 64 * 1024 * 1024,
+	/** Largest memory snapshot, either way (Pyodide's is about 31.5 MB). */
+	maxSnapshotBytes: 512 * 1024 * 1024
 } as const;
 
 // ---- validators -----------------------------------------------------------------------------
@@ -250,6 +267,8 @@ const runnerError = object({
 	traceback: text
 });
 
+const snapshotBytes = arrayBuffer(MESSAGE_LIMITS.maxSnapshotBytes);
+
 const runnerMessage = union('type', {
 	frame_ready: object({ type: literal('frame_ready') }),
 	progress: object({
@@ -262,7 +281,10 @@ const runnerMessage = union('type', {
 		type: literal('ready'),
 		python: shortText,
 		start_ms: number({ min: 0 }),
-		interruptible: boolean()
+		interruptible: boolean(),
+		source: optional(literal('snapshot', 'full')),
+		snapshot: optional(nullable(snapshotBytes)),
+		notes: optional(array(shortText, 10))
 	}),
 	result: object({
 		type: literal('result'),
@@ -309,7 +331,9 @@ const initCommand = object({
 	files: nullable(pyodideFiles),
 	index_url: string(2_000),
 	interrupt_buffer: nullable(sharedBuffer),
-	port: optional(nullable(messagePort))
+	port: optional(nullable(messagePort)),
+	snapshot: optional(nullable(snapshotBytes)),
+	make_snapshot: optional(boolean())
 }) as Validator<InitCommand>;
 
 const workerCommand = union('type', {
