@@ -42,6 +42,8 @@
 				if (init.files[name] instanceof ArrayBuffer) transfer.push(init.files[name]);
 			}
 		}
+		// The memory snapshot (31.5 MB) is moved too, not copied.
+		if (init.snapshot instanceof ArrayBuffer) transfer.push(init.snapshot);
 		worker.postMessage(init, transfer);
 	}
 

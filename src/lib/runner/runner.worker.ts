@@ -25,6 +25,7 @@ import {
 	type RunnerMessage
 } from './protocol';
 import { fetchPyodideFiles } from './pyodide-files';
+import { bootRuntime } from './snapshot/boot';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 // Captured before any user code runs: Python can reassign globals and prototypes on `js`, not
@@ -87,6 +88,12 @@ function moduleUrl(bytes: ArrayBuffer): string {
 	return URL.createObjectURL(new Blob([bytes], { type: 'text/javascript' }));
 }
 
+/** The bytes of `view` as a whole ArrayBuffer of their own, ready to transfer. */
+function ownBuffer(view: Uint8Array): ArrayBuffer {
+	const whole = view.byteOffset === 0 && view.byteLength === view.buffer.byteLength;
+	return (whole ? view.buffer : view.slice().buffer) as ArrayBuffer;
+}
+
 interface Runtime {
 	pyodide: PyodideAPI;
 	engine: Engine;
@@ -113,47 +120,62 @@ async function start(init: InitCommand): Promise<Runtime> {
 		});
 	}
 
-	send({ type: 'progress', stage: 'python', message: 'Starting CPython', progress: 0.55 });
+	const snapshot = init.snapshot ? new Uint8Array(init.snapshot) : null;
+	send({
+		type: 'progress',
+		stage: 'python',
+		message: snapshot ? 'Restoring Python' : 'Starting CPython',
+		progress: 0.55
+	});
 	const restoreFetch = serveFilesToLoader(files, init.index_url);
 	const loaderUrl = moduleUrl(files['pyodide.mjs']);
 	const asmUrl = moduleUrl(files['pyodide.asm.mjs']);
-	let pyodide: PyodideAPI;
+	let booted: Awaited<ReturnType<typeof bootRuntime>>;
 	try {
 		const loader = (await import(/* @vite-ignore */ loaderUrl)) as typeof import('pyodide');
 		const asm = (await import(/* @vite-ignore */ asmUrl)) as { default: unknown };
 		const lockFile = JSON.parse(new TextDecoder().decode(files['pyodide-lock.json'])) as unknown;
-		pyodide = await loader.loadPyodide({
-			indexURL: init.index_url,
-			// Both are accepted by loadPyodide but missing from its public config type.
-			...({ createPyodideModule: asm.default, lockFileContents: lockFile } as object),
-			stdout: () => {},
-			stderr: () => {}
+		// From the snapshot when there is one (with a plain load as the fallback), else a plain
+		// load that makes a snapshot when the page asks for one (snapshot/boot.ts).
+		booted = await bootRuntime({
+			snapshot,
+			makeSnapshot: init.make_snapshot ?? false,
+			sources: pythonSources,
+			load: (extra) =>
+				loader.loadPyodide({
+					indexURL: init.index_url,
+					// Accepted by loadPyodide but missing from its public config type.
+					...({ createPyodideModule: asm.default, lockFileContents: lockFile } as object),
+					...extra,
+					stdout: () => {},
+					stderr: () => {}
+				})
 		});
 	} finally {
 		restoreFetch();
 		URL.revokeObjectURL(loaderUrl);
 		URL.revokeObjectURL(asmUrl);
 	}
-
-	send({
-		type: 'progress',
-		stage: 'engine',
-		message: 'Loading the playground engine',
-		progress: 0.9
-	});
-	const engine = await Engine.create(pyodide, pythonSources);
+	const { pyodide, engine } = booted;
 
 	let interrupt: Int32Array | null = null;
 	if (init.interrupt_buffer) {
 		interrupt = new Int32Array(init.interrupt_buffer);
 		pyodide.setInterruptBuffer(interrupt);
 	}
-	send({
-		type: 'ready',
-		python: engine.python,
-		start_ms: Math.round(performance.now() - started),
-		interruptible: interrupt !== null
-	});
+	const made = booted.snapshot ? ownBuffer(booted.snapshot) : null;
+	send(
+		{
+			type: 'ready',
+			python: engine.python,
+			start_ms: Math.round(performance.now() - started),
+			interruptible: interrupt !== null,
+			source: booted.source,
+			snapshot: made,
+			notes: booted.notes
+		},
+		made ? [made] : []
+	);
 	return { pyodide, engine, interrupt };
 }
 
