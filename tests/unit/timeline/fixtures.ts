@@ -363,6 +363,23 @@ export function deadlock(): RunModel {
 	});
 }
 
+/** Task 1, main(), gathering `children` until `duration`. */
+function gatheringMain(children: TaskSpec[], duration: number): TaskSpec {
+	const gather: Awaiting = {
+		kind: 'gather',
+		label: `gather(${children.length})`,
+		tasks: children.map((c) => c.id)
+	};
+	return task(
+		1,
+		'main',
+		null,
+		12,
+		[running(0, 'main', 8), waiting(0, duration, gather, 9), running(duration, 'main', 9)],
+		'done'
+	);
+}
+
 /** `gather(*(worker(i) for i in range(n)))`, each worker sleeping 0.1 to 1.0 s. */
 export function manyTasks(n = 1000): RunModel {
 	const children: TaskSpec[] = [];
@@ -381,24 +398,7 @@ export function manyTasks(n = 1000): RunModel {
 			)
 		);
 	}
-	const main = task(
-		1,
-		'main',
-		null,
-		12,
-		[
-			running(0, 'main', 8),
-			waiting(
-				0,
-				duration,
-				{ kind: 'gather', label: `gather(${n})`, tasks: children.map((c) => c.id) },
-				9
-			),
-			running(duration, 'main', 9)
-		],
-		'done'
-	);
-	return runModel([main, ...children], duration);
+	return runModel([gatheringMain(children, duration), ...children], duration);
 }
 
 /**
@@ -425,24 +425,7 @@ export function largeRun(tasks = 10_000, segmentsPerTask = 5): RunModel {
 		duration = Math.max(duration, t);
 		specs.push(task(i + 2, 'worker', 1, 9, segments, 'done'));
 	}
-	const main = task(
-		1,
-		'main',
-		null,
-		12,
-		[
-			running(0, 'main', 8),
-			waiting(
-				0,
-				duration,
-				{ kind: 'gather', label: `gather(${tasks})`, tasks: specs.map((s) => s.id) },
-				9
-			),
-			running(duration, 'main', 9)
-		],
-		'done'
-	);
-	return runModel([main, ...specs], duration);
+	return runModel([gatheringMain(specs, duration), ...specs], duration);
 }
 
 export interface NamedFixture {

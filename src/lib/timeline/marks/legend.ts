@@ -117,34 +117,22 @@ export class LegendMark implements Mark {
 
 	private swatch(context: RenderContext, swatch: Swatch, x: number, cy: number): SVGElement {
 		const { document, palette, ids } = context;
+		const bar = (style: string) =>
+			svgElement(document, 'rect', {
+				x,
+				y: cy - 6,
+				width: SWATCH_WIDTH,
+				height: 12,
+				rx: 2,
+				style
+			});
 		switch (swatch) {
 			case 'running':
-				return svgElement(document, 'rect', {
-					x,
-					y: cy - 6,
-					width: SWATCH_WIDTH,
-					height: 12,
-					rx: 2,
-					style: `fill:${palette.running}`
-				});
+				return bar(`fill:${palette.running}`);
 			case 'waiting':
-				return svgElement(document, 'rect', {
-					x,
-					y: cy - 6,
-					width: SWATCH_WIDTH,
-					height: 12,
-					rx: 2,
-					style: `fill:url(#${ids.hatch});stroke:${palette.waitingStroke}`
-				});
+				return bar(`fill:url(#${ids.hatch});stroke:${palette.waitingStroke}`);
 			case 'blocked':
-				return svgElement(document, 'rect', {
-					x,
-					y: cy - 6,
-					width: SWATCH_WIDTH,
-					height: 12,
-					rx: 2,
-					style: `fill:${palette.blocked}`
-				});
+				return bar(`fill:${palette.blocked}`);
 			case 'link':
 				return svgElement(document, 'path', {
 					d: `M${x},${cy}H${x + SWATCH_WIDTH - 3}`,
