@@ -18,13 +18,21 @@ import {
 } from './protocol';
 import { fetchPyodideFiles, type DownloadProgress } from './pyodide-files';
 
+/** How a runtime should start, decided by the page's SnapshotKeeper before `init` is sent. */
+export interface SnapshotInit {
+	snapshot: ArrayBuffer | null;
+	make_snapshot: boolean;
+}
+
+const NO_SNAPSHOT: SnapshotInit = { snapshot: null, make_snapshot: false };
+
 export interface RunnerHost {
 	/** Every message from the runner, raw and unvalidated. */
 	onmessage: ((data: unknown) => void) | null;
 	/** The host failed outside the protocol (the worker or frame could not start or died). */
 	onfailure: ((message: string) => void) | null;
-	/** Begin loading. Progress arrives as messages. */
-	start(): void;
+	/** Begin loading. Progress arrives as messages. `init` is awaited before Python starts. */
+	start(init?: Promise<SnapshotInit>): void;
 	/** The sandbox frame said it is ready: hand it the worker and the files. */
 	boot(): void;
 	send(command: WorkerCommand): void;
@@ -41,7 +49,7 @@ function staticUrl(path: string): string {
 	return new URL(asset(path as '/'), document.baseURI).href;
 }
 
-function pyodideIndexUrl(): string {
+export function pyodideIndexUrl(): string {
 	return staticUrl('/pyodide/');
 }
 
@@ -85,13 +93,15 @@ export class FrameHost implements RunnerHost {
 	#frame: HTMLIFrameElement | null = null;
 	#booted = false;
 	#channel: MessageChannel | null = null;
+	#snapshotInit: Promise<SnapshotInit> = Promise.resolve(NO_SNAPSHOT);
 	readonly #listener = (event: MessageEvent) => {
 		// Only the frame we created speaks for the runner; other windows are ignored.
 		if (!this.#frame || event.source !== this.#frame.contentWindow) return;
 		this.onmessage?.(event.data);
 	};
 
-	start(): void {
+	start(init?: Promise<SnapshotInit>): void {
+		if (init) this.#snapshotInit = init;
 		const frame = document.createElement('iframe');
 		// allow-scripts without allow-same-origin: an opaque origin with no access to our storage,
 		// cookies or DOM, that cannot navigate the page or open windows.
@@ -111,7 +121,7 @@ export class FrameHost implements RunnerHost {
 	boot(): void {
 		if (this.#booted) return;
 		this.#booted = true;
-		loadPayload((p) => {
+		const payloadReady = loadPayload((p) => {
 			if (p.total === null) return;
 			const mb = (n: number) => (n / 1e6).toFixed(1);
 			this.onmessage?.({
@@ -120,8 +130,9 @@ export class FrameHost implements RunnerHost {
 				message: `Downloading Python ${mb(p.loaded)} / ${mb(p.total)} MB`,
 				progress: Math.min(1, p.loaded / p.total) * 0.5
 			});
-		}).then(
-			({ workerSource, files }) => {
+		});
+		Promise.all([payloadReady, this.#snapshotInit]).then(
+			([{ workerSource, files }, snapshot]) => {
 				if (!this.#frame) return; // destroyed while downloading
 				// The worker answers on this private channel only. What the user's Python posts
 				// with `js.postMessage` goes to the frame, which drops it unread, so a forged or
@@ -134,10 +145,12 @@ export class FrameHost implements RunnerHost {
 					files: copyFiles(files),
 					index_url: pyodideIndexUrl(),
 					interrupt_buffer: null,
-					port: channel.port2
+					port: channel.port2,
+					...snapshot
 				};
 				const transfer: Transferable[] = PYODIDE_FILES.map((name) => init.files![name]);
 				transfer.push(channel.port2);
+				if (snapshot.snapshot) transfer.push(snapshot.snapshot);
 				this.#post({ type: 'boot', worker_source: workerSource, init }, transfer);
 			},
 			(error: unknown) => this.onfailure?.(error instanceof Error ? error.message : String(error))
@@ -174,7 +187,7 @@ export class WorkerHost implements RunnerHost {
 	#worker: Worker | null = null;
 	#interrupt: Int32Array | null = null;
 
-	start(): void {
+	start(init: Promise<SnapshotInit> = Promise.resolve(NO_SNAPSHOT)): void {
 		// A module worker: Pyodide 314 refuses classic workers (where importScripts works).
 		const worker = new Worker(new URL(workerUrl, document.baseURI), { type: 'module' });
 		worker.onmessage = (event) => this.onmessage?.(event.data);
@@ -186,13 +199,18 @@ export class WorkerHost implements RunnerHost {
 			this.onfailure?.('The runner sent a message that could not be read');
 		if (globalThis.crossOriginIsolated) this.#interrupt = new Int32Array(new SharedArrayBuffer(4));
 		this.#worker = worker;
-		worker.postMessage({
-			type: 'init',
-			files: null,
-			index_url: pyodideIndexUrl(),
-			interrupt_buffer: this.#interrupt ? (this.#interrupt.buffer as SharedArrayBuffer) : null,
-			port: null
-		} satisfies InitCommand);
+		void init.then((snapshot) => {
+			if (this.#worker !== worker) return;
+			const command: InitCommand = {
+				type: 'init',
+				files: null,
+				index_url: pyodideIndexUrl(),
+				interrupt_buffer: this.#interrupt ? (this.#interrupt.buffer as SharedArrayBuffer) : null,
+				port: null,
+				...snapshot
+			};
+			worker.postMessage(command, snapshot.snapshot ? [snapshot.snapshot] : []);
+		});
 	}
 
 	boot(): void {}
