@@ -39,9 +39,9 @@ console.log(`Pyodide + engine ready in ${(performance.now() - bootStart).toFixed
 engine.run(program(100));
 
 console.log(
-	'| tasks | trace | median wall ms | median CPU ms | median python ms | events | runs |'
+	'| tasks | trace | median wall ms | median CPU ms | min CPU ms | median python ms | events | runs |'
 );
-console.log('| ---: | :---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('| ---: | :---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const tasks of [1_000, 10_000]) {
 	for (const trace of [false, true]) {
 		const walls: number[] = [];
