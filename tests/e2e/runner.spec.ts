@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { foreignRequests, useE2E, type OpenedPage } from './harness';
-import { READY_TIMEOUT, openRunner, runPython, waitForReady } from './runner-fixtures';
+import { READY_TIMEOUT, runPython, waitForReady, waitForSpare } from './runner-fixtures';
 
 const e2e = useE2E();
 
@@ -27,8 +27,10 @@ describe('runner', () => {
 		'starts Python in a sandboxed frame without any request leaving our origin',
 		async () => {
 			const started = Date.now();
-			opened = await openRunner(e2e);
+			opened = await e2e.open('/dev/runner');
+			await waitForReady(opened.page);
 			console.log(`[measure] page open to Python ready (cold): ${Date.now() - started} ms`);
+			await waitForSpare(opened.page);
 			const frame = await opened.page.$eval('iframe[title="Python runner"]', (f) => ({
 				sandbox: f.getAttribute('sandbox'),
 				// An opaque-origin frame hides its document from the page (and the page from it).
@@ -53,12 +55,19 @@ describe('runner', () => {
 		});
 	});
 
+	it('cuts an output flood at the cap and says so', async () => {
+		const outcome = await runPython(opened.page, 'for i in range(25_000):\n    print("x" * 10)');
+		expect(outcome.kind).toBe('finished');
+		if (outcome.kind !== 'finished') return;
+		expect(outcome.notices.join(' ')).toMatch(/Output was cut off/);
+		expect(outcome.stdout.join('').length).toBeLessThanOrEqual(200_000);
+	});
+
 	it(
 		'Stop ends `while True: pass` and Run works again at once',
 		async () => {
 			const { page } = opened;
 			// Let the warm spare finish loading first, as it has when a user presses Stop.
-			await page.waitForTimeout(1_000);
 			await waitForSpare(page);
 			const running = runPython(page, 'while True: pass');
 			await page.waitForFunction(
@@ -95,19 +104,3 @@ describe('runner', () => {
 		READY_TIMEOUT
 	);
 });
-
-/** Waits until the client has a ready spare (two runner frames exist and the status is ready). */
-async function waitForSpare(page: OpenedPage['page']): Promise<void> {
-	await page.waitForFunction(
-		() => document.querySelectorAll('iframe[title="Python runner"]').length === 2,
-		null,
-		{
-			timeout: READY_TIMEOUT
-		}
-	);
-	await page.waitForFunction(
-		() => (window as unknown as { __runner: { spareReady: boolean } }).__runner.spareReady,
-		null,
-		{ timeout: READY_TIMEOUT, polling: 250 }
-	);
-}
