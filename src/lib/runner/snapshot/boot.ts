@@ -70,6 +70,32 @@ _random.seed()
 del _events, _random
 `;
 
+/**
+ * A tiny program run once after a restore, before the runner says ready. Nothing has executed
+ * in a restored interpreter yet, so its first run pays for compiling every WebAssembly function
+ * it touches (V8 compiles them lazily); on a loaded machine that took the first user run past
+ * the 10 s watchdog. It also proves the restored engine works, or falls back to a plain load.
+ */
+const WARM_UP = `import asyncio
+
+async def tick(n):
+    await asyncio.sleep(n)
+    print(n)
+
+async def main():
+    await asyncio.gather(tick(1), tick(2))
+
+asyncio.run(main())
+`;
+
+function warmUp(engine: Engine): void {
+	const events = engine.run(WARM_UP);
+	const printed = events.filter((event) => event.kind === 'output').length;
+	if (printed !== 2 || events.some((event) => event.kind === 'error')) {
+		throw new Error('the restored engine did not run a test program');
+	}
+}
+
 function describe(error: unknown): string {
 	if (error instanceof Error) return error.message.split('\n')[0] || error.name;
 	return String(error);
@@ -88,6 +114,7 @@ export async function bootRuntime(options: BootOptions): Promise<BootResult> {
 			pyodide.runPython(AFTER_RESTORE);
 			// The package is already imported (that is the point of the snapshot): bind to it.
 			const engine = Engine.attach(pyodide, options.sources);
+			warmUp(engine);
 			return { pyodide, engine, source: 'snapshot', ms: now() - started, notes };
 		} catch (error) {
 			// The page forgets these bytes when it hears of this (SnapshotKeeper.settle).
