@@ -1,12 +1,16 @@
 /**
  * Why a budget of DESIGN.md section 9 is missed and what would fix it, keyed by budget id.
- * BENCHMARKS.md prints these under "Budgets missed" only for the figures that miss.
+ * BENCHMARKS.md prints these under "Budgets missed" only for the figures that miss. They name
+ * causes, not numbers: the numbers are in the tables.
  */
 export const explanations: Record<string, string> = {
-	editor: 'TODO',
-	ready: 'TODO',
-	run: 'TODO',
-	big: 'TODO',
-	frame: 'TODO',
-	js: 'TODO'
+	editor:
+		'Why: hydration is main-thread work (parse and run the preloaded JavaScript, mount the page), and on a machine whose load average is far above its core count that work waits for CPU; the bytes before usable are within their budget (see Bytes). The page also mounts the timeline (D3) and the examples eagerly. What would fix it, if it still misses on an idle machine: import `Timeline.svelte` (and D3 with it) only once there is a Run model, and keep the examples and exercises text out of the start-up chunk.',
+	ready:
+		'Why: the budget assumes a return visit restores a memory snapshot (issue 8, DESIGN.md section 10); a plain `loadPyodide()` cannot beat the floor, and on a loaded machine the page also competes with its own warm spare interpreter for the two cores. What would fix it: restore from the snapshot on every return visit (bench/snapshot.ts compares snapshot on and off), and start the warm spare only after the active interpreter is ready.',
+	run: 'Why: a run crosses the sandbox twice (page → frame → worker and back), the page validates every trace event, analyses the trace, and Svelte redraws the output, summary, chart, the hidden task table and the editor markers; each step is small, but on an oversubscribed machine each waits for CPU. What would fix it, if it still misses on an idle machine: profile one run in DevTools, render the task table only when it is shown, and transfer the trace as one string or ArrayBuffer instead of a structured clone of many small objects.',
+	big: 'Why: the engine itself (traced, 10,000 tasks, about 70,000 events) takes most of it, see the engine section; then the trace is copied across two message hops, validated event by event, analysed and drawn. What would fix it: a compact trace (DESIGN.md section 3: "cap and compact the trace"), e.g. columnar arrays instead of one object per event, cheaper validation of trusted-shape arrays, and the analysis in the worker so only the Run model crosses.',
+	frame:
+		'Why: not the SVG the chart builds: level of detail, lane virtualisation and collapsed groups keep it to under 200 elements per frame at every size, built in a few milliseconds (docs/decisions/0030-timeline-rendering.md; bench/timeline.ts has a column for it). The rest of the frame is the style and layout that the new SVG forces and garbage collection in a heap that holds 10,000 expanded lanes, and on an oversubscribed machine those wait for CPU. What would fix it, if it still misses on an idle machine: keep the SVG elements and only update their attributes on pan and zoom (no new nodes, so no style recalculation of a fresh subtree), or draw segments on a canvas layer.',
+	js: 'Why: modules the page could load later are imported statically by the start-up route. What would fix it: dynamic `import()` for Monaco (already lazy), the timeline and the teaching panels, so the start-up chunk holds only the shell and the plain editor.'
 };

@@ -110,6 +110,8 @@ export interface Report {
 	loadBefore: string;
 	loadAfter: string;
 	quick: boolean;
+	/** Which build was measured, e.g. "build/ of 2026-11-27 03:53 UTC, git abc1234". */
+	site: string;
 	wallSeconds: number;
 	sections: Section[];
 	/** Why a budget id is missed and what would fix it. */
@@ -132,7 +134,7 @@ export function renderReport(report: Report): string {
 		`- CPU: ${machine.cpu}, ${machine.cores} cores; memory ${machine.memoryGiB} GiB; ${machine.os}`,
 		`- Node ${machine.node}; Chromium ${machine.chromium} (headless, playwright-core); ${machine.python}; Pyodide's CPython ${machine.pyodidePython}`,
 		`- Load average (1, 5, 15 min) at the start: ${report.loadBefore}; at the end: ${report.loadAfter}. The machine is shared: a load above the core count means other work competed for the CPU and every figure here is slower than on an idle machine.`,
-		`- The whole run took ${Math.round(report.wallSeconds)} s.`,
+		`- Measured: ${report.site}. The whole run took ${Math.round(report.wallSeconds)} s.`,
 		''
 	];
 	for (const section of report.sections) {

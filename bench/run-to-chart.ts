@@ -4,8 +4,9 @@
  * 10,000-task program (engine + transfer + analysis + first render, the 2 s budget).
  */
 import type { Page } from 'playwright-core';
-import { setCode } from '../tests/e2e/playground-helpers';
-import type { Repetitions } from './measure';
+import { encodeShare, shareFragment } from '../src/lib/share/codec';
+import { editorText } from '../tests/e2e/playground-helpers';
+import { sleep, type Repetitions } from './measure';
 
 export interface RunToChart {
 	/** Milliseconds from the click to the end of the painted frame. */
@@ -64,13 +65,37 @@ function clickRunAndWait(): Promise<RunToChart> {
 	});
 }
 
-/** Put `code` in the editor, then time `plan` runs of it (after the warm-up runs). */
+/**
+ * Put `code` in the editor the way a pasted share link does (the page opens `#code=...` on
+ * hashchange), then wait until the editor shows it. Typing it would not do: Monaco on
+ * Chromium's EditContext auto-indents inserted text, so the program would change.
+ */
+export async function showCode(page: Page, code: string): Promise<void> {
+	const encoded = encodeShare(code);
+	if (!encoded.ok) throw new Error(encoded.message);
+	await page.evaluate((fragment) => {
+		location.hash = fragment;
+	}, shareFragment(encoded.payload));
+	const expected = code.split('\n');
+	for (let waited = 0; waited < 20_000; waited += 100) {
+		const shown = (await editorText(page)).split('\n');
+		const lines = Math.min(8, shown.length - 1, expected.length);
+		if (lines > 0 && shown.slice(0, lines).every((line, i) => line === expected[i])) return;
+		await sleep(100);
+	}
+	throw new Error(`the editor never showed the program starting "${expected[0]}"`);
+}
+
+/** Show `code` in the editor, then time `plan` runs of it (after the warm-up runs). */
 export async function runToChart(
 	page: Page,
 	code: string,
 	plan: Repetitions
 ): Promise<RunToChart[]> {
-	await setCode(page, code);
+	// A hack, labelled: tsx compiles this file with esbuild's keepNames, which wraps the inner
+	// functions of clickRunAndWait in calls to a `__name` helper that the page does not have.
+	await page.evaluate('globalThis.__name ??= (fn) => fn');
+	await showCode(page, code);
 	const samples: RunToChart[] = [];
 	for (let i = 0; i < plan.warmup + plan.runs; i++) {
 		const sample = await page.evaluate(clickRunAndWait);

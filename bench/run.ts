@@ -9,16 +9,23 @@
  * Sections fail independently: one that cannot be measured is reported as such and the others
  * still run.
  */
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { format } from 'prettier';
+import { execFileSync } from 'node:child_process';
+import { statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { format, resolveConfig } from 'prettier';
 import type { Browser } from 'playwright-core';
 import { analyzeRun } from '../src/lib/engine/analyze';
 import { createNodeEngine } from '../src/lib/engine/node';
 import type { Engine } from '../src/lib/engine/engine';
 import { readExamples } from '../src/lib/examples/node';
-import { launchBrowser } from '../tests/e2e/harness';
-import { engineCost, gatherProgram, BENCH_LIMITS, assertFinished } from './engine-native';
+import { BUILD_DIR, launchBrowser } from '../tests/e2e/harness';
+import {
+	assertFinished,
+	BENCH_LIMITS,
+	engineCost,
+	gatherProgram,
+	timeOnCPython
+} from './engine-native';
 import { explanations } from './explanations';
 import { describeMachine, loadAverage } from './machine';
 import { sleep, summarize, timeSync, type Repetitions } from './measure';
@@ -30,7 +37,7 @@ import {
 	type PageMarks
 } from './page-load';
 import { renderReport, times, type Row, type Section } from './report';
-import { runToChart } from './run-to-chart';
+import { runToChart, type RunToChart } from './run-to-chart';
 import { buildIsStale, buildSite, ROOT, startBenchSite, type BenchSite } from './site';
 import type { FirstChart } from './pages/chart-bench';
 import type { BenchResult } from './timeline-harness';
@@ -62,6 +69,22 @@ const CHART_TASKS = [200, 2_000, 10_000];
 const TIMELINE_CASES = [200, 2_000, 10_000];
 const FRAME_MS = 1000 / 60;
 
+const TITLES = {
+	load: 'Start-up (Chromium)',
+	bytes: 'Bytes (Chromium, cold load)',
+	run: 'Run to chart (Chromium, warm)',
+	chart: 'Analysis and chart (Chromium)',
+	engine: 'Engine cost (Node)'
+};
+/** The order of the sections in the report (they run in another order: see main). */
+const SECTION_ORDER = [TITLES.load, TITLES.bytes, TITLES.run, TITLES.engine, TITLES.chart];
+
+function wantedTitle(title: string): boolean {
+	if (title === TITLES.bytes) return wanted('load');
+	const key = Object.entries(TITLES).find(([, value]) => value === title)?.[0];
+	return key !== undefined && wanted(key);
+}
+
 const notes: string[] = [];
 const sections: Section[] = [];
 
@@ -80,18 +103,27 @@ async function section(title: string, about: string, fill: (rows: Row[]) => Prom
 		entry.error = entry.error.split('\n').slice(0, 3).join(' ');
 		log(`  failed: ${entry.error}`);
 	}
+	await writeReport();
 }
 
 const ofFloor = (figure: number, anchor: number) => `${times(figure / anchor)} the floor`;
 const ofCPython = (figure: number, anchor: number) => `${times(figure / anchor)} CPython's time`;
 
+/** A remark for a row whose runs did not all draw a chart. */
+function chartNote(samples: RunToChart[]): string {
+	const drawn = samples.filter((sample) => sample.chart).length;
+	if (drawn === samples.length) return '';
+	if (drawn === 0) return ' (no chart: output only)';
+	return ` (no chart in ${samples.length - drawn} of ${samples.length} runs)`;
+}
+
 function marksOf(samples: PageMarks[], key: keyof PageMarks): number[] {
 	return samples.map((marks) => marks[key] ?? NaN).filter((value) => Number.isFinite(value));
 }
 
-async function engineSection(engine: Engine, costs: Map<number, number[]>): Promise<void> {
+async function engineSection(engine: Engine): Promise<void> {
 	await section(
-		'Engine cost (Node)',
+		TITLES.engine,
 		'The same program (N tasks gathered by `main`, each awaiting `asyncio.sleep` twice) on the playground engine in Pyodide under Node, with and without tracing, against native `python3` running it on the stock asyncio loop with every sleep 0 (so both do the same task steps and neither waits). Engine figures are the wall time of `Engine.run`, which includes turning the trace into JSON and parsing it; CPython figures are timed inside one `python3` process around the program.',
 		async (rows) => {
 			for (const tasks of [1_000, 10_000, 100_000]) {
@@ -103,7 +135,6 @@ async function engineSection(engine: Engine, costs: Map<number, number[]>): Prom
 							: PLANS.engineLarge;
 				log(`  ${tasks} tasks`);
 				const cost = await engineCost(engine, tasks, plan);
-				costs.set(tasks, cost.cpython);
 				const label = `native CPython, ${tasks.toLocaleString('en')} tasks`;
 				rows.push({
 					figure: `${tasks.toLocaleString('en')} tasks, traced (${cost.events.toLocaleString('en')} events)`,
@@ -166,7 +197,7 @@ function writeChartTraces(engine: Engine, site: BenchSite): Map<number, number[]
 async function loadSection(browser: Browser, site: BenchSite): Promise<void> {
 	let bytesRows: Row[] = [];
 	await section(
-		'Start-up (Chromium)',
+		TITLES.load,
 		'Milliseconds from navigation start. Cold: a fresh browser context (empty cache and storage) each time. Return visit: a new tab in a context that has loaded the page before (warm HTTP cache and whatever the page keeps). The anchor is the floor: `bench/pages/bare.html`, a page that only calls `loadPyodide()` in a module worker from the same `/pyodide/` files on the same server, measured in the same way and interleaved with the playground. "Editor usable" is when the page has hydrated (the status line leaves its prerendered text): the plain editor takes input and Run is wired; Monaco replaces it later.',
 		async (rows) => {
 			const loads = await measurePageLoads(browser, site.server, site.root, PLANS.pageLoad);
@@ -273,7 +304,7 @@ async function loadSection(browser: Browser, site: BenchSite): Promise<void> {
 		}
 	);
 	sections.push({
-		title: 'Bytes (Chromium, cold load)',
+		title: TITLES.bytes,
 		about:
 			'Files the static server sent, sized on disk; "gzipped" is each file compressed with gzip level 6, as a static host would serve it (the test server sends them uncompressed). KB = 1,000 bytes. The cold load is counted until the network is quiet after Python is ready.',
 		rows: bytesRows,
@@ -284,11 +315,10 @@ async function loadSection(browser: Browser, site: BenchSite): Promise<void> {
 async function runSection(
 	browser: Browser,
 	site: BenchSite,
-	examples: ExampleFacts[],
-	cpython10k: number[] | undefined
+	examples: ExampleFacts[]
 ): Promise<void> {
 	await section(
-		'Run to chart (Chromium, warm)',
+		TITLES.run,
 		'On the real playground with Python ready and its spare runtime loaded: milliseconds from clicking Run to the end of the frame that shows the new chart (engine in the worker, transfer, analysis, render, paint). The anchor is what real CPython would need for the same program: the run\'s virtual duration, since its `asyncio.sleep` and `time.sleep` calls take real time there; the ratio is the time-warp factor. The 10,000-task row is the budget "engine + analysis + first render"; its anchor is native CPython running it with sleeps of 0 (from the engine section).',
 		async (rows) => {
 			const context = await newContext(browser);
@@ -298,9 +328,8 @@ async function runSection(
 			const budget = { id: 'run', max: 100, text: '< 100 ms' };
 			for (const example of examples) {
 				const samples = await runToChart(page, example.code, PLANS.example);
-				const drawn = samples.every((sample) => sample.chart);
 				rows.push({
-					figure: `${example.slug}${drawn ? '' : ' (no chart: output only)'}`,
+					figure: `${example.slug}${chartNote(samples)}`,
 					unit: 'ms',
 					samples: samples.map((sample) => sample.frameMs),
 					anchor:
@@ -316,14 +345,13 @@ async function runSection(
 				});
 			}
 			log('  10,000 tasks');
+			const cpython10k = timeOnCPython(gatherProgram(10_000, 0), PLANS.engineMedium);
 			const big = await runToChart(page, gatherProgram(10_000, 1), PLANS.bigRun);
 			rows.push({
-				figure: '10,000 tasks (gather, two sleeps each): engine + analysis + first render',
+				figure: `10,000 tasks (gather, two sleeps each): engine + analysis + first render${chartNote(big)}`,
 				unit: 'ms',
 				samples: big.map((sample) => sample.frameMs),
-				anchor: cpython10k
-					? { label: 'native CPython, sleeps of 0', samples: cpython10k }
-					: undefined,
+				anchor: { label: 'native CPython, sleeps of 0', samples: cpython10k },
 				ratio: ofCPython,
 				budget: { id: 'big', max: 2000, text: '< 2 s' }
 			});
@@ -338,7 +366,7 @@ async function chartSection(
 	traceCost: Map<number, number[]>
 ): Promise<void> {
 	await section(
-		'Analysis and chart (Chromium)',
+		TITLES.chart,
 		"Real engine traces (tasks gathered by `main`, each sleeping twice: five segments a task) analysed by `analyzeRun` and drawn by the live timeline (`TimelineView`), timed from the start of an animation frame to the end of the rendered frame; the anchor is the engine run (Node, traced) that made the trace. Zoom and pan frames come from the timeline helper's own benchmark (`bench/timeline-harness.ts`, its generated runs of the same sizes): the redraw plus the style and layout it forces, per frame, against one 60 Hz frame.",
 		async (rows) => {
 			const context = await newContext(browser);
@@ -440,57 +468,94 @@ async function chartSection(
 	);
 }
 
+/** Everything the report needs besides the sections, set once the browser and Pyodide are up. */
+const run = {
+	started: performance.now(),
+	loadBefore: loadAverage(),
+	chromium: 'unknown',
+	pyodidePython: 'unknown',
+	finished: false
+};
+
+/**
+ * Write BENCHMARKS.md (or --out) now: after every section, so a run cut short still leaves
+ * every figure measured so far.
+ */
+async function writeReport(): Promise<void> {
+	const order = SECTION_ORDER;
+	const sorted = [...sections].sort((a, b) => order.indexOf(a.title) - order.indexOf(b.title));
+	const pending = order.filter(
+		(title) => !sections.some((entry) => entry.title === title) && wantedTitle(title)
+	);
+	const markdown = renderReport({
+		machine: describeMachine({ chromium: run.chromium, pyodidePython: run.pyodidePython }),
+		loadBefore: run.loadBefore,
+		loadAfter: loadAverage(),
+		quick,
+		site: siteDescription(),
+		wallSeconds: (performance.now() - run.started) / 1000,
+		sections: sorted,
+		explanations,
+		notes: [
+			...notes,
+			...(run.finished || pending.length === 0
+				? []
+				: [
+						`This file was written while the run was still going: not yet measured: ${pending.join('; ')}.`
+					])
+		]
+	});
+	const path = resolve(ROOT, outFile);
+	// Formatted with the repository's own Prettier settings, so `npm run lint` stays green.
+	const config = (await resolveConfig(path)) ?? {};
+	const formatted = await format(markdown, { ...config, parser: 'markdown', filepath: path });
+	writeFileSync(path, formatted);
+}
+
+/** Which build the browser sections loaded: build/'s date and the commit checked out. */
+function siteDescription(): string {
+	const built = statSync(join(BUILD_DIR, 'index.html')).mtime.toISOString().slice(0, 16);
+	let commit = 'unknown commit';
+	try {
+		commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+			cwd: ROOT,
+			encoding: 'utf8'
+		}).trim();
+	} catch {
+		// Not a git checkout: the date alone says which build it was.
+	}
+	return `build/ of ${built.replace('T', ' ')} UTC, working tree at git ${commit}`;
+}
+
 async function main(): Promise<void> {
-	const started = performance.now();
-	const loadBefore = loadAverage();
-	log(`load average ${loadBefore}${quick ? ', quick' : ''}`);
+	log(`load average ${run.loadBefore}${quick ? ', quick' : ''}`);
 	if (!args.includes('--no-build') && buildIsStale()) {
 		log('build/ is missing or stale: npm run build');
 		buildSite();
 	}
 	const site = await startBenchSite();
 	const browser = await launchBrowser();
-	let pyodidePython = 'unknown';
+	run.chromium = browser.version();
 	try {
 		log('loading Pyodide in Node');
 		const engine = await createNodeEngine();
-		pyodidePython = engine.python;
-		const cpythonByTasks = new Map<number, number[]>();
-		if (wanted('engine')) await engineSection(engine, cpythonByTasks);
+		run.pyodidePython = engine.python;
+		// Browser sections first, the long engine section last: a run cut short keeps most.
 		const examples = wanted('run') ? exampleFacts(engine) : [];
 		const traceCost = wanted('chart')
 			? writeChartTraces(engine, site)
 			: new Map<number, number[]>();
 		if (wanted('load')) await loadSection(browser, site);
-		if (wanted('run')) await runSection(browser, site, examples, cpythonByTasks.get(10_000));
+		if (wanted('run')) await runSection(browser, site, examples);
 		if (wanted('chart')) await chartSection(browser, site, traceCost);
+		if (wanted('engine')) await engineSection(engine);
 	} finally {
 		await browser.close().catch(() => undefined);
 		await site.close();
 	}
-	const machine = describeMachine({ chromium: browser.version(), pyodidePython });
-	const markdown = renderReport({
-		machine,
-		loadBefore,
-		loadAfter: loadAverage(),
-		quick,
-		wallSeconds: (performance.now() - started) / 1000,
-		sections,
-		explanations,
-		notes
-	});
-	const path = resolve(ROOT, outFile);
-	writeFileSync(
-		path,
-		await format(markdown, {
-			parser: 'markdown',
-			filepath: path,
-			useTabs: true,
-			singleQuote: true,
-			printWidth: 100
-		})
-	);
-	log(`wrote ${path}`);
+	run.finished = true;
+	await writeReport();
+	log(`wrote ${resolve(ROOT, outFile)}`);
 	for (const entry of sections) {
 		if (entry.error) log(`section failed: ${entry.title}: ${entry.error}`);
 	}
