@@ -171,7 +171,7 @@ asyncio.run(main())
 		expect(comparable(second)).toEqual(comparable(first));
 	});
 
-	it('a step that computes for well over 100 ms of real time gets a cpu_work note', () => {
+	it('a step that computes for well over 250 ms of real time gets a cpu_work note', () => {
 		const events = run(
 			engine,
 			`

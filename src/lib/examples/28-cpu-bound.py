@@ -22,7 +22,7 @@ async def heartbeat():
 async def main():
     beats = asyncio.create_task(heartbeat())
     print("crunching...")
-    total = crunch(1_000_000)  # no await: the heartbeat has to wait
+    total = crunch(3_000_000)  # no await: the heartbeat has to wait
     print("crunched", total)
     await beats
 

@@ -83,7 +83,7 @@ collections.abc.Coroutine.register(TracedCoroutine)
 # A task step that runs longer than this in real time is reported: CPU work costs no virtual
 # time (docs/decisions/0001-virtual-time.md), so without a note it would be invisible. High
 # enough that ordinary steps on a busy machine stay below it.
-CPU_NOTE_SECONDS = 0.1
+CPU_NOTE_SECONDS = 0.25
 
 
 def coro_name(coro: Any) -> str:
