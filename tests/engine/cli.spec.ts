@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { snapshotKey } from '../../src/cli/runtime';
+import { readPythonSources } from '../../src/lib/engine/node';
+import { nodeSnapshotKey } from '../../src/lib/runner/snapshot/node';
 
 const BIN = fileURLToPath(new URL('../../bin/asyncio-playground.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'cli-'));
@@ -216,11 +217,12 @@ describe('asyncio-playground run', () => {
 		'replaces a damaged start-up snapshot and still runs the program right',
 		async () => {
 			const cache = mkdtempSync(join(tmpdir(), 'cli-cache-'));
+			const file = join(cache, `${nodeSnapshotKey(readPythonSources())}.bin`);
 			const damaged = new Uint8Array(1000).fill(7);
-			writeFileSync(join(cache, 'snapshot.bin'), damaged);
+			writeFileSync(file, damaged);
 			writeFileSync(
-				join(cache, 'snapshot.json'),
-				JSON.stringify({ key: snapshotKey(), length: damaged.length, sha256: '0'.repeat(64) })
+				`${file}.json`,
+				JSON.stringify({ length: damaged.length, sha256: '0'.repeat(64) })
 			);
 			const { status, stdout } = await cliWith(
 				{ ASYNCIO_PLAYGROUND_CACHE: cache },
@@ -230,9 +232,9 @@ describe('asyncio-playground run', () => {
 			);
 			expect(status).toBe(0);
 			expect(stdout.split('\n').slice(0, 3)).toEqual(['hello 1', 'hello 2', 'hello 3']);
-			const meta = JSON.parse(readFileSync(join(cache, 'snapshot.json'), 'utf8'));
-			const snapshot = readFileSync(join(cache, 'snapshot.bin'));
-			expect(meta.key).toBe(snapshotKey());
+			const meta = JSON.parse(readFileSync(`${file}.json`, 'utf8'));
+			const snapshot = readFileSync(file);
+			expect(snapshot.length).toBeGreaterThan(damaged.length);
 			expect(snapshot.length).toBe(meta.length);
 			expect(createHash('sha256').update(snapshot).digest('hex')).toBe(meta.sha256);
 			// The next run starts from the fresh snapshot and prints the same.
