@@ -116,8 +116,8 @@ export const command: Command = {
 		}
 		const exercise = findExercise(parsed.exercise as string);
 		const source = readSolution(parsed.file as string);
-		const { createNodeEngine } = await import('../lib/engine/node');
-		const engine = await createNodeEngine();
+		const { createCliEngine } = await import('./runtime');
+		const engine = await createCliEngine();
 		const results = evaluateChecks(exercise.checks, analyzeRun(engine.run(source)), source);
 		io.out(parsed.json ? JSON.stringify(results, null, 2) : formatResults(exercise, results));
 		return results.every((result) => result.passed) ? EXIT_OK : EXIT_FAILED;
