@@ -21,7 +21,7 @@ export function button(page: Page, name: string): Locator {
 export async function pythonReady(page: Page): Promise<void> {
 	await page
 		.locator('header')
-		.getByText(/Python [\d.]+ ready/)
+		.getByText(/Python [\d.]+ (\(.*\) )?ready/)
 		.waitFor({ timeout: STARTUP_TIMEOUT });
 }
 
