@@ -20,26 +20,30 @@ export interface ChainFrame {
 	line: number;
 }
 
+/** Every kind of thing a suspended task can wait for; validators and checks use this list. */
+export const AWAIT_KINDS = [
+	'sleep', // asyncio.sleep(d); `until` is the wake-up time
+	'task', // another task; `task` is its id
+	'gather', // asyncio.gather(...); `tasks` are the children
+	'wait', // asyncio.wait(...)
+	'wait_for', // asyncio.wait_for(...) / asyncio.timeout(): `until` is the deadline when known
+	'as_completed',
+	'taskgroup', // leaving `async with TaskGroup()`, waiting for its children (`tasks`)
+	'queue_get',
+	'queue_put',
+	'queue_join',
+	'lock',
+	'semaphore',
+	'event',
+	'condition',
+	'thread', // asyncio.to_thread / run_in_executor, simulated on the virtual clock
+	'future', // a bare Future
+	'yield', // sleep(0) or a bare `yield`: gives the loop a turn
+	'other'
+] as const;
+
 /** What a suspended task is waiting for. */
-export type AwaitKind =
-	| 'sleep' // asyncio.sleep(d); `until` is the wake-up time
-	| 'task' // another task; `task` is its id
-	| 'gather' // asyncio.gather(...); `tasks` are the children
-	| 'wait' // asyncio.wait(...)
-	| 'wait_for' // asyncio.wait_for(...) / asyncio.timeout(): `until` is the deadline when known
-	| 'as_completed'
-	| 'taskgroup' // leaving `async with TaskGroup()`, waiting for its children (`tasks`)
-	| 'queue_get'
-	| 'queue_put'
-	| 'queue_join'
-	| 'lock'
-	| 'semaphore'
-	| 'event'
-	| 'condition'
-	| 'thread' // asyncio.to_thread / run_in_executor, simulated on the virtual clock
-	| 'future' // a bare Future
-	| 'yield' // sleep(0) or a bare `yield`: gives the loop a turn
-	| 'other';
+export type AwaitKind = (typeof AWAIT_KINDS)[number];
 
 export interface Awaiting {
 	kind: AwaitKind;

@@ -8,7 +8,7 @@
  */
 import { atLine, formatSeconds, plural } from '../engine/format';
 import { isIdleWait } from '../engine/analyze';
-import type { AwaitKind } from '../engine/events';
+import { AWAIT_KINDS } from '../engine/events';
 import type { RunModel, Segment, TaskModel } from '../engine/model';
 import { dottedReferences, refersTo } from './python-names';
 import type { CheckArg, CheckSpec } from './types';
@@ -42,27 +42,6 @@ interface CheckKind {
 	label(args: CheckArg[]): string;
 	evaluate(args: CheckArg[], context: CheckContext): { passed: boolean; why: string };
 }
-
-const AWAIT_KINDS: readonly AwaitKind[] = [
-	'sleep',
-	'task',
-	'gather',
-	'wait',
-	'wait_for',
-	'as_completed',
-	'taskgroup',
-	'queue_get',
-	'queue_put',
-	'queue_join',
-	'lock',
-	'semaphore',
-	'event',
-	'condition',
-	'thread',
-	'future',
-	'yield',
-	'other'
-];
 
 const num = (args: CheckArg[], k = 0): number => args[k].value as number;
 const texts = (args: CheckArg[]): string[] => args.map((arg) => String(arg.value));

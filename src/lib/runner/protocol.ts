@@ -9,7 +9,7 @@
  * fresh objects; anything it rejects ends the run with "runner protocol error". Messages about a
  * run carry its id, and the client drops results whose id is not the current run's.
  */
-import type { AwaitKind, LimitName, RunOptions, TraceEvent } from '$lib/engine/events';
+import { AWAIT_KINDS, type LimitName, type RunOptions, type TraceEvent } from '$lib/engine/events';
 import {
 	Budget,
 	ValidationError,
@@ -142,26 +142,6 @@ const taskId = number({ min: 0, integer: true });
 const line = nullable(number({ min: 0, integer: true }));
 const runId = number({ min: 0, integer: true });
 
-const AWAIT_KINDS: AwaitKind[] = [
-	'sleep',
-	'task',
-	'gather',
-	'wait',
-	'wait_for',
-	'as_completed',
-	'taskgroup',
-	'queue_get',
-	'queue_put',
-	'queue_join',
-	'lock',
-	'semaphore',
-	'event',
-	'condition',
-	'thread',
-	'future',
-	'yield',
-	'other'
-];
 const LIMIT_NAMES: LimitName[] = ['virtual_time', 'steps', 'events', 'output', 'interrupt'];
 
 const awaiting = object({
