@@ -1,8 +1,22 @@
+import { createHash } from 'node:crypto';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
+import { readPythonSources } from './src/lib/engine/python-files';
+import { engineSourcesText } from './src/lib/runner/snapshot/key';
+
+/**
+ * The snapshot key's hash of the engine's Python package, computed once per build from the same
+ * files the build bundles: the page then needs neither those files nor time to hash them before
+ * it can look for a stored snapshot. (`vite dev` hashes at run time instead, since the files may
+ * change while the server runs.)
+ */
+const engineSourcesSha256 = createHash('sha256')
+	.update(engineSourcesText(readPythonSources()))
+	.digest('hex');
 
 export default defineConfig({
 	plugins: [sveltekit()],
+	define: { ENGINE_SOURCES_SHA256: JSON.stringify(engineSourcesSha256) },
 	test: {
 		projects: [
 			{

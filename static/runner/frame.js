@@ -15,6 +15,29 @@
 	const fatal = (message) =>
 		toPage({ type: 'fatal', error: { kind: 'crash', message, traceback: '' } });
 
+	/**
+	 * Checks a stored snapshot's length and SHA-256 against the page's record and sends the worker
+	 * the bytes or the problem. Here, not in the worker: this frame has WebCrypto, its blob:
+	 * worker has none, and the check runs while the worker loads Pyodide. The same check as
+	 * checkSnapshot in src/lib/runner/snapshot/verify.ts: keep the two in step.
+	 */
+	async function sendCheckedSnapshot(handle) {
+		let verdict;
+		try {
+			const bytes = await handle.blob.arrayBuffer();
+			const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+			const hex = Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+			if (bytes.byteLength !== handle.length) {
+				verdict = { problem: `length ${bytes.byteLength} bytes, expected ${handle.length}` };
+			} else if (hex !== handle.sha256) verdict = { problem: 'SHA-256 does not match' };
+			else verdict = { bytes };
+		} catch (error) {
+			verdict = { problem: `could not be read: ${error && error.message ? error.message : error}` };
+		}
+		if (!worker) return;
+		worker.postMessage({ type: 'snapshot', ...verdict }, verdict.bytes ? [verdict.bytes] : []);
+	}
+
 	function boot(command) {
 		if (worker || typeof command.worker_source !== 'string') return;
 		const init = command.init;
@@ -35,16 +58,9 @@
 			interrupt = new Int32Array(new SharedArrayBuffer(4));
 			init.interrupt_buffer = interrupt.buffer;
 		}
-		const transfer = [];
-		if (init.port instanceof MessagePort) transfer.push(init.port);
-		if (init.files && typeof init.files === 'object') {
-			for (const name of Object.keys(init.files)) {
-				if (init.files[name] instanceof ArrayBuffer) transfer.push(init.files[name]);
-			}
-		}
-		// The memory snapshot (31.5 MB) is moved too, not copied.
-		if (init.snapshot instanceof ArrayBuffer) transfer.push(init.snapshot);
-		worker.postMessage(init, transfer);
+		// The Pyodide files and the snapshot are Blobs: handles, passed on without a copy.
+		worker.postMessage(init, init.port instanceof MessagePort ? [init.port] : []);
+		if (init.snapshot) sendCheckedSnapshot(init.snapshot);
 	}
 
 	window.addEventListener('message', (event) => {

@@ -41,29 +41,46 @@ async function run(page: Page, source: string): Promise<string[] | string> {
 	}, source);
 }
 
-/** The stored snapshot's key and length, once the page has stored one. */
-async function storedSnapshot(page: Page): Promise<{ key: string; length: number }> {
-	const handle = await page.waitForFunction(
-		() =>
-			new Promise<{ key: string; length: number } | false>((resolve) => {
-				const open = indexedDB.open('asyncio-playground-snapshots');
-				open.onerror = () => resolve(false);
-				open.onsuccess = () => {
-					const db = open.result;
-					if (!db.objectStoreNames.contains('snapshots')) return resolve(false);
-					const all = db.transaction('snapshots').objectStore('snapshots').getAll();
-					all.onsuccess = () => {
-						const record = all.result[0] as { key: string; length: number } | undefined;
-						db.close();
-						resolve(record ? { key: record.key, length: record.length } : false);
+interface Stored {
+	key: string;
+	length: number;
+	created: number;
+}
+
+/**
+ * The stored snapshot's key, length and time of storing, once the page has stored one (created
+ * after `after`, when given). Polled: storing takes seconds after Python is ready.
+ */
+async function storedSnapshot(page: Page, after = 0): Promise<Stored> {
+	const deadline = Date.now() + READY_MS;
+	for (;;) {
+		const stored = await page.evaluate(
+			() =>
+				new Promise<Stored | null>((resolve) => {
+					const open = indexedDB.open('asyncio-playground-snapshots');
+					open.onerror = () => resolve(null);
+					open.onsuccess = () => {
+						const db = open.result;
+						if (!db.objectStoreNames.contains('snapshots')) {
+							db.close();
+							return resolve(null);
+						}
+						const all = db.transaction('snapshots').objectStore('snapshots').getAll();
+						all.onsuccess = () => {
+							const record = all.result[0] as Stored | undefined;
+							db.close();
+							resolve(
+								record ? { key: record.key, length: record.length, created: record.created } : null
+							);
+						};
+						all.onerror = () => resolve(null);
 					};
-					all.onerror = () => resolve(false);
-				};
-			}),
-		null,
-		{ timeout: READY_MS, polling: 250 }
-	);
-	return (await handle.jsonValue()) as { key: string; length: number };
+				})
+		);
+		if (stored && stored.created > after) return stored;
+		if (Date.now() > deadline) throw new Error('the page never stored a snapshot');
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
 }
 
 /** Flips one byte in the middle of the stored snapshot, keeping its recorded length and hash. */
@@ -73,18 +90,21 @@ async function corruptStoredSnapshot(page: Page): Promise<void> {
 			new Promise<void>((resolve, reject) => {
 				const open = indexedDB.open('asyncio-playground-snapshots');
 				open.onsuccess = () => {
-					const tx = open.result.transaction('snapshots', 'readwrite');
-					const store = tx.objectStore('snapshots');
-					const all = store.getAll();
-					all.onsuccess = () => {
-						const record = all.result[0] as { bytes: ArrayBuffer };
-						const bytes = new Uint8Array(record.bytes);
+					const tx = open.result.transaction('snapshots', 'readonly');
+					const all = tx.objectStore('snapshots').getAll();
+					all.onsuccess = async () => {
+						const record = all.result[0] as { blob: Blob } | undefined;
+						if (!record) return reject(new Error('no stored snapshot to corrupt'));
+						const bytes = new Uint8Array(await record.blob.arrayBuffer());
 						bytes[bytes.length >> 1] ^= 0xff;
-						store.put(record);
-					};
-					tx.oncomplete = () => {
-						open.result.close();
-						resolve();
+						// A new transaction: this one ended while the bytes were read.
+						const again = open.result.transaction('snapshots', 'readwrite');
+						again.objectStore('snapshots').put({ ...record, blob: new Blob([bytes]) });
+						again.oncomplete = () => {
+							open.result.close();
+							resolve();
+						};
+						again.onerror = () => reject(again.error);
 					};
 					tx.onerror = () => reject(tx.error);
 				};
@@ -170,7 +190,7 @@ describe('memory snapshot', () => {
 			expect(status.startup?.note).toMatch(/stored snapshot rejected: SHA-256 does not match/);
 			expect(await run(page, HELLO)).toEqual(['hello']);
 			// A fresh snapshot replaces the refused one, and the next visit uses it.
-			const after = await storedSnapshot(page);
+			const after = await storedSnapshot(page, before.created);
 			expect(after.key).toBe(before.key);
 			await page.reload();
 			expect((await ready(page)).startup?.source).toBe('snapshot');

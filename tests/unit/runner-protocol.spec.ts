@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '$lib/engine/events';
 import {
 	MESSAGE_LIMITS,
+	PYODIDE_FILES,
 	explainRunnerMessage,
 	parseRunnerMessage,
 	parseTraceEvents,
-	parseWorkerCommand
+	parseWorkerCommand,
+	type PyodideFiles
 } from '$lib/runner/protocol';
 
 /** One event of every kind, as the engine emits them. */
@@ -59,6 +61,33 @@ const everyEvent: TraceEvent[] = [
 ];
 
 const result = (events: unknown[], id: unknown = 1) => ({ type: 'result', id, events });
+
+/** A Blob that says it holds `size` bytes, to test size limits without allocating them. */
+function sized(size: number): Blob {
+	return new (class extends Blob {
+		override get size() {
+			return size;
+		}
+	})();
+}
+
+/** An ArrayBuffer that says it holds `size` bytes. */
+function sizedBuffer(size: number): ArrayBuffer {
+	const buffer = new ArrayBuffer(0);
+	Object.defineProperty(buffer, 'byteLength', { value: size });
+	return buffer;
+}
+
+function pyodideFiles(): PyodideFiles {
+	return Object.fromEntries(PYODIDE_FILES.map((name) => [name, new Blob([name])])) as PyodideFiles;
+}
+
+const baseInit = {
+	type: 'init',
+	files: null,
+	index_url: 'http://127.0.0.1/pyodide/',
+	interrupt_buffer: null
+};
 
 describe('parseRunnerMessage', () => {
 	it('accepts a result with every event kind and returns equal, fresh objects', () => {
@@ -165,6 +194,40 @@ describe('parseRunnerMessage', () => {
 		expect(performance.now() - started).toBeLessThan(1_000);
 	});
 
+	it('accepts a ready with a snapshot Blob, passing the Blob itself through', () => {
+		const snapshot = new Blob([new Uint8Array(64)]);
+		const message = {
+			type: 'ready',
+			python: '3.14.2',
+			start_ms: 2100,
+			interruptible: false,
+			source: 'full',
+			snapshot,
+			notes: ['stored snapshot rejected: SHA-256 does not match']
+		};
+		const parsed = parseRunnerMessage(message);
+		if (parsed?.type !== 'ready') throw new Error('expected a ready');
+		// The same handle: the page stores it without reading 31.5 MB.
+		expect(parsed.snapshot).toBe(snapshot);
+		expect(parsed.notes).toEqual(message.notes);
+		expect(parseRunnerMessage({ ...message, snapshot: null })).toMatchObject({ snapshot: null });
+	});
+
+	it.each([
+		['as an ArrayBuffer (the old protocol)', new ArrayBuffer(64)],
+		['as a typed array', new Uint8Array(64)],
+		['larger than any snapshot', sized(MESSAGE_LIMITS.maxSnapshotBytes + 1)]
+	])('rejects a ready with a snapshot %s', (_name, snapshot) => {
+		const message = {
+			type: 'ready',
+			python: '3.14.2',
+			start_ms: 1,
+			interruptible: false,
+			snapshot
+		};
+		expect(explainRunnerMessage(message)).toMatch(/^\$\.snapshot/);
+	});
+
 	it('treats null in an optional non-null field as absent', () => {
 		const parsed = parseTraceEvents([
 			{ kind: 'task_done', t: 1, task: 2, state: 'done', result: null, line: null }
@@ -185,24 +248,94 @@ describe('parseWorkerCommand', () => {
 	});
 
 	it('accepts an init without files', () => {
-		const command = {
-			type: 'init',
-			files: null,
-			index_url: 'http://127.0.0.1/pyodide/',
-			interrupt_buffer: null
-		};
-		expect(parseWorkerCommand(command)).toEqual(command);
+		expect(parseWorkerCommand(baseInit)).toEqual(baseInit);
 	});
 
-	it('rejects an init whose files are not bytes', () => {
-		expect(
-			parseWorkerCommand({
-				type: 'init',
-				files: { 'pyodide.mjs': 'text' },
-				index_url: 'x',
-				interrupt_buffer: null
-			})
-		).toBeNull();
+	it('accepts an init with the Pyodide files and a stored snapshot as Blobs, passing them through', () => {
+		const files = pyodideFiles();
+		const snapshot = { blob: new Blob([new Uint8Array(64)]), length: 64, sha256: 'a'.repeat(64) };
+		const command = { ...baseInit, files, snapshot, make_snapshot: true };
+		const parsed = parseWorkerCommand(command);
+		if (parsed?.type !== 'init') throw new Error('expected an init');
+		expect(parsed).toMatchObject({
+			make_snapshot: true,
+			snapshot: { length: 64, sha256: 'a'.repeat(64) }
+		});
+		expect(parsed.snapshot?.blob).toBe(snapshot.blob);
+		for (const name of PYODIDE_FILES) expect(parsed.files?.[name]).toBe(files[name]);
+		expect(parseWorkerCommand({ ...baseInit, snapshot: null })).toMatchObject({ snapshot: null });
+	});
+
+	it.each([
+		['text', () => ({ ...pyodideFiles(), 'pyodide.mjs': 'text' })],
+		[
+			'ArrayBuffers (the old protocol)',
+			() => ({ ...pyodideFiles(), 'pyodide.mjs': new ArrayBuffer(8) })
+		],
+		[
+			'missing one',
+			() => {
+				const files: Partial<PyodideFiles> = pyodideFiles();
+				delete files['python_stdlib.zip'];
+				return files;
+			}
+		],
+		[
+			'too large',
+			() => ({ ...pyodideFiles(), 'pyodide.asm.wasm': sized(MESSAGE_LIMITS.maxFileBytes + 1) })
+		]
+	])('rejects an init whose files are %s', (_name, files) => {
+		expect(parseWorkerCommand({ ...baseInit, files: files() })).toBeNull();
+	});
+
+	it.each([
+		['bytes instead of a handle (the old protocol)', new ArrayBuffer(64)],
+		[
+			'an ArrayBuffer in the handle',
+			{ blob: new ArrayBuffer(64), length: 64, sha256: 'a'.repeat(64) }
+		],
+		['no hash', { blob: new Blob([]), length: 0 }],
+		['a hash too long to be SHA-256', { blob: new Blob([]), length: 0, sha256: 'a'.repeat(65) }],
+		['a negative length', { blob: new Blob([]), length: -1, sha256: 'a'.repeat(64) }],
+		['a fractional length', { blob: new Blob([]), length: 1.5, sha256: 'a'.repeat(64) }],
+		[
+			'a Blob larger than any snapshot',
+			{ blob: sized(MESSAGE_LIMITS.maxSnapshotBytes + 1), length: 0, sha256: 'a'.repeat(64) }
+		]
+	])('rejects an init whose snapshot has %s', (_name, snapshot) => {
+		expect(parseWorkerCommand({ ...baseInit, snapshot })).toBeNull();
+	});
+
+	it('accepts files and snapshots right at their size limits', () => {
+		// The cases above fail on size alone: the same values one byte smaller pass.
+		const files = { ...pyodideFiles(), 'pyodide.asm.wasm': sized(MESSAGE_LIMITS.maxFileBytes) };
+		const blob = sized(MESSAGE_LIMITS.maxSnapshotBytes);
+		const snapshot = { blob, length: 0, sha256: 'a'.repeat(64) };
+		expect(parseWorkerCommand({ ...baseInit, files, snapshot })).not.toBeNull();
+		const bytes = sizedBuffer(MESSAGE_LIMITS.maxSnapshotBytes);
+		expect(parseWorkerCommand({ type: 'snapshot', bytes })).not.toBeNull();
+		const ready = { type: 'ready', python: '3.14.2', start_ms: 1, interruptible: false };
+		expect(explainRunnerMessage({ ...ready, snapshot: blob })).toBeNull();
+	});
+
+	it('accepts the host’s snapshot verdict: the checked bytes, or the problem', () => {
+		const bytes = new ArrayBuffer(64);
+		const accepted = parseWorkerCommand({ type: 'snapshot', bytes });
+		expect(accepted).toEqual({ type: 'snapshot', bytes });
+		// The same buffer, transferred to the worker, not a copy.
+		expect(accepted && 'bytes' in accepted && accepted.bytes).toBe(bytes);
+		const refused = { type: 'snapshot', problem: 'SHA-256 does not match' };
+		expect(parseWorkerCommand(refused)).toEqual(refused);
+	});
+
+	it.each([
+		['bytes as a Blob', { bytes: new Blob([]) }],
+		['bytes as a typed array', { bytes: new Uint8Array(8) }],
+		['too many bytes', { bytes: sizedBuffer(MESSAGE_LIMITS.maxSnapshotBytes + 1) }],
+		['a problem that is not text', { problem: 42 }],
+		['a problem too long to be a sentence', { problem: 'x'.repeat(10_001) }]
+	])('rejects a snapshot verdict with %s', (_name, fields) => {
+		expect(parseWorkerCommand({ type: 'snapshot', ...fields })).toBeNull();
 	});
 
 	it('rejects a run with a source that is not text', () => {

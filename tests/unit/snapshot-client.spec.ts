@@ -3,13 +3,17 @@
  * the client keeps from `ready`, and what the status says.
  */
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RunnerClient } from '$lib/runner/client.svelte';
 import type { RunnerHost, SnapshotInit } from '$lib/runner/hosts';
-import type { WorkerCommand } from '$lib/runner/protocol';
-import { SNAPSHOT_PYODIDE_FILES } from '$lib/runner/snapshot/key';
+import { PYODIDE_FILES, type PyodideFileName, type WorkerCommand } from '$lib/runner/protocol';
 import { SnapshotKeeper } from '$lib/runner/snapshot/keeper';
-import { MemoryBackend, MIN_SNAPSHOT_BYTES, SnapshotStore } from '$lib/runner/snapshot/store';
+import {
+	MemoryBackend,
+	MIN_SNAPSHOT_BYTES,
+	SnapshotStore,
+	type StoredSnapshot
+} from '$lib/runner/snapshot/store';
 
 class StubHost implements RunnerHost {
 	onmessage: ((data: unknown) => void) | null = null;
@@ -38,27 +42,67 @@ class StubHost implements RunnerHost {
 	}
 }
 
+const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
+const INDEX = 'https://example.test/pyodide/';
+const FILES = Object.fromEntries(
+	PYODIDE_FILES.map((name) => [name, new TextEncoder().encode(`bytes of ${name}`)])
+) as Record<PyodideFileName, Uint8Array<ArrayBuffer>>;
 const manifest = {
 	version: '314.0.7',
 	files: Object.fromEntries(
-		SNAPSHOT_PYODIDE_FILES.map((name) => [
+		PYODIDE_FILES.map((name) => [
 			name,
-			{ bytes: 1, sha256: createHash('sha256').update(name).digest('hex') }
+			{ bytes: FILES[name].byteLength, sha256: sha256(FILES[name]) }
 		])
 	)
 };
 
+/** manifest.json and the Pyodide files, as the page's static directory serves them. */
+const serve: typeof fetch = async (input) => {
+	const name = String(input).slice(INDEX.length);
+	if (name === 'manifest.json') return new Response(JSON.stringify(manifest));
+	const bytes = FILES[name as PyodideFileName];
+	return bytes ? new Response(bytes) : new Response('missing', { status: 404 });
+};
+
 function keeper(backend: MemoryBackend): SnapshotKeeper {
 	return new SnapshotKeeper({
-		indexUrl: 'https://example.test/pyodide/',
-		loadSources: async () => ({ 'playground/run.py': 'x = 1\n' }),
+		indexUrl: INDEX,
+		engineSha256: async () => sha256('the engine'),
 		store: new SnapshotStore(backend),
-		fetchFn: async () => new Response(JSON.stringify(manifest))
+		fetchFn: serve
 	});
 }
 
-/** Lets promise chains (key hashing, storage) settle. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+function snapshotBlob(fill: number): { blob: Blob; bytes: Uint8Array } {
+	const bytes = new Uint8Array(MIN_SNAPSHOT_BYTES + 8).fill(fill);
+	return { blob: new Blob([bytes]), bytes };
+}
+
+/** A page that stored a snapshot on an earlier visit. */
+async function visited(fill = 1): Promise<{ backend: MemoryBackend; bytes: Uint8Array }> {
+	const backend = new MemoryBackend();
+	const first = keeper(backend);
+	const plan = await first.plan();
+	const { blob, bytes } = snapshotBlob(fill);
+	first.settle(plan, { source: 'full', snapshot: blob });
+	expect(await first.saved).toMatch(/^snapshot stored/);
+	return { backend, bytes };
+}
+
+function stored(backend: MemoryBackend): StoredSnapshot {
+	expect(backend.records.size).toBe(1);
+	return [...backend.records.values()][0] as StoredSnapshot;
+}
+
+/** Waits for a host to be told how to start (the keeper's plan is asynchronous). */
+async function started(host: () => StubHost | undefined): Promise<SnapshotInit> {
+	return vi.waitFor(() => {
+		const init = host()?.init;
+		if (!init) throw new Error('not started yet');
+		return init;
+	});
+}
 
 let clients: RunnerClient[] = [];
 afterEach(() => {
@@ -80,45 +124,106 @@ function client(snapshots: SnapshotKeeper, hosts: StubHost[]): RunnerClient {
 }
 
 describe('RunnerClient with snapshots', () => {
-	it('asks the first runtime for a snapshot, stores it, and starts the spare from it', async () => {
+	it('asks the first runtime for a snapshot, stores the Blob it sends, and starts the spare from it', async () => {
 		const backend = new MemoryBackend();
 		const hosts: StubHost[] = [];
-		const runner = client(keeper(backend), hosts);
-		await settle();
-		expect(hosts[0].init).toEqual({ snapshot: null, make_snapshot: true });
+		const snapshots = keeper(backend);
+		const runner = client(snapshots, hosts);
+		expect(await started(() => hosts[0])).toEqual({
+			snapshot: null,
+			make_snapshot: true,
+			files: null
+		});
 
-		const made = new Uint8Array(MIN_SNAPSHOT_BYTES + 8).fill(3);
-		hosts[0].ready({ source: 'full', snapshot: made.buffer, notes: [] });
+		const { blob, bytes } = snapshotBlob(3);
+		hosts[0].ready({ source: 'full', snapshot: blob, notes: [] });
 		expect(runner.status.phase).toBe('ready');
 		expect(runner.status.detail).toMatch(/^Python 3\.14\.2 \(full load in \d+\.\d\d s\) ready$/);
 		expect(runner.status.startup).toMatchObject({ source: 'full', note: 'no stored snapshot' });
 
-		await settle();
-		expect(backend.records.size).toBe(1);
-		// The warm spare starts from its own copy of the bytes.
+		expect(await snapshots.saved).toMatch(/^snapshot stored/);
+		// The Blob itself is kept (a handle, not a copy), with the page's own measurement.
+		expect(stored(backend)).toMatchObject({ length: bytes.byteLength, sha256: sha256(bytes) });
+		expect(stored(backend).blob).toBe(blob);
+		// The warm spare restores it (and would make a new one only if the bytes fail their check).
+		expect(await started(() => hosts[1])).toMatchObject({
+			make_snapshot: true,
+			snapshot: { blob, length: bytes.byteLength, sha256: sha256(bytes) }
+		});
 		expect(hosts).toHaveLength(2);
-		expect(hosts[1].init?.make_snapshot).toBe(false);
-		expect(hosts[1].init?.snapshot?.byteLength).toBe(made.byteLength);
 	});
 
-	it('says "from snapshot" for a restored runtime, and ignores bytes it did not ask for', async () => {
-		const backend = new MemoryBackend();
-		const first = keeper(backend);
-		const plan = await first.plan();
-		first.settle(plan, { source: 'full', snapshot: new Uint8Array(MIN_SNAPSHOT_BYTES).fill(1) });
-		await first.saved;
+	it('hands a return visit’s runtime the stored snapshot and files, and says "from snapshot"', async () => {
+		const { backend, bytes } = await visited();
+		const before = stored(backend);
 
 		const hosts: StubHost[] = [];
-		const runner = client(keeper(backend), hosts);
-		await settle();
-		expect(hosts[0].init?.snapshot?.byteLength).toBe(MIN_SNAPSHOT_BYTES);
-		const stray = new Uint8Array(MIN_SNAPSHOT_BYTES).fill(9);
-		hosts[0].ready({ source: 'snapshot', snapshot: stray.buffer });
+		const snapshots = keeper(backend);
+		const runner = client(snapshots, hosts);
+		expect(await started(() => hosts[0])).toEqual({
+			snapshot: { blob: before.blob, length: bytes.byteLength, sha256: sha256(bytes) },
+			make_snapshot: true,
+			files: before.files
+		});
+		hosts[0].ready({ source: 'snapshot', notes: [] });
 		expect(runner.status.detail).toMatch(
 			/^Python 3\.14\.2 \(from snapshot in \d+\.\d\d s\) ready$/
 		);
-		await settle();
-		const stored = [...backend.records.values()][0] as { bytes: ArrayBuffer };
-		expect(new Uint8Array(stored.bytes)[0]).toBe(1);
+		expect(runner.status.startup).toMatchObject({ source: 'snapshot', note: '' });
+		expect(await snapshots.saved).toBe('');
+		expect(stored(backend)).toBe(before);
+	});
+
+	it('replaces a stored snapshot whose bytes the runner rejected with the one it made', async () => {
+		const { backend } = await visited();
+		const hosts: StubHost[] = [];
+		const snapshots = keeper(backend);
+		const runner = client(snapshots, hosts);
+		await started(() => hosts[0]);
+		const { blob, bytes } = snapshotBlob(5);
+		hosts[0].ready({
+			source: 'full',
+			snapshot: blob,
+			notes: ['stored snapshot rejected: SHA-256 does not match']
+		});
+		expect(runner.status.startup).toMatchObject({
+			source: 'full',
+			note: 'stored snapshot rejected: SHA-256 does not match'
+		});
+		expect(await snapshots.saved).toMatch(/^snapshot stored/);
+		expect(stored(backend)).toMatchObject({ blob, sha256: sha256(bytes) });
+	});
+
+	it('after a failed restore, deletes the snapshot and ignores one it did not ask for', async () => {
+		const { backend } = await visited();
+		const hosts: StubHost[] = [];
+		const snapshots = keeper(backend);
+		const runner = client(snapshots, hosts);
+		await started(() => hosts[0]);
+		hosts[0].ready({
+			source: 'full',
+			notes: ['snapshot restore failed (Snapshot build id mismatch), loaded in full']
+		});
+		expect(runner.status.startup?.note).toMatch(/restore failed/);
+		await vi.waitFor(() => expect(backend.records.size).toBe(0));
+		// The spare loads in full and is not asked for a snapshot: one it sends anyway is dropped.
+		expect(await started(() => hosts[1])).toEqual({
+			snapshot: null,
+			make_snapshot: false,
+			files: null
+		});
+		hosts[1].ready({ source: 'full', snapshot: snapshotBlob(9).blob });
+		expect(await snapshots.saved).toBe('');
+		expect(backend.records.size).toBe(0);
+	});
+
+	it('forgets the stored snapshot when a runtime given it fails to start', async () => {
+		const { backend } = await visited();
+		const hosts: StubHost[] = [];
+		const runner = client(keeper(backend), hosts);
+		expect((await started(() => hosts[0])).snapshot).not.toBeNull();
+		hosts[0].onfailure?.('The runner worker failed: out of memory');
+		expect(runner.status.phase).toBe('crashed');
+		await vi.waitFor(() => expect(backend.records.size).toBe(0));
 	});
 });

@@ -18,6 +18,7 @@ import {
 	type SnapshotInit
 } from './hosts';
 import { assertNever, parseRunnerMessage, type RunnerMessage } from './protocol';
+import { hashPythonSources } from './snapshot/key';
 import { SnapshotKeeper, type BootPlan } from './snapshot/keeper';
 
 export type RunnerPhase = 'loading' | 'ready' | 'running' | 'restarting' | 'crashed';
@@ -303,17 +304,16 @@ export class RunnerClient {
 	/** Asks the snapshot keeper how `runtime` should start. Never rejects. */
 	async #snapshotInit(runtime: Runtime): Promise<SnapshotInit> {
 		const keeper = this.#snapshots;
-		if (!keeper) return { snapshot: null, make_snapshot: false };
+		const none: SnapshotInit = { snapshot: null, make_snapshot: false, files: null };
+		if (!keeper) return none;
 		const plan = await keeper.plan().catch(() => null);
-		if (!plan) return { snapshot: null, make_snapshot: false };
+		if (!plan) return none;
 		if (runtime.destroyed) {
 			keeper.abandon(plan);
-			return { snapshot: null, make_snapshot: false };
+			return none;
 		}
 		runtime.plan = plan;
-		// plan.snapshot is this runtime's own copy: its buffer is transferred to the runner.
-		const snapshot = plan.snapshot ? (plan.snapshot.buffer as ArrayBuffer) : null;
-		return { snapshot, make_snapshot: plan.makeSnapshot };
+		return { snapshot: plan.snapshot, make_snapshot: plan.makeSnapshot, files: plan.files };
 	}
 
 	#armStartTimer(runtime: Runtime): void {
@@ -371,6 +371,7 @@ export class RunnerClient {
 		if (runtime !== this.#active && runtime !== this.#spare) return;
 		if (runtime.state === 'loading') {
 			if (runtime.startTimer) clearTimeout(runtime.startTimer);
+			if (runtime.plan) this.#snapshots?.failed(runtime.plan);
 			runtime.state = 'failed';
 			runtime.failure = message;
 			runtime.rejectReady(new Error(message));
@@ -490,7 +491,7 @@ export class RunnerClient {
 			source,
 			// Only a runtime asked to make one is listened to, and only in `ready`, which is sent
 			// once, before any user code runs there; the keeper hashes the bytes itself.
-			snapshot: ready.snapshot ? new Uint8Array(ready.snapshot) : null,
+			snapshot: ready.snapshot ?? null,
 			notes
 		});
 		return { source, ms, note };
@@ -583,7 +584,10 @@ function defaultSnapshots(): SnapshotKeeper | null {
 	}
 	return new SnapshotKeeper({
 		indexUrl: pyodideIndexUrl(),
-		// A separate chunk: the page's first script stays small; only the key needs the text.
-		loadSources: () => import('$lib/engine/python-sources').then((m) => m.pythonSources)
+		// Computed by the build (vite.config.ts); under `vite dev` the files may have changed since
+		// the server started, so they are hashed here (a separate chunk, loaded only then).
+		engineSha256: import.meta.env.DEV
+			? () => import('$lib/engine/python-sources').then((m) => hashPythonSources(m.pythonSources))
+			: () => Promise.resolve(ENGINE_SOURCES_SHA256)
 	});
 }

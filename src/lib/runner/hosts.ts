@@ -4,27 +4,31 @@
  *
  * - `FrameHost` (production): a `sandbox="allow-scripts"` iframe (an opaque origin holding none
  *   of our data, with a strict Content Security Policy) that runs the worker from a `blob:` URL.
- *   The page downloads the worker script and the Pyodide files once and hands them in.
+ *   The page downloads the worker script and the Pyodide files once and hands them in, as Blobs
+ *   every runtime shares.
  * - `WorkerHost` (development, and a fallback): a plain worker on our own origin.
  */
 import { asset } from '$app/paths';
 import workerUrl from './runner.worker.ts?worker&url';
 import {
-	PYODIDE_FILES,
 	type FrameCommand,
 	type InitCommand,
 	type PyodideFiles,
+	type SnapshotHandle,
 	type WorkerCommand
 } from './protocol';
 import { fetchPyodideFiles, type DownloadProgress } from './pyodide-files';
+import { checkSnapshot } from './snapshot/verify';
 
 /** How a runtime should start, decided by the page's SnapshotKeeper before `init` is sent. */
 export interface SnapshotInit {
-	snapshot: ArrayBuffer | null;
+	snapshot: SnapshotHandle | null;
 	make_snapshot: boolean;
+	/** The Pyodide files stored with the snapshot, or null to fetch them (sandbox only). */
+	files: PyodideFiles | null;
 }
 
-const NO_SNAPSHOT: SnapshotInit = { snapshot: null, make_snapshot: false };
+const NO_SNAPSHOT: SnapshotInit = { snapshot: null, make_snapshot: false, files: null };
 
 export interface RunnerHost {
 	/** Every message from the runner, raw and unvalidated. */
@@ -53,38 +57,32 @@ export function pyodideIndexUrl(): string {
 	return staticUrl('/pyodide/');
 }
 
-/** The bytes every runtime needs, fetched once per page and shared by every host. */
+/** `load` once per page, its result shared by every host; after a failure the next call retries. */
+function sharedOnce<T>(load: () => Promise<T>): () => Promise<T> {
+	let pending: Promise<T> | null = null;
+	return () =>
+		(pending ??= load().catch((error: unknown) => {
+			pending = null;
+			throw error;
+		}));
+}
+
+const loadWorkerSource = sharedOnce(() =>
+	fetch(new URL(workerUrl, document.baseURI)).then((response) => {
+		if (!response.ok) throw new Error(`Could not download the runner: HTTP ${response.status}`);
+		return response.text();
+	})
+);
+
+const downloadListeners = new Set<(progress: DownloadProgress) => void>();
+const loadPyodideFiles = sharedOnce(() =>
+	fetchPyodideFiles(pyodideIndexUrl(), (p) => downloadListeners.forEach((fn) => fn(p)))
+);
+
+/** What the sandbox frame needs to start a runner. */
 interface Payload {
 	workerSource: string;
 	files: PyodideFiles;
-}
-let payload: Promise<Payload> | null = null;
-const payloadListeners = new Set<(progress: DownloadProgress) => void>();
-
-function loadPayload(onProgress: (progress: DownloadProgress) => void): Promise<Payload> {
-	payloadListeners.add(onProgress);
-	payload ??= (async () => {
-		try {
-			const [workerSource, files] = await Promise.all([
-				fetch(new URL(workerUrl, document.baseURI)).then((r) => {
-					if (!r.ok) throw new Error(`Could not download the runner: HTTP ${r.status}`);
-					return r.text();
-				}),
-				fetchPyodideFiles(pyodideIndexUrl(), (p) => payloadListeners.forEach((fn) => fn(p)))
-			]);
-			return { workerSource, files };
-		} catch (error) {
-			payload = null; // let the next runtime try again
-			throw error;
-		}
-	})();
-	return payload.finally(() => payloadListeners.delete(onProgress));
-}
-
-function copyFiles(files: PyodideFiles): PyodideFiles {
-	const copy = {} as PyodideFiles;
-	for (const name of PYODIDE_FILES) copy[name] = files[name].slice(0);
-	return copy;
 }
 
 export class FrameHost implements RunnerHost {
@@ -92,8 +90,19 @@ export class FrameHost implements RunnerHost {
 	onfailure: ((message: string) => void) | null = null;
 	#frame: HTMLIFrameElement | null = null;
 	#booted = false;
+	#payload: Promise<Payload> | null = null;
 	#channel: MessageChannel | null = null;
 	#snapshotInit: Promise<SnapshotInit> = Promise.resolve(NO_SNAPSHOT);
+	readonly #reportDownload = (p: DownloadProgress) => {
+		if (p.total === null) return;
+		const mb = (n: number) => (n / 1e6).toFixed(1);
+		this.onmessage?.({
+			type: 'progress',
+			stage: 'download',
+			message: `Downloading Python ${mb(p.loaded)} / ${mb(p.total)} MB`,
+			progress: Math.min(1, p.loaded / p.total) * 0.5
+		});
+	};
 	readonly #listener = (event: MessageEvent) => {
 		// Only the frame we created speaks for the runner; other windows are ignored.
 		if (!this.#frame || event.source !== this.#frame.contentWindow) return;
@@ -102,6 +111,20 @@ export class FrameHost implements RunnerHost {
 
 	start(init?: Promise<SnapshotInit>): void {
 		if (init) this.#snapshotInit = init;
+		const workerSource = loadWorkerSource();
+		// The files come with a stored snapshot (a handle read from IndexedDB) or are fetched,
+		// while the frame loads.
+		this.#payload = this.#snapshotInit.then(async ({ files }) => {
+			if (files) return { workerSource: await workerSource, files };
+			downloadListeners.add(this.#reportDownload);
+			try {
+				const [source, fetched] = await Promise.all([workerSource, loadPyodideFiles()]);
+				return { workerSource: source, files: fetched };
+			} finally {
+				downloadListeners.delete(this.#reportDownload);
+			}
+		});
+		this.#payload.catch(() => {}); // reported once the frame asks for it, in boot()
 		const frame = document.createElement('iframe');
 		// allow-scripts without allow-same-origin: an opaque origin with no access to our storage,
 		// cookies or DOM, that cannot navigate the page or open windows.
@@ -119,20 +142,11 @@ export class FrameHost implements RunnerHost {
 	}
 
 	boot(): void {
-		if (this.#booted) return;
+		if (this.#booted || !this.#payload) return;
 		this.#booted = true;
-		const payloadReady = loadPayload((p) => {
-			if (p.total === null) return;
-			const mb = (n: number) => (n / 1e6).toFixed(1);
-			this.onmessage?.({
-				type: 'progress',
-				stage: 'download',
-				message: `Downloading Python ${mb(p.loaded)} / ${mb(p.total)} MB`,
-				progress: Math.min(1, p.loaded / p.total) * 0.5
-			});
-		});
-		Promise.all([payloadReady, this.#snapshotInit]).then(
-			([{ workerSource, files }, snapshot]) => {
+
+		Promise.all([this.#payload, this.#snapshotInit]).then(
+			([{ workerSource, files }, { snapshot, make_snapshot }]) => {
 				if (!this.#frame) return; // destroyed while downloading
 				// The worker answers on this private channel only. What the user's Python posts
 				// with `js.postMessage` goes to the frame, which drops it unread, so a forged or
@@ -142,16 +156,14 @@ export class FrameHost implements RunnerHost {
 				this.#channel = channel;
 				const init: InitCommand = {
 					type: 'init',
-					files: copyFiles(files),
+					files,
 					index_url: pyodideIndexUrl(),
 					interrupt_buffer: null,
 					port: channel.port2,
-					...snapshot
+					snapshot,
+					make_snapshot
 				};
-				const transfer: Transferable[] = PYODIDE_FILES.map((name) => init.files![name]);
-				transfer.push(channel.port2);
-				if (snapshot.snapshot) transfer.push(snapshot.snapshot);
-				this.#post({ type: 'boot', worker_source: workerSource, init }, transfer);
+				this.#post({ type: 'boot', worker_source: workerSource, init }, [channel.port2]);
 			},
 			(error: unknown) => this.onfailure?.(error instanceof Error ? error.message : String(error))
 		);
@@ -199,17 +211,29 @@ export class WorkerHost implements RunnerHost {
 			this.onfailure?.('The runner sent a message that could not be read');
 		if (globalThis.crossOriginIsolated) this.#interrupt = new Int32Array(new SharedArrayBuffer(4));
 		this.#worker = worker;
-		void init.then((snapshot) => {
+		void init.then(({ snapshot, make_snapshot }) => {
 			if (this.#worker !== worker) return;
+			// The worker fetches the files itself: it is on our own origin.
 			const command: InitCommand = {
 				type: 'init',
 				files: null,
 				index_url: pyodideIndexUrl(),
 				interrupt_buffer: this.#interrupt ? (this.#interrupt.buffer as SharedArrayBuffer) : null,
 				port: null,
-				...snapshot
+				snapshot,
+				make_snapshot
 			};
-			worker.postMessage(command, snapshot.snapshot ? [snapshot.snapshot] : []);
+			worker.postMessage(command);
+			// The check the sandbox frame makes in production (snapshot/verify.ts).
+			if (snapshot) {
+				void checkSnapshot(snapshot)
+					.catch((error: unknown) => ({ problem: `could not be read: ${String(error)}` }))
+					.then((verdict) => {
+						if (this.#worker !== worker) return;
+						const transfer = 'bytes' in verdict ? [verdict.bytes] : [];
+						worker.postMessage({ type: 'snapshot', ...verdict }, transfer);
+					});
+			}
 		});
 	}
 

@@ -15,6 +15,7 @@ import {
 	ValidationError,
 	array,
 	arrayBuffer,
+	blob,
 	boolean,
 	literal,
 	nullable,
@@ -26,7 +27,7 @@ import {
 	type Validator
 } from './validate';
 
-/** The Pyodide files the runner needs, by file name. Handed in as bytes in the sandbox. */
+/** The Pyodide files the runner needs, by file name. Handed in as Blobs in the sandbox. */
 export const PYODIDE_FILES = [
 	'pyodide.mjs',
 	'pyodide.asm.mjs',
@@ -35,7 +36,18 @@ export const PYODIDE_FILES = [
 	'pyodide-lock.json'
 ] as const;
 export type PyodideFileName = (typeof PYODIDE_FILES)[number];
-export type PyodideFiles = Record<PyodideFileName, ArrayBuffer>;
+export type PyodideFiles = Record<PyodideFileName, Blob>;
+
+/**
+ * A stored memory snapshot, as the page hands it to a runner: the bytes and what the page
+ * measured when it stored them. The runner checks length and SHA-256 before it restores.
+ */
+export interface SnapshotHandle {
+	blob: Blob;
+	length: number;
+	/** Lowercase hex SHA-256, computed by the page. */
+	sha256: string;
+}
 
 /** Named start-up stages, reported to the page in this order. */
 export const START_STAGES = ['download', 'python', 'engine'] as const;
@@ -61,7 +73,7 @@ export type FrameCommand =
 
 export interface InitCommand {
 	type: 'init';
-	/** Bytes of every Pyodide file, or null to fetch them from `index_url` with progress. */
+	/** Every Pyodide file, or null to fetch them from `index_url` with progress. */
 	files: PyodideFiles | null;
 	/** Absolute URL of the directory holding the Pyodide files, ending in "/". */
 	index_url: string;
@@ -72,9 +84,15 @@ export interface InitCommand {
 	 * never through its global `postMessage`, which the user's Python can also call.
 	 */
 	port: MessagePort | null;
-	/** A memory snapshot the page verified (key, length, SHA-256) to start from instead. */
-	snapshot?: ArrayBuffer | null;
-	/** Make a snapshot after a plain load and hand it back in `ready`. */
+	/**
+	 * A stored memory snapshot to start from instead of a plain load. The worker ignores the Blob:
+	 * its host checks the bytes and sends them in a `snapshot` command (snapshot/verify.ts).
+	 */
+	snapshot?: SnapshotHandle | null;
+	/**
+	 * Make a snapshot after a plain load and hand it back in `ready`: without `snapshot`, always;
+	 * with one, only when its bytes fail the length or hash check (they replace it).
+	 */
 	make_snapshot?: boolean;
 }
 
@@ -85,7 +103,10 @@ export interface RunCommand {
 	options: RunOptions;
 }
 
-export type WorkerCommand = InitCommand | RunCommand;
+/** The host's verdict on `init.snapshot`: the checked bytes, or why they must not be restored. */
+export type SnapshotCommand = { type: 'snapshot' } & ({ bytes: ArrayBuffer } | { problem: string });
+
+export type WorkerCommand = InitCommand | SnapshotCommand | RunCommand;
 
 // ---- runner → page --------------------------------------------------------------------------
 
@@ -101,7 +122,7 @@ export type RunnerMessage =
 			/** Where Python came from: a memory snapshot or a full load. */
 			source?: 'snapshot' | 'full';
 			/** A snapshot made before any user code ran, when `init.make_snapshot` asked for one. */
-			snapshot?: ArrayBuffer | null;
+			snapshot?: Blob | null;
 			/** Why no snapshot was used or made (for the status line's details). */
 			notes?: string[];
 	  }
@@ -247,7 +268,7 @@ const runnerError = object({
 	traceback: text
 });
 
-const snapshotBytes = arrayBuffer(MESSAGE_LIMITS.maxSnapshotBytes);
+const snapshotBytes = blob(MESSAGE_LIMITS.maxSnapshotBytes);
 
 const runnerMessage = union('type', {
 	frame_ready: object({ type: literal('frame_ready') }),
@@ -283,7 +304,7 @@ const runOptions = object({
 	trace: optional(boolean())
 }) as Validator<RunOptions>;
 
-const fileBytes = arrayBuffer(MESSAGE_LIMITS.maxFileBytes);
+const fileBytes = blob(MESSAGE_LIMITS.maxFileBytes);
 const pyodideFiles = object({
 	'pyodide.mjs': fileBytes,
 	'pyodide.asm.mjs': fileBytes,
@@ -312,12 +333,25 @@ const initCommand = object({
 	index_url: string(2_000),
 	interrupt_buffer: nullable(sharedBuffer),
 	port: optional(nullable(messagePort)),
-	snapshot: optional(nullable(snapshotBytes)),
+	snapshot: optional(
+		nullable(
+			object({
+				blob: snapshotBytes,
+				length: number({ min: 0, integer: true }),
+				sha256: string(64)
+			})
+		)
+	),
 	make_snapshot: optional(boolean())
 }) as Validator<InitCommand>;
 
 const workerCommand = union('type', {
 	init: initCommand,
+	snapshot: object({
+		type: literal('snapshot'),
+		bytes: optional(arrayBuffer(MESSAGE_LIMITS.maxSnapshotBytes)),
+		problem: optional(shortText)
+	}),
 	run: object({
 		type: literal('run'),
 		id: runId,

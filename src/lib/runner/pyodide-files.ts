@@ -1,5 +1,5 @@
 /**
- * Fetches the Pyodide runtime files as bytes, reporting real download progress.
+ * Fetches the Pyodide runtime files as Blobs, reporting real download progress.
  *
  * Used by the page (which hands the bytes into the sandboxed runner, whose opaque origin may get
  * no HTTP cache and whose policy allows no network) and by the plain worker in development.
@@ -12,38 +12,33 @@ export interface DownloadProgress {
 	total: number | null;
 }
 
-async function readBody(
-	response: Response,
-	onChunk: (bytes: number) => void
-): Promise<ArrayBuffer> {
+/**
+ * The body as a Blob, read chunk by chunk for progress. A Blob (not an ArrayBuffer) because it is
+ * handed to every runner the page starts: it is immutable, so they share it, and it crosses into
+ * the sandbox frame's process as a handle rather than a copy.
+ */
+async function readBody(response: Response, onChunk: (bytes: number) => void): Promise<Blob> {
 	if (!response.body) {
-		const buffer = await response.arrayBuffer();
-		onChunk(buffer.byteLength);
-		return buffer;
+		const blob = await response.blob();
+		onChunk(blob.size);
+		return blob;
 	}
 	const reader = response.body.getReader();
-	const chunks: Uint8Array[] = [];
-	let size = 0;
+	const chunks: Uint8Array<ArrayBuffer>[] = [];
 	for (;;) {
 		const { done, value } = await reader.read();
 		if (done) break;
 		chunks.push(value);
-		size += value.byteLength;
 		onChunk(value.byteLength);
 	}
-	const out = new Uint8Array(size);
-	let offset = 0;
-	for (const chunk of chunks) {
-		out.set(chunk, offset);
-		offset += chunk.byteLength;
-	}
-	return out.buffer;
+	return new Blob(chunks);
 }
 
 /** Downloads every file in PYODIDE_FILES from `indexUrl` (a directory URL ending in "/"). */
 export async function fetchPyodideFiles(
 	indexUrl: string,
-	onProgress: (progress: DownloadProgress) => void = () => {}
+	onProgress: (progress: DownloadProgress) => void = () => {},
+	fetchFn: typeof fetch = (input, init) => fetch(input, init)
 ): Promise<PyodideFiles> {
 	let loaded = 0;
 	const lengths = new Map<PyodideFileName, number | null>();
@@ -57,7 +52,7 @@ export async function fetchPyodideFiles(
 	};
 	const entries = await Promise.all(
 		PYODIDE_FILES.map(async (name) => {
-			const response = await fetch(new URL(name, indexUrl));
+			const response = await fetchFn(new URL(name, indexUrl));
 			if (!response.ok) throw new Error(`Could not download ${name}: HTTP ${response.status}`);
 			const header = response.headers.get('content-length');
 			// A compressed response reports its compressed length; progress is then approximate.

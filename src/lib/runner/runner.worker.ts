@@ -8,7 +8,7 @@
  * failures of the runner itself are `run_failed` / `fatal` messages.
  *
  * In the sandbox this script runs as a `blob:` worker inside an opaque-origin frame whose policy
- * allows no network: the page hands in the Pyodide files as bytes (`init.files`), and Pyodide's
+ * allows no network: the page hands in the Pyodide files as Blobs (`init.files`), and Pyodide's
  * own loader is served from them through a temporary `fetch` override.
  */
 import type { PyodideAPI } from 'pyodide';
@@ -22,10 +22,12 @@ import {
 	type PyodideFiles,
 	type RunCommand,
 	type RunnerError,
+	type SnapshotCommand,
 	type RunnerMessage
 } from './protocol';
 import { fetchPyodideFiles } from './pyodide-files';
 import { bootRuntime } from './snapshot/boot';
+import { SnapshotRejected } from './snapshot/verify';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 // Captured before any user code runs: Python can reassign globals and prototypes on `js`, not
@@ -33,16 +35,15 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 const postToPage = scope.postMessage.bind(scope);
 const postOnPort = MessagePort.prototype.postMessage as (
 	this: MessagePort,
-	message: unknown,
-	transfer: Transferable[]
+	message: unknown
 ) => void;
 const nativeFetch = scope.fetch.bind(scope);
 /** The page's private channel (in the sandbox); null in a plain worker. */
 let pagePort: MessagePort | null = null;
 
-function send(message: RunnerMessage, transfer: Transferable[] = []): void {
-	if (pagePort) postOnPort.call(pagePort, message, transfer);
-	else postToPage(message, transfer);
+function send(message: RunnerMessage): void {
+	if (pagePort) postOnPort.call(pagePort, message);
+	else postToPage(message);
 }
 
 function toRunnerError(kind: RunnerError['kind'], error: unknown): RunnerError {
@@ -68,15 +69,15 @@ const MIME: Record<string, string> = {
  * the wasm MIME type, so a host that serves .wasm with the wrong type cannot stall the load.
  */
 function serveFilesToLoader(files: PyodideFiles, indexUrl: string): () => void {
-	const byUrl = new Map<string, ArrayBuffer>();
+	const byUrl = new Map<string, Blob>();
 	for (const name of PYODIDE_FILES) byUrl.set(new URL(name, indexUrl).href, files[name]);
 	scope.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
 		const url = new URL(input instanceof Request ? input.url : String(input), indexUrl).href;
-		const bytes = byUrl.get(url);
-		if (!bytes) return nativeFetch(input, init);
+		const file = byUrl.get(url);
+		if (!file) return nativeFetch(input, init);
 		const ext = url.slice(url.lastIndexOf('.'));
 		return Promise.resolve(
-			new Response(bytes, { headers: { 'content-type': MIME[ext] ?? 'application/octet-stream' } })
+			new Response(file, { headers: { 'content-type': MIME[ext] ?? 'application/octet-stream' } })
 		);
 	};
 	return () => {
@@ -84,14 +85,9 @@ function serveFilesToLoader(files: PyodideFiles, indexUrl: string): () => void {
 	};
 }
 
-function moduleUrl(bytes: ArrayBuffer): string {
-	return URL.createObjectURL(new Blob([bytes], { type: 'text/javascript' }));
-}
-
-/** The bytes of `view` as a whole ArrayBuffer of their own, ready to transfer. */
-function ownBuffer(view: Uint8Array): ArrayBuffer {
-	const whole = view.byteOffset === 0 && view.byteLength === view.buffer.byteLength;
-	return (whole ? view.buffer : view.slice().buffer) as ArrayBuffer;
+function moduleUrl(file: Blob): string {
+	// A new Blob over the same bytes (no copy), typed so the worker may import it as a module.
+	return URL.createObjectURL(new Blob([file], { type: 'text/javascript' }));
 }
 
 interface Runtime {
@@ -102,6 +98,9 @@ interface Runtime {
 
 async function start(init: InitCommand): Promise<Runtime> {
 	const started = performance.now();
+	// The host checks the snapshot while Pyodide's own code loads here; Pyodide awaits the bytes
+	// just before it instantiates the interpreter.
+	const snapshot = init.snapshot ? snapshotBytes : null;
 	let files = init.files;
 	if (!files) {
 		send({ type: 'progress', stage: 'download', message: 'Downloading Python', progress: 0 });
@@ -120,7 +119,6 @@ async function start(init: InitCommand): Promise<Runtime> {
 		});
 	}
 
-	const snapshot = init.snapshot ? new Uint8Array(init.snapshot) : null;
 	send({
 		type: 'progress',
 		stage: 'python',
@@ -134,7 +132,7 @@ async function start(init: InitCommand): Promise<Runtime> {
 	try {
 		const loader = (await import(/* @vite-ignore */ loaderUrl)) as typeof import('pyodide');
 		const asm = (await import(/* @vite-ignore */ asmUrl)) as { default: unknown };
-		const lockFile = JSON.parse(new TextDecoder().decode(files['pyodide-lock.json'])) as unknown;
+		const lockFile = JSON.parse(await files['pyodide-lock.json'].text()) as unknown;
 		// From the snapshot when there is one (with a plain load as the fallback), else a plain
 		// load that makes a snapshot when the page asks for one (snapshot/boot.ts).
 		booted = await bootRuntime({
@@ -163,21 +161,29 @@ async function start(init: InitCommand): Promise<Runtime> {
 		interrupt = new Int32Array(init.interrupt_buffer);
 		pyodide.setInterruptBuffer(interrupt);
 	}
-	const made = booted.snapshot ? ownBuffer(booted.snapshot) : null;
-	send(
-		{
-			type: 'ready',
-			python: engine.python,
-			start_ms: Math.round(performance.now() - started),
-			interruptible: interrupt !== null,
-			source: booted.source,
-			snapshot: made,
-			notes: booted.notes
-		},
-		made ? [made] : []
-	);
+	send({
+		type: 'ready',
+		python: engine.python,
+		start_ms: Math.round(performance.now() - started),
+		interruptible: interrupt !== null,
+		source: booted.source,
+		// A Blob reaches the page as a handle, not as a 31.5 MB copy through each hop.
+		snapshot: booted.snapshot ? new Blob([booted.snapshot as Uint8Array<ArrayBuffer>]) : null,
+		notes: booted.notes
+	});
 	return { pyodide, engine, interrupt };
 }
+
+let receiveSnapshot: (command: SnapshotCommand) => void = () => {};
+/** The checked snapshot bytes, once the host's `snapshot` command arrives (only the first counts). */
+const snapshotBytes = new Promise<Uint8Array>((resolve, reject) => {
+	receiveSnapshot = (command) => {
+		receiveSnapshot = () => {};
+		if ('bytes' in command && command.bytes) resolve(new Uint8Array(command.bytes));
+		else reject(new SnapshotRejected('problem' in command ? command.problem : 'no bytes'));
+	};
+});
+snapshotBytes.catch(() => {}); // a rejection is handled by bootRuntime, which awaits it later
 
 let runtime: Promise<Runtime> | null = null;
 /** Set once the runtime can no longer be trusted to run anything (a fatal Pyodide error). */
@@ -231,6 +237,9 @@ scope.onmessage = (event: MessageEvent) => {
 			runtime.catch((error: unknown) =>
 				send({ type: 'fatal', error: toRunnerError('startup', error) })
 			);
+			break;
+		case 'snapshot':
+			receiveSnapshot(command);
 			break;
 		case 'run':
 			void run(command).catch((error: unknown) =>

@@ -104,12 +104,27 @@ export function array<T>(item: Validator<T>, maxItems: number): Validator<T[]> {
 	};
 }
 
-/** An ArrayBuffer, for bytes handed across the boundary. */
+/** An ArrayBuffer, for bytes moved (transferred) within one process. */
 export function arrayBuffer(maxBytes: number): Validator<ArrayBuffer> {
 	return (value, path, budget) => {
 		budget.spend(path, 1);
 		if (!(value instanceof ArrayBuffer)) throw new ValidationError(path, 'expected an ArrayBuffer');
 		if (value.byteLength > maxBytes) throw new ValidationError(path, `more than ${maxBytes} bytes`);
+		return value;
+	};
+}
+
+/**
+ * A Blob, for bytes handed across the boundary: a Blob crosses between processes as a handle
+ * (the sandbox frame may live in another process), where an ArrayBuffer is copied.
+ */
+export function blob(maxBytes: number): Validator<Blob> {
+	return (value, path, budget) => {
+		budget.spend(path, 1);
+		if (typeof Blob === 'undefined' || !(value instanceof Blob)) {
+			throw new ValidationError(path, 'expected a Blob');
+		}
+		if (value.size > maxBytes) throw new ValidationError(path, `more than ${maxBytes} bytes`);
 		return value;
 	};
 }

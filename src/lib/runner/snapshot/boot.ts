@@ -13,6 +13,7 @@
  */
 import type { PyodideAPI } from 'pyodide';
 import { Engine } from '$lib/engine/engine';
+import { SnapshotRejected } from './verify';
 
 /** The caller's loadPyodide, already configured; `extra` holds the snapshot options. */
 export type LoadWithOptions = (extra: Record<string, unknown>) => Promise<PyodideAPI>;
@@ -21,9 +22,15 @@ export interface BootOptions {
 	load: LoadWithOptions;
 	/** The engine's Python package (python-sources.ts, or readPythonSources() in Node). */
 	sources: Record<string, string>;
-	/** A verified snapshot to start from (verified by the page: key, length and SHA-256). */
-	snapshot?: Uint8Array | null;
-	/** After a plain load, make a snapshot and return it. */
+	/**
+	 * A snapshot to start from. A promise lets the caller check the bytes (verify.ts) while
+	 * Pyodide loads its own code; one that rejects with SnapshotRejected means a plain load.
+	 */
+	snapshot?: Promise<Uint8Array> | Uint8Array | null;
+	/**
+	 * After a plain load, make a snapshot and return it: always without `snapshot`; with one, only
+	 * when its bytes were rejected (a restore that fails on good bytes would fail again).
+	 */
 	makeSnapshot?: boolean;
 	now?: () => number;
 }
@@ -107,9 +114,10 @@ export async function bootRuntime(options: BootOptions): Promise<BootResult> {
 	const now = options.now ?? (() => performance.now());
 	const started = now();
 	const notes: string[] = [];
-	const makeSnapshot = options.makeSnapshot ?? false;
+	let makeSnapshot = options.makeSnapshot ?? false;
 
 	if (options.snapshot) {
+		makeSnapshot = false;
 		try {
 			const pyodide = await options.load({ _loadSnapshot: options.snapshot });
 			pyodide.runPython(AFTER_RESTORE);
@@ -118,8 +126,13 @@ export async function bootRuntime(options: BootOptions): Promise<BootResult> {
 			warmUp(engine);
 			return { pyodide, engine, source: 'snapshot', ms: now() - started, notes };
 		} catch (error) {
-			// The page forgets these bytes when it hears of this (SnapshotKeeper.settle).
-			notes.push(`snapshot restore failed (${describe(error)}), loaded in full`);
+			// The page replaces or forgets these bytes when it hears of this (SnapshotKeeper.settle).
+			if (error instanceof SnapshotRejected) {
+				notes.push(`stored snapshot rejected: ${error.message}`);
+				makeSnapshot = options.makeSnapshot ?? false;
+			} else {
+				notes.push(`snapshot restore failed (${describe(error)}), loaded in full`);
+			}
 		}
 	}
 

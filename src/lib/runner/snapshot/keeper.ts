@@ -1,22 +1,30 @@
 /**
  * The page's side of snapshots: decides, for each new runner, whether it starts from a snapshot
- * or loads in full (and makes one), and keeps the verified bytes in memory so restarts after
- * Stop, crashes and the warm spare never read storage twice.
+ * or loads in full (and makes one), and keeps the current snapshot's handle in memory so restarts
+ * after Stop, crashes and the warm spare never read storage twice.
  *
- *   const keeper = new SnapshotKeeper({ indexUrl, loadSources });
+ *   const keeper = new SnapshotKeeper({ indexUrl, engineSha256 });
  *   const plan = await keeper.plan();              // before booting a runner
  *   ... runner ready: keeper.settle(plan, { source, snapshot, notes })
  *
  * Failures never reach the user as errors: each one turns into a plain load and a sentence in
  * `plan.note` / the returned note, for the status line's details.
  */
-import { fetchManifest, snapshotKey } from './key';
+import { fetchPyodideFiles } from '../pyodide-files';
+import { PYODIDE_FILES, type PyodideFiles, type SnapshotHandle } from '../protocol';
+import { fetchManifest, sha256Hex, snapshotKey, type PyodideManifest } from './key';
 import { openSnapshotStore, type SnapshotStore } from './store';
+import { measureSnapshot } from './verify';
 
 export interface BootPlan {
-	/** A verified snapshot for this runner (its own copy, safe to transfer), or null. */
-	snapshot: Uint8Array | null;
-	/** This runner should make a snapshot after its plain load. */
+	/** The snapshot for this runner to check and restore, or null for a plain load. */
+	snapshot: SnapshotHandle | null;
+	/** The Pyodide files stored with it, so the runner's host need not fetch them; or null. */
+	files: PyodideFiles | null;
+	/**
+	 * This runner should make a snapshot if it loads in full: always without `snapshot`; with one,
+	 * when the bytes fail their check, so a damaged snapshot is replaced at once.
+	 */
 	makeSnapshot: boolean;
 	/** Why no snapshot is used, when none is; empty otherwise. */
 	note: string;
@@ -24,32 +32,40 @@ export interface BootPlan {
 
 export interface BootReport {
 	source: 'snapshot' | 'full';
-	/** Bytes the runner made during a plain load, before any user code ran. */
-	snapshot?: Uint8Array | null;
-	/** The runner's own notes (a failed restore, a snapshot it could not make). */
+	/** A snapshot the runner made during a plain load, before any user code ran. */
+	snapshot?: Blob | null;
+	/** The runner's own notes (a refused or failed restore, a snapshot it could not make). */
 	notes?: string[];
 }
 
 export interface SnapshotKeeperOptions {
 	/** Directory URL of the Pyodide files (holding manifest.json), ending in "/". */
 	indexUrl: string;
-	/** The engine's Python sources; loaded lazily so the page's first script stays small. */
-	loadSources: () => Promise<Record<string, string>>;
+	/** SHA-256 of the engine's Python package (key.ts hashPythonSources), part of the key. */
+	engineSha256: () => Promise<string>;
 	/** The store; by default the page's IndexedDB, or none when the browser has none. */
 	store?: SnapshotStore | null;
 	fetchFn?: typeof fetch;
 }
 
-type Key = { key: string } | { key: null; reason: string };
+type Key = { key: string; manifest: PyodideManifest } | { key: null; reason: string };
+
+const NO_SNAPSHOT = { snapshot: null, files: null, makeSnapshot: false } as const;
 
 export class SnapshotKeeper {
 	readonly #store: SnapshotStore | null;
 	readonly #storeProblem: string;
 	readonly #key: Promise<Key>;
-	/** Verified bytes, once read from storage or accepted from a runner. */
-	#bytes: Uint8Array | null = null;
-	/** Read from storage once per page; later plans use #bytes. */
+	/** The current snapshot, once read from storage or measured from a runner's. */
+	#snapshot: SnapshotHandle | null = null;
+	/** The Pyodide files stored with #snapshot (null until stored or read). */
+	#files: PyodideFiles | null = null;
+	readonly #indexUrl: string;
+	readonly #fetchFn: typeof fetch;
+	/** Read from storage once per page; later plans use #snapshot. */
 	#lookup: Promise<string> | null = null;
+	/** A runner's new snapshot being measured: plans wait for it rather than load in full. */
+	#measuring: Promise<void> | null = null;
 	/** A runner is already making a snapshot: others load plainly instead of making another. */
 	#making = false;
 	/** Set when snapshots cannot work in this page (a restore failed): plain loads from then on. */
@@ -66,13 +82,15 @@ export class SnapshotKeeper {
 			this.#storeProblem = opened.store ? '' : opened.reason;
 		}
 		const fetchFn = options.fetchFn ?? ((input, init) => fetch(input, init));
+		this.#indexUrl = options.indexUrl;
+		this.#fetchFn = fetchFn;
 		this.#key = (async (): Promise<Key> => {
 			try {
-				const [manifest, sources] = await Promise.all([
+				const [manifest, engine] = await Promise.all([
 					fetchManifest(options.indexUrl, fetchFn),
-					options.loadSources()
+					options.engineSha256()
 				]);
-				return { key: await snapshotKey(manifest, sources) };
+				return { key: await snapshotKey(manifest, engine), manifest };
 			} catch (error) {
 				return { key: null, reason: error instanceof Error ? error.message : String(error) };
 			}
@@ -83,18 +101,20 @@ export class SnapshotKeeper {
 
 	/** How the next runner should start. Never rejects. */
 	async plan(): Promise<BootPlan> {
-		if (this.#disabled) return { snapshot: null, makeSnapshot: false, note: this.#disabled };
+		if (this.#disabled) return { ...NO_SNAPSHOT, note: this.#disabled };
 		const key = await this.#key;
-		if (key.key === null) {
-			return { snapshot: null, makeSnapshot: false, note: `no snapshot: ${key.reason}` };
-		}
+		if (key.key === null) return { ...NO_SNAPSHOT, note: `no snapshot: ${key.reason}` };
 		let note = this.#storeProblem ? `no snapshot: ${this.#storeProblem}` : '';
-		if (!this.#bytes && this.#lookup) note = await this.#lookup;
-		if (this.#bytes) return { snapshot: this.#bytes.slice(), makeSnapshot: false, note: '' };
+		if (!this.#snapshot && this.#lookup) note = await this.#lookup;
+		if (this.#measuring) await this.#measuring;
+		if (this.#disabled) return { ...NO_SNAPSHOT, note: this.#disabled };
+		if (this.#snapshot) {
+			return { snapshot: this.#snapshot, files: this.#files, makeSnapshot: true, note: '' };
+		}
 		// Without storage a snapshot still helps this page's restarts, so it is made all the same.
-		if (this.#making) return { snapshot: null, makeSnapshot: false, note };
+		if (this.#making) return { ...NO_SNAPSHOT, note };
 		this.#making = true;
-		return { snapshot: null, makeSnapshot: true, note };
+		return { ...NO_SNAPSHOT, makeSnapshot: true, note };
 	}
 
 	/**
@@ -104,23 +124,40 @@ export class SnapshotKeeper {
 	settle(plan: BootPlan, report: BootReport): string {
 		const notes = [...(report.notes ?? [])];
 		if (plan.note) notes.unshift(plan.note);
-		if (plan.snapshot && report.source !== 'snapshot') {
-			// The runner could not restore verified bytes: this browser or build cannot use them.
-			this.#bytes = null;
+		if (plan.makeSnapshot && !plan.snapshot) this.#making = false;
+		// A snapshot comes only with a full load (a restored runner has no reason to make one).
+		const made =
+			report.source === 'full' && report.snapshot && report.snapshot.size > 0
+				? report.snapshot
+				: null;
+		if (plan.snapshot && report.source !== 'snapshot' && !made && !this.#disabled) {
+			// The bytes passed their check but did not restore: this browser or build cannot use
+			// snapshots. (Bytes that failed the check come back replaced by a new snapshot.)
+			this.#snapshot = null;
+			this.#files = null;
 			this.#disabled = 'snapshots disabled for this page after a failed restore';
 			void this.#keyed((key) => this.#store?.delete(key));
 		}
-		if (plan.makeSnapshot) this.#making = false;
-		if (plan.makeSnapshot && report.snapshot && report.snapshot.byteLength > 0 && !this.#disabled) {
-			this.#bytes = report.snapshot;
-			this.#saving = this.#save(report.snapshot);
-		}
+		if (plan.makeSnapshot && made && !this.#disabled) this.#adopt(made);
 		return notes.join('; ');
+	}
+
+	/**
+	 * A runner failed to start at all (not merely to restore): if it was given stored files or a
+	 * stored snapshot, they may be what is broken, so they are forgotten and deleted.
+	 */
+	failed(plan: BootPlan): void {
+		this.abandon(plan);
+		if (!plan.snapshot && !plan.files) return;
+		this.#snapshot = null;
+		this.#files = null;
+		this.#disabled = 'snapshots disabled for this page after a runner failed to start';
+		void this.#keyed((key) => this.#store?.delete(key));
 	}
 
 	/** A runner was discarded before it was ready: another may make the snapshot instead. */
 	abandon(plan: BootPlan): void {
-		if (plan.makeSnapshot) this.#making = false;
+		if (plan.makeSnapshot && !plan.snapshot) this.#making = false;
 	}
 
 	/** Resolves when the last snapshot handed to `settle` is stored, with what happened. */
@@ -134,19 +171,70 @@ export class SnapshotKeeper {
 	}
 
 	async #readStore(): Promise<string> {
-		const key = await this.#key;
-		if (key.key === null || !this.#store) return '';
-		const loaded = await this.#store.load(key.key);
+		if (!this.#store) return '';
+		// Reads while the key is still being worked out: the store holds one snapshot at most.
+		const loaded = await this.#store.load(this.#key.then((key) => key.key));
 		if (!loaded.ok) return loaded.reason;
-		this.#bytes = loaded.bytes;
+		const key = await this.#key;
+		const problem = key.key === null ? 'no key' : lengthProblem(loaded.files, key.manifest);
+		if (problem) return `stored snapshot rejected: ${problem}`;
+		this.#snapshot = loaded.snapshot;
+		this.#files = loaded.files;
 		return '';
 	}
 
-	async #save(bytes: Uint8Array): Promise<string> {
+	/** Measures a runner's new snapshot (the page's own length and hash), then stores it. */
+	#adopt(blob: Blob): void {
+		const measured = measureSnapshot(blob);
+		this.#measuring = measured.then(
+			(snapshot) => {
+				this.#snapshot = snapshot;
+			},
+			() => {}
+		);
+		this.#saving = measured.then(
+			(snapshot) => this.#save(snapshot),
+			(error: unknown) => `could not measure the snapshot: ${String(error)}`
+		);
+	}
+
+	/** Stores the snapshot with the Pyodide files it was made from (fetched again, and checked). */
+	async #save(snapshot: SnapshotHandle): Promise<string> {
 		const key = await this.#key;
 		if (key.key === null) return '';
 		if (!this.#store) return `snapshot kept for this page only: ${this.#storeProblem}`;
-		const saved = await this.#store.save(key.key, bytes);
-		return saved.ok ? `snapshot stored in ${Math.round(saved.ms)} ms` : saved.reason;
+		let files: PyodideFiles;
+		try {
+			files = await fetchPyodideFiles(this.#indexUrl, () => {}, this.#fetchFn);
+		} catch (error) {
+			return `snapshot not stored: ${error instanceof Error ? error.message : String(error)}`;
+		}
+		const problem = await contentProblem(files, key.manifest);
+		if (problem) return `snapshot not stored: ${problem}`;
+		const saved = await this.#store.save(key.key, snapshot, files);
+		if (!saved.ok) return saved.reason;
+		if (this.#snapshot === snapshot) this.#files = files;
+		return `snapshot stored in ${Math.round(saved.ms)} ms`;
 	}
+}
+
+/** Which of `files` does not have the length `manifest` lists, or ''. */
+function lengthProblem(files: PyodideFiles, manifest: PyodideManifest): string {
+	const wrong = PYODIDE_FILES.find((name) => files[name].size !== manifest.files[name]?.bytes);
+	return wrong ? `${wrong} has the wrong length` : '';
+}
+
+/**
+ * Which of `files` does not match `manifest` (length and SHA-256), or ''. Checked once, before
+ * they are stored; a return visit then checks lengths only, as it would trust its HTTP cache.
+ */
+async function contentProblem(files: PyodideFiles, manifest: PyodideManifest): Promise<string> {
+	const problem = lengthProblem(files, manifest);
+	if (problem) return problem;
+	for (const name of PYODIDE_FILES) {
+		if ((await sha256Hex(await files[name].arrayBuffer())) !== manifest.files[name].sha256) {
+			return `${name} does not match the manifest`;
+		}
+	}
+	return '';
 }

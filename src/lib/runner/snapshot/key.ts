@@ -5,10 +5,12 @@
  * itself only refuses a different wasm build ("Snapshot build id mismatch"), not a changed
  * python_stdlib.zip.
  *
- * The Pyodide files are hashed once, at build time, by scripts/copy-pyodide.js into
- * static/pyodide/manifest.json (hashing 13.5 MB on every visit would cost the page time it is
- * trying to save); the engine's sources (65 KB of text) are hashed at run time, so `vite dev`
- * never restores a snapshot of an engine that has since been edited.
+ * Both are hashed at build time, so the page can look for its snapshot at once: the Pyodide
+ * files by scripts/copy-pyodide.js into static/pyodide/manifest.json (hashing 13.5 MB on every
+ * visit would cost the page time it is trying to save), the engine's sources by vite.config.ts
+ * into ENGINE_SOURCES_SHA256 (loading and hashing them on the page took 0.85 s of a return
+ * visit, waiting behind the editor's scripts). Under `vite dev` the sources are hashed at run
+ * time instead, so it never restores a snapshot of an engine that has since been edited.
  */
 
 /** Bump when what goes into a snapshot changes (the boot steps in boot.ts), to miss old ones. */
@@ -33,7 +35,8 @@ export interface PyodideManifest {
 
 export const MANIFEST_FILE = 'manifest.json';
 
-const HEX = /^[0-9a-f]{64}$/;
+/** A lowercase hex SHA-256. */
+export const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /** Lowercase hex SHA-256 of bytes or of a string's UTF-8 (WebCrypto: browsers and Node 20). */
 export async function sha256Hex(data: ArrayBuffer | ArrayBufferView | string): Promise<string> {
@@ -68,7 +71,7 @@ export function parseManifest(data: unknown): PyodideManifest {
 			!Number.isInteger(entry.bytes) ||
 			entry.bytes < 0 ||
 			typeof entry.sha256 !== 'string' ||
-			!HEX.test(entry.sha256)
+			!SHA256_HEX.test(entry.sha256)
 		) {
 			throw new Error(`manifest has no valid entry for ${name}`);
 		}
@@ -87,21 +90,28 @@ export async function fetchManifest(
 	return parseManifest(await response.json());
 }
 
-/** One hash of the engine's Python package: every path and text, in path order. */
-export async function hashPythonSources(sources: Record<string, string>): Promise<string> {
+/**
+ * The engine's Python package as one text: every path and source, in path order, length-prefixed
+ * so no two different packages give the same text. Hashed here (WebCrypto) and at build time
+ * (vite.config.ts, into ENGINE_SOURCES_SHA256).
+ */
+export function engineSourcesText(sources: Record<string, string>): string {
 	const paths = Object.keys(sources).sort();
 	if (paths.length === 0) throw new Error('no engine sources to hash');
-	// Length-prefixed, so no two different packages can produce the same text.
-	const parts = paths.map(
-		(path) => `${path.length}:${path}\n${sources[path].length}:${sources[path]}\n`
-	);
-	return sha256Hex(parts.join(''));
+	return paths
+		.map((path) => `${path.length}:${path}\n${sources[path].length}:${sources[path]}\n`)
+		.join('');
+}
+
+/** One hash of the engine's Python package. */
+export async function hashPythonSources(sources: Record<string, string>): Promise<string> {
+	return sha256Hex(engineSourcesText(sources));
 }
 
 /** The storage key of a snapshot of this Pyodide build with this engine imported. */
 export async function snapshotKey(
 	manifest: PyodideManifest,
-	sources: Record<string, string>
+	engineSha256: string
 ): Promise<string> {
 	const files = SNAPSHOT_PYODIDE_FILES.map((name) => {
 		const entry = manifest.files[name];
@@ -112,7 +122,7 @@ export async function snapshotKey(
 		format: SNAPSHOT_FORMAT,
 		pyodide: manifest.version,
 		files,
-		engine: await hashPythonSources(sources)
+		engine: engineSha256
 	});
 	return `pyodide-${manifest.version}-${await sha256Hex(identity)}`;
 }
