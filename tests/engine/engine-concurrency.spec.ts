@@ -228,6 +228,31 @@ asyncio.run(main())
 		expect(ofKind(events, 'task_suspended')[1].awaiting.kind).toBe('wait_for');
 	});
 
+	it('a wait on asyncio.shield names the shielded task, which outlives the timeout', () => {
+		const events = run(
+			engine,
+			`
+import asyncio
+async def save():
+    await asyncio.sleep(3)
+    print("saved")
+async def main():
+    task = asyncio.create_task(save(), name="save")
+    try:
+        async with asyncio.timeout(1):
+            await asyncio.shield(task)
+    except TimeoutError:
+        print("gave up waiting")
+    await task
+asyncio.run(main())
+`
+		);
+		expect(stdout(events)).toEqual(['gave up waiting', 'saved']);
+		const shielded = ofKind(events, 'task_suspended').find((e) => e.task === 1);
+		expect(shielded?.awaiting).toEqual({ kind: 'task', label: 'shield(save)', task: 2 });
+		expect(waits(events, 1)).toEqual(['shield(save)', 'save']);
+	});
+
 	it('cancelling a task runs its except/finally, and the awaiter sees CancelledError', () => {
 		const events = run(
 			engine,

@@ -263,7 +263,27 @@ def _describe_future(session: RunSession, yielded: Any) -> AwaitingDict:
         return {"kind": "thread", "label": thread[0], "until": thread[1]}
     if isinstance(yielded, asyncio.Task):
         return {"kind": "task", "label": str(yielded.get_name())}
+    shielded = _shielded(yielded)
+    if shielded is not None:
+        inner_id = session.task_id_of(shielded)
+        name = str(shielded.get_name()) if isinstance(shielded, asyncio.Task) else "Future"
+        shield: AwaitingDict = {"kind": "task", "label": f"shield({name})"}
+        if inner_id is not None:
+            shield["task"] = inner_id
+        return shield
     return {"kind": "future", "label": "Future"}
+
+
+def _shielded(outer: Any) -> Any:
+    """The future `asyncio.shield` protects, when `outer` is the future shield returned."""
+    for callback, _context in getattr(outer, "_callbacks", None) or ():
+        code = getattr(callback, "__code__", None)
+        if code is None or code.co_name != "_outer_done_callback":
+            continue
+        cells = dict(zip(code.co_freevars, callback.__closure__ or ()))
+        inner = cells.get("inner")
+        return inner.cell_contents if inner is not None else None
+    return None
 
 
 def describe_stuck(session: RunSession, task: Any) -> StuckTask:
