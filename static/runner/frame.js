@@ -10,6 +10,7 @@
 	let worker = null;
 	/** @type {Int32Array | null} */
 	let interrupt = null;
+	let initialized = false;
 
 	const toPage = (message) => page.postMessage(message, '*');
 	const fatal = (message) =>
@@ -40,8 +41,6 @@
 
 	function boot(command) {
 		if (worker || typeof command.worker_source !== 'string') return;
-		const init = command.init;
-		if (!init || typeof init !== 'object') return;
 		const url = URL.createObjectURL(new Blob([command.worker_source], { type: 'text/javascript' }));
 		try {
 			worker = new Worker(url);
@@ -53,6 +52,12 @@
 			event.preventDefault();
 			fatal(`The runner worker failed: ${event.message || 'unknown error'}`);
 		};
+	}
+
+	function init(command) {
+		const init = command.init;
+		if (!worker || initialized || !init || typeof init !== 'object') return;
+		initialized = true;
 		// The interrupt buffer needs SharedArrayBuffer, which only a cross-origin isolated frame has.
 		if (self.crossOriginIsolated && typeof SharedArrayBuffer === 'function') {
 			interrupt = new Int32Array(new SharedArrayBuffer(4));
@@ -70,6 +75,14 @@
 		switch (command.type) {
 			case 'boot':
 				boot(command);
+				break;
+			case 'init':
+				init(command);
+				break;
+			case 'hello':
+				// The page adopted a frame started before its scripts ran (prestart.js) and may
+				// have missed the frame_ready sent on load.
+				toPage({ type: 'frame_ready' });
 				break;
 			case 'interrupt':
 				if (interrupt) Atomics.store(interrupt, 0, 2); // SIGINT

@@ -42,6 +42,43 @@ describe('runner', () => {
 		READY_TIMEOUT
 	);
 
+	it(
+		'starts the sandbox frame from the HTML, and the runner adopts it',
+		async () => {
+			// Without the app's scripts the frame still starts: prestart.js runs from the HTML.
+			const bare = await e2e.open('/dev/runner', {
+				beforeLoad: async (context) => {
+					await context.route('**/_app/**', (route) => route.abort());
+				}
+			});
+			const prestarted = await bare.page.waitForSelector('iframe#runner-frame', {
+				state: 'attached'
+			});
+			expect(await prestarted.getAttribute('sandbox')).toBe('allow-scripts');
+
+			// With them, that same element becomes the first runtime's frame (FrameHost titles it).
+			const full = await e2e.open('/dev/runner', {
+				beforeLoad: async (context) => {
+					await context.addInitScript(() => {
+						new MutationObserver((_, observer) => {
+							const frame = document.getElementById('runner-frame');
+							if (!frame) return;
+							(window as { __prestarted?: Element }).__prestarted = frame;
+							observer.disconnect();
+						}).observe(document, { childList: true, subtree: true });
+					});
+				}
+			});
+			await waitForReady(full.page);
+			const adopted = await full.page.evaluate(() => {
+				const frame = (window as { __prestarted?: HTMLIFrameElement }).__prestarted;
+				return frame ? { connected: frame.isConnected, title: frame.title } : null;
+			});
+			expect(adopted).toEqual({ connected: true, title: 'Python runner' });
+		},
+		READY_TIMEOUT
+	);
+
 	it('runs a program on the virtual clock', async () => {
 		const outcome = await runPython(opened.page, GATHER);
 		expect(outcome).toMatchObject({ kind: 'finished', stdout: ['1', '2'], error: null });

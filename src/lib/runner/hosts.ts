@@ -79,10 +79,24 @@ const loadPyodideFiles = sharedOnce(() =>
 	fetchPyodideFiles(pyodideIndexUrl(), (p) => downloadListeners.forEach((fn) => fn(p)))
 );
 
-/** What the sandbox frame needs to start a runner. */
-interface Payload {
-	workerSource: string;
-	files: PyodideFiles;
+/**
+ * The sandbox frame static/runner/prestart.js started while the page loaded, for the first
+ * runtime only. Taken only if it is exactly the frame this host would make: its sandbox and
+ * permissions were fixed when it navigated and cannot be tightened now.
+ */
+function adoptPrestartedFrame(src: string): HTMLIFrameElement | null {
+	const frame = document.getElementById('runner-frame');
+	if (!(frame instanceof HTMLIFrameElement)) return null;
+	frame.removeAttribute('id'); // the next runtime makes its own
+	if (
+		frame.getAttribute('sandbox') === 'allow-scripts' &&
+		frame.getAttribute('allow') === 'cross-origin-isolated' &&
+		frame.src === src
+	) {
+		return frame;
+	}
+	frame.remove();
+	return null;
 }
 
 export class FrameHost implements RunnerHost {
@@ -90,7 +104,7 @@ export class FrameHost implements RunnerHost {
 	onfailure: ((message: string) => void) | null = null;
 	#frame: HTMLIFrameElement | null = null;
 	#booted = false;
-	#payload: Promise<Payload> | null = null;
+	#payload: Promise<PyodideFiles> | null = null;
 	#channel: MessageChannel | null = null;
 	#snapshotInit: Promise<SnapshotInit> = Promise.resolve(NO_SNAPSHOT);
 	readonly #reportDownload = (p: DownloadProgress) => {
@@ -111,21 +125,22 @@ export class FrameHost implements RunnerHost {
 
 	start(init?: Promise<SnapshotInit>): void {
 		if (init) this.#snapshotInit = init;
-		const workerSource = loadWorkerSource();
+		void loadWorkerSource().catch(() => {}); // fetched while the frame loads; boot() reports
 		// The files come with a stored snapshot (a handle read from IndexedDB) or are fetched,
 		// while the frame loads.
 		this.#payload = this.#snapshotInit.then(async ({ files }) => {
-			if (files) return { workerSource: await workerSource, files };
+			if (files) return files;
 			downloadListeners.add(this.#reportDownload);
 			try {
-				const [source, fetched] = await Promise.all([workerSource, loadPyodideFiles()]);
-				return { workerSource: source, files: fetched };
+				return await loadPyodideFiles();
 			} finally {
 				downloadListeners.delete(this.#reportDownload);
 			}
 		});
 		this.#payload.catch(() => {}); // reported once the frame asks for it, in boot()
-		const frame = document.createElement('iframe');
+		const src = staticUrl('/runner/frame.html');
+		const adopted = adoptPrestartedFrame(src);
+		const frame = adopted ?? document.createElement('iframe');
 		// allow-scripts without allow-same-origin: an opaque origin with no access to our storage,
 		// cookies or DOM, that cannot navigate the page or open windows.
 		frame.setAttribute('sandbox', 'allow-scripts');
@@ -135,18 +150,29 @@ export class FrameHost implements RunnerHost {
 		frame.setAttribute('tabindex', '-1');
 		frame.title = 'Python runner';
 		frame.style.cssText = 'position:absolute;width:0;height:0;border:0;visibility:hidden';
-		frame.src = staticUrl('/runner/frame.html');
 		window.addEventListener('message', this.#listener);
 		this.#frame = frame;
+		if (adopted) {
+			// Its frame_ready may have come before this listener: ask again (boot() runs once).
+			this.#post({ type: 'hello' });
+			return;
+		}
+		frame.src = src;
 		document.body.appendChild(frame);
 	}
 
 	boot(): void {
 		if (this.#booted || !this.#payload) return;
 		this.#booted = true;
-
-		Promise.all([this.#payload, this.#snapshotInit]).then(
-			([{ workerSource, files }, { snapshot, make_snapshot }]) => {
+		const fail = (error: unknown) =>
+			this.onfailure?.(error instanceof Error ? error.message : String(error));
+		// The worker starts at once (evaluating its script takes a third of a second), and gets the
+		// files and the snapshot when the page has them.
+		const started = loadWorkerSource().then((workerSource) => {
+			this.#post({ type: 'boot', worker_source: workerSource });
+		});
+		Promise.all([this.#payload, this.#snapshotInit, started]).then(
+			([files, { snapshot, make_snapshot }]) => {
 				if (!this.#frame) return; // destroyed while downloading
 				// The worker answers on this private channel only. What the user's Python posts
 				// with `js.postMessage` goes to the frame, which drops it unread, so a forged or
@@ -163,9 +189,9 @@ export class FrameHost implements RunnerHost {
 					snapshot,
 					make_snapshot
 				};
-				this.#post({ type: 'boot', worker_source: workerSource, init }, [channel.port2]);
+				this.#post({ type: 'init', init }, [channel.port2]);
 			},
-			(error: unknown) => this.onfailure?.(error instanceof Error ? error.message : String(error))
+			fail
 		);
 	}
 
@@ -200,6 +226,7 @@ export class WorkerHost implements RunnerHost {
 	#interrupt: Int32Array | null = null;
 
 	start(init: Promise<SnapshotInit> = Promise.resolve(NO_SNAPSHOT)): void {
+		document.getElementById('runner-frame')?.remove(); // prestart.js's, for FrameHost only
 		// A module worker: Pyodide 314 refuses classic workers (where importScripts works).
 		const worker = new Worker(new URL(workerUrl, document.baseURI), { type: 'module' });
 		worker.onmessage = (event) => this.onmessage?.(event.data);

@@ -63,8 +63,12 @@ export interface RunnerError {
 // ---- page → sandbox frame -------------------------------------------------------------------
 
 export type FrameCommand =
-	/** Start the worker from this script text, handing it the Pyodide files. */
-	| { type: 'boot'; worker_source: string; init: InitCommand }
+	/** Start the worker from this script text. */
+	| { type: 'boot'; worker_source: string }
+	/** Hand the worker its `init` (files, snapshot, the page's port); the frame checks the snapshot. */
+	| { type: 'init'; init: InitCommand }
+	/** Ask a frame the page adopted (static/runner/prestart.js) to say `frame_ready` again. */
+	| { type: 'hello' }
 	/** Stop the running Python through the interrupt buffer (only when `ready.interruptible`). */
 	| { type: 'interrupt' }
 	| { type: 'to_worker'; message: WorkerCommand };
