@@ -5,10 +5,10 @@
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import type { E2E, OpenedPage } from './harness';
 
-/** Python takes 2-3 s to start on a quiet machine, much longer on a busy CI box. */
-export const READY_TIMEOUT = 240_000;
+/** A full load of Python takes about 8 s on the two-core CI machine; this only guards hangs. */
+export const READY_TIMEOUT = 120_000;
 /** A test may load Python twice (a share link opened in a fresh browser). */
-export const TEST_TIMEOUT = 600_000;
+export const TEST_TIMEOUT = 300_000;
 
 const opened: BrowserContext[] = [];
 
@@ -29,6 +29,14 @@ export function region(page: Page, name: 'Editor' | 'Timeline' | 'Output' | 'Sum
 
 export function button(page: Page, name: string): Locator {
 	return page.getByRole('button', { name, exact: true });
+}
+
+/** Python is ready once the header says so. */
+export async function pythonReady(page: Page): Promise<void> {
+	await page
+		.locator('header')
+		.getByText(/Python [\d.]+ (\(.*\) )?ready/)
+		.waitFor({ timeout: READY_TIMEOUT });
 }
 
 /** Wait until Monaco has replaced the plain textarea. */

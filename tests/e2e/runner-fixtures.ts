@@ -26,7 +26,7 @@ export type OutcomeSummary =
 	| { kind: 'failed'; message: string };
 
 /** Python start-up can take a minute on a loaded two-core machine. */
-export const READY_TIMEOUT = 240_000;
+export const READY_TIMEOUT = 120_000;
 
 /**
  * Opens the runner page and waits until Python is ready and the warm spare has loaded too, so

@@ -7,14 +7,14 @@ import { useE2E } from './harness';
 import {
 	button,
 	editorText,
-	pasteCode,
 	pythonReady,
+	setCode,
 	READY_TIMEOUT,
 	region,
 	runAndWaitForTotal,
 	TEST_TIMEOUT,
 	totalTime
-} from './teaching-helpers';
+} from './playground-helpers';
 
 const e2e = useE2E();
 
@@ -41,7 +41,7 @@ describe('pin and compare', () => {
 			const { page } = await e2e.open('/');
 			await pythonReady(page);
 			await totalTime(page);
-			await pasteCode(page, sequential);
+			await setCode(page, sequential);
 			await runAndWaitForTotal(page, '6.00 s');
 
 			await button(page, 'Pin this run').click();
@@ -50,7 +50,7 @@ describe('pin and compare', () => {
 				/Pinned “sequential” \(6\.00 s\)/
 			);
 
-			await pasteCode(page, gathered);
+			await setCode(page, gathered);
 			await runAndWaitForTotal(page, '3.00 s');
 			const readout = comparison.getByTestId('compare-readout');
 			await readout.filter({ hasText: 'faster' }).waitFor({ timeout: READY_TIMEOUT });

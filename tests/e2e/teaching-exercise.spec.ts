@@ -8,13 +8,13 @@ import { useE2E } from './harness';
 import {
 	button,
 	editorText,
-	pasteCode,
 	pythonReady,
+	setCode,
 	READY_TIMEOUT,
 	region,
 	TEST_TIMEOUT,
 	waitForMonaco
-} from './teaching-helpers';
+} from './playground-helpers';
 
 const e2e = useE2E();
 
@@ -50,7 +50,7 @@ describe('an exercise', () => {
 				'asyncio.gather'
 			);
 
-			await pasteCode(page, exercise.solution);
+			await setCode(page, exercise.solution);
 			await button(page, 'Run').click();
 			await panel.getByRole('status').filter({ hasText: 'All checks pass' }).waitFor({
 				timeout: READY_TIMEOUT
