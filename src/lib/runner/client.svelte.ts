@@ -140,6 +140,17 @@ export class RunnerClient {
 	#disposed = false;
 	/** Set after a Stop or crash until the replacement is ready: the status says "restarting". */
 	#restarting = false;
+	#startupSettled!: () => void;
+	/**
+	 * Resolves once the first Python no longer needs the machine to itself: when it is ready (or
+	 * failed), or at once when it must load in full. Restoring a snapshot takes about a second of
+	 * CPU on every core the page has; loading the editor at the same time cost it 0.8 s on two
+	 * cores, so the page loads such work after this. A full load takes many seconds: waiting for
+	 * it would only delay the editor.
+	 */
+	readonly startupSettled: Promise<void> = new Promise((resolve) => {
+		this.#startupSettled = resolve;
+	});
 
 	constructor(options: RunnerClientOptions = {}) {
 		this.#createHost = options.createHost ?? defaultHostFactory;
@@ -151,6 +162,7 @@ export class RunnerClient {
 		this.#defaults = { ...DEFAULT_RUN_OPTIONS, ...options.defaults };
 		this.#snapshots = options.snapshots === undefined ? defaultSnapshots() : options.snapshots;
 		this.#active = this.#startRuntime();
+		this.#active.ready.then(this.#startupSettled, this.#startupSettled);
 	}
 
 	/** Runs `source`; a run already in progress is stopped first. Never rejects. */
@@ -305,9 +317,9 @@ export class RunnerClient {
 	async #snapshotInit(runtime: Runtime): Promise<SnapshotInit> {
 		const keeper = this.#snapshots;
 		const none: SnapshotInit = { snapshot: null, make_snapshot: false, files: null };
-		if (!keeper) return none;
-		const plan = await keeper.plan().catch(() => null);
-		if (!plan) return none;
+		const plan = keeper ? await keeper.plan().catch(() => null) : null;
+		if (!plan?.snapshot) this.#startupSettled();
+		if (!keeper || !plan) return none;
 		if (runtime.destroyed) {
 			keeper.abandon(plan);
 			return none;
