@@ -2,7 +2,6 @@
  * RunnerClient with a SnapshotKeeper and stub hosts: what each runtime is told at start, what
  * the client keeps from `ready`, and what the status says.
  */
-import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RunnerClient } from '$lib/runner/client.svelte';
 import type { RunnerHost, SnapshotInit } from '$lib/runner/hosts';
@@ -14,6 +13,7 @@ import {
 	SnapshotStore,
 	type StoredSnapshot
 } from '$lib/runner/snapshot/store';
+import { expectPackedFrom, noise, sha256 } from './snapshot-bytes';
 
 class StubHost implements RunnerHost {
 	onmessage: ((data: unknown) => void) | null = null;
@@ -42,7 +42,6 @@ class StubHost implements RunnerHost {
 	}
 }
 
-const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
 const INDEX = 'https://example.test/pyodide/';
 const FILES = Object.fromEntries(
 	PYODIDE_FILES.map((name) => [name, new TextEncoder().encode(`bytes of ${name}`)])
@@ -74,17 +73,18 @@ function keeper(backend: MemoryBackend): SnapshotKeeper {
 	});
 }
 
-function snapshotBlob(fill: number): { blob: Blob; bytes: Uint8Array } {
-	const bytes = new Uint8Array(MIN_SNAPSHOT_BYTES + 8).fill(fill);
+/** A runner's snapshot: incompressible, so it is still above MIN_SNAPSHOT_BYTES packed. */
+function snapshotBlob(seed: number): { blob: Blob; bytes: Uint8Array } {
+	const bytes = noise(MIN_SNAPSHOT_BYTES + 8, seed);
 	return { blob: new Blob([bytes]), bytes };
 }
 
 /** A page that stored a snapshot on an earlier visit. */
-async function visited(fill = 1): Promise<{ backend: MemoryBackend; bytes: Uint8Array }> {
+async function visited(seed = 1): Promise<{ backend: MemoryBackend; bytes: Uint8Array }> {
 	const backend = new MemoryBackend();
 	const first = keeper(backend);
 	const plan = await first.plan();
-	const { blob, bytes } = snapshotBlob(fill);
+	const { blob, bytes } = snapshotBlob(seed);
 	first.settle(plan, { source: 'full', snapshot: blob });
 	expect(await first.saved).toMatch(/^snapshot stored/);
 	return { backend, bytes };
@@ -142,13 +142,14 @@ describe('RunnerClient with snapshots', () => {
 		expect(runner.status.startup).toMatchObject({ source: 'full', note: 'no stored snapshot' });
 
 		expect(await snapshots.saved).toMatch(/^snapshot stored/);
-		// The Blob itself is kept (a handle, not a copy), with the page's own measurement.
-		expect(stored(backend)).toMatchObject({ length: bytes.byteLength, sha256: sha256(bytes) });
-		expect(stored(backend).blob).toBe(blob);
+		// Stored gzipped, with the page's own measurement of the packed bytes.
+		const record = stored(backend);
+		expect(record.blob).not.toBe(blob);
+		await expectPackedFrom(record, bytes);
 		// The warm spare restores it (and would make a new one only if the bytes fail their check).
 		expect(await started(() => hosts[1])).toMatchObject({
 			make_snapshot: true,
-			snapshot: { blob, length: bytes.byteLength, sha256: sha256(bytes) }
+			snapshot: { blob: record.blob, length: record.length, sha256: record.sha256 }
 		});
 		expect(hosts).toHaveLength(2);
 	});
@@ -156,12 +157,13 @@ describe('RunnerClient with snapshots', () => {
 	it('hands a return visit’s runtime the stored snapshot and files, and says "from snapshot"', async () => {
 		const { backend, bytes } = await visited();
 		const before = stored(backend);
+		await expectPackedFrom(before, bytes);
 
 		const hosts: StubHost[] = [];
 		const snapshots = keeper(backend);
 		const runner = client(snapshots, hosts);
 		expect(await started(() => hosts[0])).toEqual({
-			snapshot: { blob: before.blob, length: bytes.byteLength, sha256: sha256(bytes) },
+			snapshot: { blob: before.blob, length: before.length, sha256: before.sha256 },
 			make_snapshot: true,
 			files: before.files
 		});
@@ -191,7 +193,7 @@ describe('RunnerClient with snapshots', () => {
 			note: 'stored snapshot rejected: SHA-256 does not match'
 		});
 		expect(await snapshots.saved).toMatch(/^snapshot stored/);
-		expect(stored(backend)).toMatchObject({ blob, sha256: sha256(bytes) });
+		await expectPackedFrom(stored(backend), bytes);
 	});
 
 	it('after a failed restore, deletes the snapshot and ignores one it did not ask for', async () => {
@@ -225,5 +227,42 @@ describe('RunnerClient with snapshots', () => {
 		hosts[0].onfailure?.('The runner worker failed: out of memory');
 		expect(runner.status.phase).toBe('crashed');
 		await vi.waitFor(() => expect(backend.records.size).toBe(0));
+	});
+});
+
+describe('RunnerClient.startupSettled (when the page may load its editor)', () => {
+	const settledNow = async (runner: RunnerClient) => {
+		let settled = false;
+		void runner.startupSettled.then(() => (settled = true));
+		// Let every pending promise (the keeper's plan) run first.
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		return settled;
+	};
+
+	it('waits while Python restores from a snapshot, and settles when it is ready', async () => {
+		const { backend } = await visited();
+		const hosts: StubHost[] = [];
+		const runner = client(keeper(backend), hosts);
+		expect((await started(() => hosts[0])).snapshot).not.toBeNull();
+		expect(await settledNow(runner)).toBe(false);
+		hosts[0].ready({ source: 'snapshot', notes: [] });
+		expect(await settledNow(runner)).toBe(true);
+	});
+
+	it('settles at once when Python must load in full (no snapshot yet)', async () => {
+		const hosts: StubHost[] = [];
+		const runner = client(keeper(new MemoryBackend()), hosts);
+		expect((await started(() => hosts[0])).snapshot).toBeNull();
+		expect(await settledNow(runner)).toBe(true);
+		expect(runner.status.phase).toBe('loading');
+	});
+
+	it('settles when the first runtime fails to start', async () => {
+		const { backend } = await visited();
+		const hosts: StubHost[] = [];
+		const runner = client(keeper(backend), hosts);
+		await started(() => hosts[0]);
+		hosts[0].onfailure?.('the worker could not start');
+		expect(await settledNow(runner)).toBe(true);
 	});
 });
