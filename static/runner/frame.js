@@ -17,8 +17,8 @@
 		toPage({ type: 'fatal', error: { kind: 'crash', message, traceback: '' } });
 
 	/**
-	 * Checks a stored snapshot's length and SHA-256 against the page's record, unpacks it and sends
-	 * the worker the bytes, or the problem. Here, not in the worker: this frame has WebCrypto, its blob:
+	 * Checks a stored snapshot's length and SHA-256 against the page's record and sends the worker
+	 * the bytes or the problem. Here, not in the worker: this frame has WebCrypto, its blob:
 	 * worker has none, and the check runs while the worker loads Pyodide. The same check as
 	 * checkSnapshot in src/lib/runner/snapshot/verify.ts: keep the two in step.
 	 */
@@ -31,11 +31,7 @@
 			if (bytes.byteLength !== handle.length) {
 				verdict = { problem: `length ${bytes.byteLength} bytes, expected ${handle.length}` };
 			} else if (hex !== handle.sha256) verdict = { problem: 'SHA-256 does not match' };
-			else {
-				// Stored gzipped (verify.ts packSnapshot); unpacked only once the check has passed.
-				const unpacked = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-				verdict = { bytes: await new Response(unpacked).arrayBuffer() };
-			}
+			else verdict = { bytes };
 		} catch (error) {
 			verdict = { problem: `could not be read: ${error && error.message ? error.message : error}` };
 		}

@@ -14,7 +14,7 @@ import { fetchPyodideFiles } from '../pyodide-files';
 import { PYODIDE_FILES, type PyodideFiles, type SnapshotHandle } from '../protocol';
 import { fetchManifest, sha256Hex, snapshotKey, type PyodideManifest } from './key';
 import { openSnapshotStore, type SnapshotStore } from './store';
-import { packSnapshot } from './verify';
+import { measureSnapshot } from './verify';
 
 export interface BootPlan {
 	/** The snapshot for this runner to check and restore, or null for a plain load. */
@@ -183,9 +183,9 @@ export class SnapshotKeeper {
 		return '';
 	}
 
-	/** Packs and measures a runner's new snapshot (the page's own length and hash), then stores it. */
+	/** Measures a runner's new snapshot (the page's own length and hash), then stores it. */
 	#adopt(blob: Blob): void {
-		const measured = packSnapshot(blob);
+		const measured = measureSnapshot(blob);
 		this.#measuring = measured.then(
 			(snapshot) => {
 				this.#snapshot = snapshot;

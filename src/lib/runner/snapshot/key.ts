@@ -13,11 +13,8 @@
  * time instead, so it never restores a snapshot of an engine that has since been edited.
  */
 
-/**
- * Bump when what goes into a snapshot or how it is stored changes (the boot steps in boot.ts;
- * 2: stored gzipped), so old ones miss.
- */
-export const SNAPSHOT_FORMAT = 2;
+/** Bump when what goes into a snapshot changes (the boot steps in boot.ts), to miss old ones. */
+export const SNAPSHOT_FORMAT = 1;
 
 /** The Pyodide files a snapshot depends on: everything the runner serves. */
 export const SNAPSHOT_PYODIDE_FILES = [
