@@ -37,6 +37,7 @@ import {
 	type PageMarks
 } from './page-load';
 import { renderReport, times, type Row, type Section } from './report';
+import { measureRestarts } from './restart';
 import { runToChart, type RunToChart } from './run-to-chart';
 import { buildIsStale, buildSite, ROOT, startBenchSite, type BenchSite } from './site';
 import type { FirstChart } from './pages/chart-bench';
@@ -198,9 +199,16 @@ async function loadSection(browser: Browser, site: BenchSite): Promise<void> {
 	let bytesRows: Row[] = [];
 	await section(
 		TITLES.load,
-		'Milliseconds from navigation start. Cold: a fresh browser context (empty cache and storage) each time. Return visit: a new tab in a context that has loaded the page before (warm HTTP cache and whatever the page keeps). The anchor is the floor: `bench/pages/bare.html`, a page that only calls `loadPyodide()` in a module worker from the same `/pyodide/` files on the same server, measured in the same way and interleaved with the playground. "Editor usable" is when the page has hydrated (the status line leaves its prerendered text): the plain editor takes input and Run is wired; Monaco replaces it later.',
+		'Milliseconds from navigation start. Cold: a fresh browser context (empty cache and storage) each time. Return visit: a new tab in a context that has loaded the page before (warm HTTP cache and whatever the page keeps). The anchor is the floor: `bench/pages/bare.html`, a page that only calls `loadPyodide()` in a module worker from the same `/pyodide/` files on the same server, measured in the same way and interleaved with the playground. "Editor usable" is when the page has hydrated (the status line leaves its prerendered text): the plain editor takes input and Run is wired; Monaco replaces it later. Stop → next run: on the runner\'s dev page (/dev/runner), from Stop on a runaway `while True: pass` to the result of the next run; "back to back" stops a second time at once, so the replacement starts from the stored snapshot with no warm spare.',
 		async (rows) => {
 			const loads = await measurePageLoads(browser, site.server, site.root, PLANS.pageLoad);
+			const restartContext = await newContext(browser);
+			const restarts = await measureRestarts(
+				restartContext,
+				site.server.url('/dev/runner?watchdog=300000'),
+				PLANS.pageLoad
+			);
+			await restartContext.close();
 			const cold = { label: 'bare `loadPyodide()`, cold', samples: loads.bareCold };
 			const warm = { label: 'bare `loadPyodide()`, cached', samples: loads.bareWarm };
 			const editorBudget = { id: 'editor', max: 1000, text: '< 1 s' };
@@ -249,6 +257,21 @@ async function loadSection(browser: Browser, site: BenchSite): Promise<void> {
 					anchor: warm,
 					ratio: ofFloor,
 					budget: { id: 'ready', max: 400, text: '< 0.4 s' }
+				},
+				{
+					figure: 'Stop on `while True: pass` → next run, warm spare',
+					unit: 'ms',
+					samples: restarts.warmSpare,
+					anchor: warm,
+					ratio: ofFloor,
+					budget: { id: 'restart', max: 500, text: '< 0.5 s' }
+				},
+				{
+					figure: 'Stop → next run, back to back (no spare: from the snapshot)',
+					unit: 'ms',
+					samples: restarts.backToBack,
+					anchor: warm,
+					ratio: ofFloor
 				},
 				{
 					figure: 'Default example charted, cold',

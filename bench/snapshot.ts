@@ -10,24 +10,17 @@
  * Not part of the test suite: prints medians with their range, and the machine's load.
  */
 import { loadavg } from 'node:os';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { launchBrowser } from '../tests/e2e/harness';
 import { summarize } from './measure';
 import { newContext, openPlayground, waitForQuiet } from './page-load';
+import { runnerPage, stopToRun } from './restart';
 import { startBenchSite } from './site';
 
 const RUNS = Number(process.env.RUNS) || 5;
 const TIMEOUT = 240_000;
 
 type Mode = 'snapshot' | 'off';
-
-interface RunnerWindow {
-	__runner?: {
-		status: { phase: string; detail: string; startup?: { source: string; ms: number } };
-		run(source: string): Promise<{ kind: string }>;
-		stop(): void;
-	};
-}
 
 async function context(browser: Browser, mode: Mode): Promise<BrowserContext> {
 	const ctx = await newContext(browser);
@@ -45,48 +38,6 @@ async function playgroundReady(ctx: BrowserContext, url: string): Promise<number
 	await page.close();
 	if (marks.ready === undefined) throw new Error('the playground never said ready');
 	return marks.ready;
-}
-
-/** The runner dev page in a new tab, waiting until its runner (and warm spare) are ready. */
-async function runnerPage(ctx: BrowserContext, url: string): Promise<Page> {
-	const page = await ctx.newPage();
-	await page.goto(url);
-	await page.waitForFunction(
-		() => (window as RunnerWindow).__runner?.status.phase === 'ready',
-		null,
-		{ timeout: TIMEOUT, polling: 20 }
-	);
-	return page;
-}
-
-/**
- * Stop on a runaway loop, then Run: ms from Stop to the next run's result. `backToBack` stops
- * twice in a row and times the second, when the spare promoted by the first Stop has just been
- * replaced by one still starting: that is a restart with nothing warm.
- */
-async function stopToRun(page: Page, backToBack: boolean): Promise<number> {
-	return page.evaluate(async (twice) => {
-		const runner = (window as RunnerWindow).__runner!;
-		const hello = 'print("hello")\n';
-		const stopOnce = async (): Promise<number> => {
-			const runaway = runner.run('while True:\n    pass\n');
-			await new Promise((resolve) => setTimeout(resolve, 200));
-			const started = performance.now();
-			runner.stop();
-			await runaway;
-			const next = await runner.run(hello);
-			if (next.kind !== 'finished') throw new Error(`the run after Stop ${next.kind}`);
-			return performance.now() - started;
-		};
-		if (twice) {
-			// Right after the first restart, before its new spare can be ready.
-			const runaway = runner.run('while True:\n    pass\n');
-			await new Promise((resolve) => setTimeout(resolve, 200));
-			runner.stop();
-			await runaway;
-		}
-		return stopOnce();
-	}, backToBack);
 }
 
 /** The bare floor page: ms from navigation to its worker's Python ready. */
