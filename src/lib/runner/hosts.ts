@@ -104,7 +104,7 @@ export class FrameHost implements RunnerHost {
 	onfailure: ((message: string) => void) | null = null;
 	#frame: HTMLIFrameElement | null = null;
 	#booted = false;
-	#payload: Promise<PyodideFiles> | null = null;
+	#files: Promise<PyodideFiles> | null = null;
 	#channel: MessageChannel | null = null;
 	#snapshotInit: Promise<SnapshotInit> = Promise.resolve(NO_SNAPSHOT);
 	readonly #reportDownload = (p: DownloadProgress) => {
@@ -128,7 +128,7 @@ export class FrameHost implements RunnerHost {
 		void loadWorkerSource().catch(() => {}); // fetched while the frame loads; boot() reports
 		// The files come with a stored snapshot (a handle read from IndexedDB) or are fetched,
 		// while the frame loads.
-		this.#payload = this.#snapshotInit.then(async ({ files }) => {
+		this.#files = this.#snapshotInit.then(async ({ files }) => {
 			if (files) return files;
 			downloadListeners.add(this.#reportDownload);
 			try {
@@ -137,7 +137,7 @@ export class FrameHost implements RunnerHost {
 				downloadListeners.delete(this.#reportDownload);
 			}
 		});
-		this.#payload.catch(() => {}); // reported once the frame asks for it, in boot()
+		this.#files.catch(() => {}); // reported once the frame asks for it, in boot()
 		const src = staticUrl('/runner/frame.html');
 		const adopted = adoptPrestartedFrame(src);
 		const frame = adopted ?? document.createElement('iframe');
@@ -162,7 +162,7 @@ export class FrameHost implements RunnerHost {
 	}
 
 	boot(): void {
-		if (this.#booted || !this.#payload) return;
+		if (this.#booted || !this.#files) return;
 		this.#booted = true;
 		const fail = (error: unknown) =>
 			this.onfailure?.(error instanceof Error ? error.message : String(error));
@@ -171,7 +171,7 @@ export class FrameHost implements RunnerHost {
 		const started = loadWorkerSource().then((workerSource) => {
 			this.#post({ type: 'boot', worker_source: workerSource });
 		});
-		Promise.all([this.#payload, this.#snapshotInit, started]).then(
+		Promise.all([this.#files, this.#snapshotInit, started]).then(
 			([files, { snapshot, make_snapshot }]) => {
 				if (!this.#frame) return; // destroyed while downloading
 				// The worker answers on this private channel only. What the user's Python posts
