@@ -12,6 +12,8 @@ import type { RunOptions, TraceEvent } from '$lib/engine/events';
 import type { RunModel } from '$lib/engine/model';
 import {
 	defaultHostFactory,
+	loadPyodideFiles,
+	NO_SNAPSHOT,
 	pyodideIndexUrl,
 	type HostFactory,
 	type RunnerHost,
@@ -316,13 +318,12 @@ export class RunnerClient {
 	/** Asks the snapshot keeper how `runtime` should start. Never rejects. */
 	async #snapshotInit(runtime: Runtime): Promise<SnapshotInit> {
 		const keeper = this.#snapshots;
-		const none: SnapshotInit = { snapshot: null, make_snapshot: false, files: null };
 		const plan = keeper ? await keeper.plan().catch(() => null) : null;
 		if (!plan?.snapshot) this.#startupSettled();
-		if (!keeper || !plan) return none;
+		if (!keeper || !plan) return NO_SNAPSHOT;
 		if (runtime.destroyed) {
 			keeper.abandon(plan);
-			return none;
+			return NO_SNAPSHOT;
 		}
 		runtime.plan = plan;
 		return { snapshot: plan.snapshot, make_snapshot: plan.makeSnapshot, files: plan.files };
@@ -596,6 +597,8 @@ function defaultSnapshots(): SnapshotKeeper | null {
 	}
 	return new SnapshotKeeper({
 		indexUrl: pyodideIndexUrl(),
+		// The files the sandbox was handed (fetched once per page), not a second download.
+		loadFiles: loadPyodideFiles,
 		// Computed by the build (vite.config.ts); under `vite dev` the files may have changed since
 		// the server started, so they are hashed here (a separate chunk, loaded only then).
 		engineSha256: import.meta.env.DEV

@@ -28,7 +28,7 @@ export interface SnapshotInit {
 	files: PyodideFiles | null;
 }
 
-const NO_SNAPSHOT: SnapshotInit = { snapshot: null, make_snapshot: false, files: null };
+export const NO_SNAPSHOT: SnapshotInit = { snapshot: null, make_snapshot: false, files: null };
 
 export interface RunnerHost {
 	/** Every message from the runner, raw and unvalidated. */
@@ -75,7 +75,8 @@ const loadWorkerSource = sharedOnce(() =>
 );
 
 const downloadListeners = new Set<(progress: DownloadProgress) => void>();
-const loadPyodideFiles = sharedOnce(() =>
+/** The Pyodide files, fetched once per page (the snapshot keeper stores these same Blobs). */
+export const loadPyodideFiles = sharedOnce(() =>
 	fetchPyodideFiles(pyodideIndexUrl(), (p) => downloadListeners.forEach((fn) => fn(p)))
 );
 

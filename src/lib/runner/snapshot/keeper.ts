@@ -46,6 +46,8 @@ export interface SnapshotKeeperOptions {
 	/** The store; by default the page's IndexedDB, or none when the browser has none. */
 	store?: SnapshotStore | null;
 	fetchFn?: typeof fetch;
+	/** The Pyodide files to store with a snapshot; by default fetched from `indexUrl`. */
+	loadFiles?: () => Promise<PyodideFiles>;
 }
 
 type Key = { key: string; manifest: PyodideManifest } | { key: null; reason: string };
@@ -60,8 +62,7 @@ export class SnapshotKeeper {
 	#snapshot: SnapshotHandle | null = null;
 	/** The Pyodide files stored with #snapshot (null until stored or read). */
 	#files: PyodideFiles | null = null;
-	readonly #indexUrl: string;
-	readonly #fetchFn: typeof fetch;
+	readonly #loadFiles: () => Promise<PyodideFiles>;
 	/** Read from storage once per page; later plans use #snapshot. */
 	#lookup: Promise<string> | null = null;
 	/** A runner's new snapshot being measured: plans wait for it rather than load in full. */
@@ -82,8 +83,8 @@ export class SnapshotKeeper {
 			this.#storeProblem = opened.store ? '' : opened.reason;
 		}
 		const fetchFn = options.fetchFn ?? ((input, init) => fetch(input, init));
-		this.#indexUrl = options.indexUrl;
-		this.#fetchFn = fetchFn;
+		this.#loadFiles =
+			options.loadFiles ?? (() => fetchPyodideFiles(options.indexUrl, () => {}, fetchFn));
 		this.#key = (async (): Promise<Key> => {
 			try {
 				const [manifest, engine] = await Promise.all([
@@ -198,14 +199,14 @@ export class SnapshotKeeper {
 		);
 	}
 
-	/** Stores the snapshot with the Pyodide files it was made from (fetched again, and checked). */
+	/** Stores the snapshot with the Pyodide files it was made from, checked against the manifest. */
 	async #save(snapshot: SnapshotHandle): Promise<string> {
 		const key = await this.#key;
 		if (key.key === null) return '';
 		if (!this.#store) return `snapshot kept for this page only: ${this.#storeProblem}`;
 		let files: PyodideFiles;
 		try {
-			files = await fetchPyodideFiles(this.#indexUrl, () => {}, this.#fetchFn);
+			files = await this.#loadFiles();
 		} catch (error) {
 			return `snapshot not stored: ${error instanceof Error ? error.message : String(error)}`;
 		}
