@@ -8,7 +8,7 @@
  *
  * Outside the test suite: timings depend on the machine and on its load.
  */
-import { createNodeEngine } from '../src/lib/engine/node';
+import { createNodeEngine } from '../src/lib/engine/node-engine';
 
 const RUNS = Number(process.argv[2] ?? 5);
 

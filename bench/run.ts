@@ -15,9 +15,9 @@ import { join, resolve } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import type { Browser } from 'playwright-core';
 import { analyzeRun } from '../src/lib/engine/analyze';
-import { createNodeEngine } from '../src/lib/engine/node';
+import { createNodeEngine } from '../src/lib/engine/node-engine';
 import type { Engine } from '../src/lib/engine/engine';
-import { readExamples } from '../src/lib/examples/node';
+import { readExamples } from '../src/lib/examples/read-examples';
 import { BUILD_DIR, launchBrowser } from '../tests/e2e/harness';
 import {
 	assertFinished,
@@ -390,7 +390,7 @@ async function chartSection(
 ): Promise<void> {
 	await section(
 		TITLES.chart,
-		"Real engine traces (tasks gathered by `main`, each sleeping twice: five segments a task) analysed by `analyzeRun` and drawn by the live timeline (`TimelineView`), timed from the start of an animation frame to the end of the rendered frame; the anchor is the engine run (Node, traced) that made the trace. Zoom and pan frames come from the timeline helper's own benchmark (`bench/timeline-harness.ts`, its generated runs of the same sizes): the redraw plus the style and layout it forces, per frame, against one 60 Hz frame.",
+		"Real engine traces (tasks gathered by `main`, each sleeping twice: five segments a task) analysed by `analyzeRun` and drawn by the live timeline (`TimelineInteraction`), timed from the start of an animation frame to the end of the rendered frame; the anchor is the engine run (Node, traced) that made the trace. Zoom and pan frames come from the timeline helper's own benchmark (`bench/timeline-harness.ts`, its generated runs of the same sizes): the redraw plus the style and layout it forces, per frame, against one 60 Hz frame.",
 		async (rows) => {
 			const context = await newContext(browser);
 			const page = await context.newPage();

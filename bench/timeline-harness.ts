@@ -1,10 +1,10 @@
 /**
- * The page side of bench/timeline.ts: draws a generated run with the real TimelineView and times
+ * The page side of bench/timeline.ts: draws a generated run with the real TimelineInteraction and times
  * the first render and a series of zoom and pan frames. Bundled by Vite into one script.
  */
 import { largeRun } from '../tests/unit/timeline/fixtures';
 import { cssVariables } from '../src/lib/timeline/theme';
-import { TimelineView } from '../src/lib/timeline/view';
+import { TimelineInteraction } from '../src/lib/timeline/interaction';
 
 export interface BenchResult {
 	tasks: number;
@@ -26,7 +26,7 @@ function nextFrame(): Promise<number> {
 export const scriptMs: number[] = [];
 
 /** Work for one frame: the redraw plus the style and layout it forces. */
-function timeFrame(view: TimelineView, host: HTMLElement, change: () => void): number {
+function timeFrame(view: TimelineInteraction, host: HTMLElement, change: () => void): number {
 	const started = performance.now();
 	change();
 	view.renderNow();
@@ -54,7 +54,7 @@ export async function run(
 	await nextFrame();
 
 	const started = performance.now();
-	const view = new TimelineView({ host, tooltip, live });
+	const view = new TimelineInteraction({ host, tooltip, live });
 	view.update({ model, pinned: null, highlightLine: null, theme: 'light' });
 	if (expanded) {
 		view.expandAll();

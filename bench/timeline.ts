@@ -1,6 +1,6 @@
 /**
  * Timeline benchmark (not part of the test suite): render and zoom / pan frame times at 1,000,
- * 10,000 and 50,000 segments, in headless Chromium, with the real TimelineView.
+ * 10,000 and 50,000 segments, in headless Chromium, with the real TimelineInteraction.
  *
  *   node --import tsx bench/timeline.ts
  *

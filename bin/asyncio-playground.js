@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The tool is written in TypeScript (src/cli). tsx's loader compiles it on the fly, so it works
-// straight from a clone after `npm install`, with no build step.
+// straight from a clone after `npm install`, with no build step. tsconfig.node.json gives it the
+// `$lib` alias without SvelteKit's generated files.
 import { register } from 'tsx/esm/api';
 
-register();
+register({ tsconfig: new URL('../tsconfig.node.json', import.meta.url).pathname });
 // `asyncio-playground ... | head` closes the pipe early: stop quietly, as Unix tools do.
 process.stdout.on('error', (error) => {
 	if (/** @type {NodeJS.ErrnoException} */ (error).code === 'EPIPE') process.exit(0);

@@ -6,10 +6,11 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const require = createRequire(import.meta.url);
-const source = dirname(require.resolve('pyodide/package.json'));
+/** The npm package's folder: the files are copied from here, and the manifest describes them. */
+export const pyodidePackageDir = dirname(require.resolve('pyodide/package.json'));
 const target = join(dirname(fileURLToPath(import.meta.url)), '..', 'static', 'pyodide');
 const files = [
 	'pyodide.mjs',
@@ -19,14 +20,28 @@ const files = [
 	'pyodide-lock.json'
 ];
 
-mkdirSync(target, { recursive: true });
-for (const file of files) copyFileSync(join(source, file), join(target, file));
-const { version } = JSON.parse(readFileSync(join(source, 'package.json'), 'utf8'));
-const manifest = { version, files: {} };
-for (const file of files) {
-	const bytes = readFileSync(join(target, file));
-	const sha256 = createHash('sha256').update(bytes).digest('hex');
-	manifest.files[file] = { bytes: bytes.length, sha256 };
+/**
+ * The manifest of the Pyodide files in `dir`: the package's version and each file's length and
+ * SHA-256. Exported so tests can check it without this script having run.
+ */
+export function pyodideManifest(dir = pyodidePackageDir) {
+	const { version } = JSON.parse(readFileSync(join(pyodidePackageDir, 'package.json'), 'utf8'));
+	/** @type {{ version: string, files: Record<string, { bytes: number, sha256: string }> }} */
+	const manifest = { version, files: {} };
+	for (const file of files) {
+		const bytes = readFileSync(join(dir, file));
+		const sha256 = createHash('sha256').update(bytes).digest('hex');
+		manifest.files[file] = { bytes: bytes.length, sha256 };
+	}
+	return manifest;
 }
-writeFileSync(join(target, 'manifest.json'), JSON.stringify(manifest, null, '\t') + '\n');
-console.log(`copied Pyodide ${version} to static/pyodide/`);
+
+function copyPyodide() {
+	mkdirSync(target, { recursive: true });
+	for (const file of files) copyFileSync(join(pyodidePackageDir, file), join(target, file));
+	const manifest = pyodideManifest(target);
+	writeFileSync(join(target, 'manifest.json'), JSON.stringify(manifest, null, '\t') + '\n');
+	console.log(`copied Pyodide ${manifest.version} to static/pyodide/`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) copyPyodide();

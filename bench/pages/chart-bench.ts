@@ -2,7 +2,7 @@
  * Browser side of the chart benchmark, bundled by Vite into /bench/chart-bench.js.
  *
  * - `benchFirstChart(url)`: a real engine trace, analysed (analyzeRun) and drawn by the live
- *   timeline (TimelineView, the class inside Timeline.svelte), timed from the start of an
+ *   timeline (TimelineInteraction, the class inside Timeline.svelte), timed from the start of an
  *   animation frame to the first task after that frame was rendered, so style, layout and
  *   paint count and no vsync wait does.
  * - `timelineBench`: the timeline helper's own render, zoom and pan benchmark
@@ -11,7 +11,7 @@
 import { analyzeRun } from '../../src/lib/engine/analyze';
 import type { TraceEvent } from '../../src/lib/engine/events';
 import { cssVariables } from '../../src/lib/timeline/theme';
-import { TimelineView } from '../../src/lib/timeline/view';
+import { TimelineInteraction } from '../../src/lib/timeline/interaction';
 import { run as timelineBench } from '../timeline-harness';
 
 export interface FirstChart {
@@ -48,7 +48,7 @@ async function benchFirstChart(url: string): Promise<FirstChart> {
 	host.append(tooltip);
 	section.append(host, live);
 	document.body.append(section);
-	const view = new TimelineView({ host, tooltip, live });
+	const view = new TimelineInteraction({ host, tooltip, live });
 	let analyzeMs = 0;
 	let result: FirstChart | null = null;
 	const firstFrameMs = await frame(() => {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { analyzeRun } from '../lib/engine/analyze';
 import { evaluateChecks, type CheckResult } from '../lib/exercises/checks';
-import { readExercises, resolveExercise } from '../lib/exercises/node';
+import { readExercises, resolveExercise } from '../lib/exercises/read-exercises';
 import type { Exercise } from '../lib/exercises/types';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type Command, type Io } from './command';
 

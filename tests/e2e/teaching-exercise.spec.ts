@@ -3,7 +3,7 @@
  * with reasons, the fixed code passes, and a reload keeps the progress, the hints and the code.
  */
 import { describe, expect, it } from 'vitest';
-import { readExercises } from '../../src/lib/exercises/node';
+import { readExercises } from '../../src/lib/exercises/read-exercises';
 import { useE2E } from './harness';
 import {
 	button,

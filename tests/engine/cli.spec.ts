@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readPythonSources } from '../../src/lib/engine/node';
-import { nodeSnapshotKey } from '../../src/lib/runner/snapshot/node';
+import { readPythonSources } from '../../src/lib/engine/node-engine';
+import { nodeSnapshotKey } from '../../src/lib/runner/snapshot/node-cache';
 
 const BIN = fileURLToPath(new URL('../../bin/asyncio-playground.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'cli-'));

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/lib/engine/engine';
-import { readPythonSources } from '../../src/lib/engine/node';
+import { readPythonSources } from '../../src/lib/engine/node-engine';
 import { pythonSources } from '../../src/lib/engine/python-sources';
 import { bootEngine, duration, ofKind, run, stdout, taskNamed } from './engine-helpers';
 

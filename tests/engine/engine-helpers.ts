@@ -3,7 +3,7 @@
  */
 import type { Engine } from '../../src/lib/engine/engine';
 import type { RunOptions, TraceEvent, TraceEventKind } from '../../src/lib/engine/events';
-import { createNodeEngine } from '../../src/lib/engine/node';
+import { createNodeEngine } from '../../src/lib/engine/node-engine';
 
 export type { TraceEvent };
 

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeRun } from '../../src/lib/engine/analyze';
 import type { Engine } from '../../src/lib/engine/engine';
 import type { RunModel } from '../../src/lib/engine/model';
-import { createNodeEngine } from '../../src/lib/engine/node';
+import { createNodeEngine } from '../../src/lib/engine/node-engine';
 import { examples, type Example } from '../../src/lib/examples';
 
 interface Facts {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/cli/check';
-import { readExercises } from '../../src/lib/exercises/node';
+import { readExercises } from '../../src/lib/exercises/read-exercises';
 
 const directory = mkdtempSync(join(tmpdir(), 'check-'));
 const exercise = readExercises().find((e) => e.slug === 'three-downloads')!;

@@ -5,9 +5,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeRun } from '../../src/lib/engine/analyze';
 import type { Engine } from '../../src/lib/engine/engine';
-import { createNodeEngine } from '../../src/lib/engine/node';
+import { createNodeEngine } from '../../src/lib/engine/node-engine';
 import { evaluateChecks } from '../../src/lib/exercises/checks';
-import { readExercises } from '../../src/lib/exercises/node';
+import { readExercises } from '../../src/lib/exercises/read-exercises';
 
 const exercises = readExercises();
 let engine: Engine;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../src/lib/engine/events';
 import { pythonSources } from '../../src/lib/engine/python-sources';
-import { bootNodeRuntime } from '../../src/lib/runner/snapshot/node';
+import { bootNodeRuntime } from '../../src/lib/runner/snapshot/node-cache';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'snapshot-node-'));
 afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));

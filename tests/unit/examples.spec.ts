@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exampleBySlug, examples, firstExample, parseExample } from '../../src/lib/examples';
-import { readExamples } from '../../src/lib/examples/node';
+import { readExamples } from '../../src/lib/examples/read-examples';
 
 describe('examples', () => {
 	it('are all there, in slug order, each with a title, topic and notice', () => {

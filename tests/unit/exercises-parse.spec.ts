@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCheckArgs, parseExercise, slugFromFilename } from '../../src/lib/exercises/parse';
-import { readExercises, resolveExercise } from '../../src/lib/exercises/node';
+import { readExercises, resolveExercise } from '../../src/lib/exercises/read-exercises';
 
 const fence = '```';
 const file = (parts: { front?: string; body?: string; checks?: string } = {}) =>

@@ -1,26 +1,47 @@
 /**
  * The trace contract between the Python engine and TypeScript.
  *
- * The engine (src/lib/engine/python/playground) emits one flat JSON list of these events, in the
- * order they happened. Every event has a virtual time `t` in seconds (the clock starts at 0.0 each
- * run) and a `kind`. Field names are snake_case on both sides, so nothing is renamed at the
- * boundary; the Run model (model.ts) is where TypeScript's camelCase begins.
+ * The engine (src/lib/engine/python/playground, events.py) emits one flat JSON list of these
+ * events, in the order they happened. Every event has a virtual time `t` in seconds (the clock
+ * starts at 0.0 each run) and a `kind`. Field names are snake_case on both sides, so nothing is
+ * renamed at the boundary; the Run model (model.ts) is where TypeScript's camelCase begins.
+ *
+ * The validators below are the definition: every type is inferred from them, so what the page
+ * accepts and what the code expects cannot drift apart. The engine's output is untrusted (the
+ * user's Python can replace it), so it is always read through `traceEventValidator`.
  *
  * Version 1. A change that removes or renames a field bumps TRACE_VERSION.
  */
+import {
+	array,
+	boolean,
+	literal,
+	nullable,
+	number,
+	object,
+	optional,
+	string,
+	union,
+	type Infer
+} from '$lib/validate';
 
 export const TRACE_VERSION = 1;
 
-/** A task id: 1, 2, 3 ... in creation order within one run. */
-export type TaskId = number;
+/** Limits on what one trace may hold; anything larger is refused as a whole. */
+export const TRACE_LIMITS = {
+	/** Longest text field (tracebacks, output lines, results). */
+	maxString: 1_000_000,
+	/** Longest short text (names, labels, categories). */
+	maxShortString: 10_000,
+	/** Most events in one trace. */
+	maxEvents: 1_000_000,
+	/** Most items in an event's own lists (chains, gathered tasks, stuck tasks). */
+	maxList: 100_000
+} as const;
 
-/** One frame of the chain of awaits inside a task, outermost first. Lines are 1-based in the user's code. */
-export interface ChainFrame {
-	fn: string;
-	line: number;
-}
+// ---- the lists the contract names, each written once -----------------------------------------
 
-/** Every kind of thing a suspended task can wait for; validators and checks use this list. */
+/** Every kind of thing a suspended task can wait for. */
 export const AWAIT_KINDS = [
 	'sleep', // asyncio.sleep(d); `until` is the wake-up time
 	'task', // another task; `task` is its id
@@ -42,203 +63,216 @@ export const AWAIT_KINDS = [
 	'other'
 ] as const;
 
+/** What ended a run early: a runaway program, a cap, or the user's Stop. */
+export const LIMIT_NAMES = ['virtual_time', 'steps', 'events', 'output', 'interrupt'] as const;
+
+/** The streams a program prints to. */
+export const OUTPUT_STREAMS = ['stdout', 'stderr'] as const;
+
+/** How a task ended. */
+export const TASK_END_STATES = ['done', 'raised', 'cancelled'] as const;
+
+/** What held the whole loop: a blocking sleep, or CPU work charged to the clock. */
+export const BLOCK_CAUSES = ['time.sleep', 'cpu'] as const;
+
+// ---- fields ----------------------------------------------------------------------------------
+
+const text = string(TRACE_LIMITS.maxString);
+const shortText = string(TRACE_LIMITS.maxShortString);
+/** Virtual seconds since the start of the run. */
+const time = number({ min: 0 });
+const count = number({ min: 0, integer: true });
+/** A task id: 1, 2, 3 ... in creation order within one run. */
+const taskId = number({ min: 0, integer: true });
+/** A 1-based line in the user's code, or null when the engine cannot name one. */
+const line = nullable(number({ min: 0, integer: true }));
+
 /** What a suspended task is waiting for. */
-export type AwaitKind = (typeof AWAIT_KINDS)[number];
-
-export interface Awaiting {
-	kind: AwaitKind;
+const awaiting = object({
+	kind: literal(...AWAIT_KINDS),
 	/** What a learner reads on the chart: "sleep(1)", "Task-3", "gather(3)", "Queue.get", "Lock". */
-	label: string;
+	label: shortText,
 	/** The awaited task, for kind "task" (and the single child of wait_for). */
-	task?: TaskId | null;
+	task: optional(nullable(taskId)),
 	/** The awaited tasks, for gather / wait / taskgroup / as_completed. */
-	tasks?: TaskId[];
+	tasks: optional(array(taskId, TRACE_LIMITS.maxList)),
 	/** When a timer will resume this task (sleep, timeouts), in virtual seconds. */
-	until?: number | null;
-}
+	until: optional(nullable(time))
+});
 
-export interface RunStartEvent {
-	kind: 'run_start';
-	t: 0;
-	version: typeof TRACE_VERSION;
-	/** e.g. "3.14.2" */
-	python: string;
-	/** The limits in force for this run. */
-	limits: {
-		max_virtual_time: number;
-		max_steps: number;
-		max_events: number;
-		max_output_chars: number;
-	};
-}
+/** One frame of the chain of awaits inside a task, outermost first. */
+const chainFrame = object({ fn: shortText, line: number({ min: 0, integer: true }) });
 
-export interface TaskCreatedEvent {
-	kind: 'task_created';
-	t: number;
-	task: TaskId;
-	/** The task's name, as `task.get_name()` returns it ("Task-2", or the user's name). */
-	name: string;
-	/** The task that was running when this one was created; null when created outside any task. */
-	parent: TaskId | null;
-	/** The coroutine's qualified name, e.g. "main" or "worker". */
-	coro: string;
-	/** The user's line that created the task (create_task / gather / asyncio.run call), if known. */
-	line: number | null;
-}
+const exceptionInfo = object({ type: shortText, message: text });
 
-export interface TaskResumedEvent {
-	kind: 'task_resumed';
-	t: number;
-	task: TaskId;
-	/** Loop step counter (one per task step), so a replay can step tick by tick. */
-	step: number;
-}
+/** A task that can never run again, in a deadlock report. */
+const stuckTask = object({ task: taskId, name: shortText, awaiting, line });
 
-export interface TaskSuspendedEvent {
-	kind: 'task_suspended';
-	t: number;
-	task: TaskId;
-	awaiting: Awaiting;
-	/** The line of the innermost `await` in user code. */
-	line: number | null;
-	/** The chain of awaits from the task's coroutine down to the suspension point. */
-	chain: ChainFrame[];
-}
+/** The limits in force for one run, as run_start reports them. */
+const runLimits = object({
+	max_virtual_time: number({ min: 0 }),
+	max_steps: number({ min: 0 }),
+	max_events: number({ min: 0 }),
+	max_output_chars: number({ min: 0 })
+});
 
-export interface ExceptionInfo {
-	type: string;
-	message: string;
-}
+// ---- events ----------------------------------------------------------------------------------
 
-export interface TaskDoneEvent {
-	kind: 'task_done';
-	t: number;
-	task: TaskId;
-	state: 'done' | 'raised' | 'cancelled';
-	/** repr() of the result, truncated to 200 characters; absent unless state is "done". */
-	result?: string;
-	exception?: ExceptionInfo;
-	/** The user's line where the exception was raised (or the last line that ran). */
-	line: number | null;
-}
+/** Every event, by kind. */
+export const traceEventValidator = union('kind', {
+	run_start: object({
+		kind: literal('run_start'),
+		t: literal(0),
+		version: literal(TRACE_VERSION),
+		/** e.g. "3.14.2" */
+		python: shortText,
+		limits: runLimits
+	}),
+	task_created: object({
+		kind: literal('task_created'),
+		t: time,
+		task: taskId,
+		/** The task's name, as `task.get_name()` returns it ("Task-2", or the user's name). */
+		name: shortText,
+		/** The task that was running when this one was created; null outside any task. */
+		parent: nullable(taskId),
+		/** The coroutine's qualified name, e.g. "main" or "worker". */
+		coro: shortText,
+		/** The user's line that created the task (create_task / gather / asyncio.run call). */
+		line
+	}),
+	task_resumed: object({
+		kind: literal('task_resumed'),
+		t: time,
+		task: taskId,
+		/** Loop step counter (one per task step), so a replay can step tick by tick. */
+		step: count
+	}),
+	task_suspended: object({
+		kind: literal('task_suspended'),
+		t: time,
+		task: taskId,
+		awaiting,
+		/** The line of the innermost `await` in user code. */
+		line,
+		/** The chain of awaits from the task's coroutine down to the suspension point. */
+		chain: array(chainFrame, TRACE_LIMITS.maxList)
+	}),
+	task_done: object({
+		kind: literal('task_done'),
+		t: time,
+		task: taskId,
+		state: literal(...TASK_END_STATES),
+		/** repr() of the result, truncated to 200 characters; absent unless state is "done". */
+		result: optional(text),
+		exception: optional(exceptionInfo),
+		/** The user's line where the exception was raised. */
+		line
+	}),
+	blocked: object({
+		kind: literal('blocked'),
+		/** When the blocking call started. */
+		t: time,
+		/** Virtual seconds the whole loop stood still. */
+		duration: time,
+		cause: literal(...BLOCK_CAUSES),
+		/** The user's line of the blocking call. */
+		line,
+		/** The task that blocked the loop, or null for top-level code. */
+		task: nullable(taskId)
+	}),
+	output: object({
+		kind: literal('output'),
+		t: time,
+		stream: literal(...OUTPUT_STREAMS),
+		/** One line of text, without its trailing newline. */
+		text,
+		/** The task that printed it, or null for top-level code. */
+		task: nullable(taskId)
+	}),
+	warning: object({
+		kind: literal('warning'),
+		t: time,
+		/** e.g. "RuntimeWarning", "DeprecationWarning" */
+		category: shortText,
+		message: text,
+		/** For "coroutine ... was never awaited": the line that created the coroutine. */
+		line
+	}),
+	/** Something the playground explains about the run that is not CPython's own output. */
+	note: object({
+		kind: literal('note'),
+		t: time,
+		/** A stable id a test or the UI can key on, e.g. "get_event_loop_314". */
+		code: shortText,
+		message: text,
+		line
+	}),
+	/** The user's program raised and nothing caught it. */
+	error: object({
+		kind: literal('error'),
+		t: time,
+		type: shortText,
+		message: text,
+		line,
+		/** CPython's formatted traceback, without the engine's own frames. */
+		traceback: text
+	}),
+	deadlock: object({
+		kind: literal('deadlock'),
+		t: time,
+		stuck: array(stuckTask, TRACE_LIMITS.maxList)
+	}),
+	limit: object({
+		kind: literal('limit'),
+		t: time,
+		limit: literal(...LIMIT_NAMES),
+		/** A sentence for the user, including how to raise the limit. */
+		message: text,
+		line
+	}),
+	run_end: object({
+		kind: literal('run_end'),
+		t: time,
+		/** Task steps the loop ran. */
+		steps: count,
+		/** Real milliseconds the run took inside Python. */
+		real_ms: number({ min: 0 }),
+		/** Events dropped because the trace cap was reached. */
+		dropped_events: count
+	})
+});
 
-export interface BlockedEvent {
-	kind: 'blocked';
-	/** When the blocking call started. */
-	t: number;
-	/** Virtual seconds the whole loop stood still. */
-	duration: number;
-	/** "time.sleep" for a blocking sleep; "cpu" when CPU work is charged to the clock. */
-	cause: 'time.sleep' | 'cpu';
-	/** The user's line of the blocking call. */
-	line: number | null;
-	/** The task that blocked the loop, or null for top-level code. */
-	task: TaskId | null;
-}
-
-export interface OutputEvent {
-	kind: 'output';
-	t: number;
-	stream: 'stdout' | 'stderr';
-	/** One line of text, without its trailing newline. */
-	text: string;
-	/** The task that printed it, or null for top-level code. */
-	task: TaskId | null;
-}
-
-export interface WarningEvent {
-	kind: 'warning';
-	t: number;
-	/** e.g. "RuntimeWarning", "DeprecationWarning" */
-	category: string;
-	message: string;
-	/** For "coroutine ... was never awaited": the line that created the coroutine. Otherwise the warning's line. */
-	line: number | null;
-}
-
-/** Something the playground explains about the run that is not CPython's own output. */
-export interface NoteEvent {
-	kind: 'note';
-	t: number;
-	/** A stable id a test or the UI can key on, e.g. "get_event_loop_314". */
-	code: string;
-	message: string;
-	line: number | null;
-}
-
-/** The user's program raised and nothing caught it. */
-export interface ErrorEvent {
-	kind: 'error';
-	t: number;
-	type: string;
-	message: string;
-	line: number | null;
-	/** CPython's formatted traceback, without the engine's own frames. */
-	traceback: string;
-}
-
-export interface StuckTask {
-	task: TaskId;
-	name: string;
-	awaiting: Awaiting;
-	line: number | null;
-}
-
-export interface DeadlockEvent {
-	kind: 'deadlock';
-	t: number;
-	stuck: StuckTask[];
-}
-
-export type LimitName = 'virtual_time' | 'steps' | 'events' | 'output' | 'interrupt';
-
-export interface LimitEvent {
-	kind: 'limit';
-	t: number;
-	limit: LimitName;
-	/** A sentence for the user, including how to raise the limit. */
-	message: string;
-	line: number | null;
-}
-
-export interface RunEndEvent {
-	kind: 'run_end';
-	t: number;
-	/** Task steps the loop ran. */
-	steps: number;
-	/** Real milliseconds the run took inside Python. */
-	real_ms: number;
-	/** Events dropped because the trace cap was reached. */
-	dropped_events: number;
-}
-
-export type TraceEvent =
-	| RunStartEvent
-	| TaskCreatedEvent
-	| TaskResumedEvent
-	| TaskSuspendedEvent
-	| TaskDoneEvent
-	| BlockedEvent
-	| OutputEvent
-	| WarningEvent
-	| NoteEvent
-	| ErrorEvent
-	| DeadlockEvent
-	| LimitEvent
-	| RunEndEvent;
-
-export type TraceEventKind = TraceEvent['kind'];
+/** A whole trace. */
+export const traceValidator = array(traceEventValidator, TRACE_LIMITS.maxEvents);
 
 /** Options a caller passes to the engine for one run. Omitted fields take the defaults. */
-export interface RunOptions {
+export const runOptionsValidator = object({
 	/** Stop when the virtual clock passes this many seconds. */
-	max_virtual_time?: number;
+	max_virtual_time: optional(number({ min: 0 })),
 	/** Stop after this many task steps. */
-	max_steps?: number;
-	/** Keep at most this many events; later task steps are dropped, output, errors and run_end are kept. */
-	max_events?: number;
+	max_steps: optional(number({ min: 0, integer: true })),
+	/** Keep at most this many task events; output, errors and run_end are always kept. */
+	max_events: optional(number({ min: 0, integer: true })),
 	/** Keep at most this many characters of output. */
-	max_output_chars?: number;
+	max_output_chars: optional(number({ min: 0, integer: true })),
 	/** Record task steps and awaits (false: output and errors only, for benchmarks). */
-	trace?: boolean;
-}
+	trace: optional(boolean())
+});
+
+// ---- the types, inferred ---------------------------------------------------------------------
+
+export type TraceEvent = Infer<typeof traceEventValidator>;
+export type TraceEventKind = TraceEvent['kind'];
+/** The event of one kind: `EventOf<'task_created'>`. */
+export type EventOf<K extends TraceEventKind> = Extract<TraceEvent, { kind: K }>;
+export type RunOptions = Infer<typeof runOptionsValidator>;
+
+export type TaskId = number;
+export type Awaiting = Infer<typeof awaiting>;
+export type AwaitKind = (typeof AWAIT_KINDS)[number];
+export type ChainFrame = Infer<typeof chainFrame>;
+export type ExceptionInfo = Infer<typeof exceptionInfo>;
+export type StuckTask = Infer<typeof stuckTask>;
+export type LimitName = (typeof LIMIT_NAMES)[number];
+export type RunLimits = Infer<typeof runLimits>;

@@ -1,7 +1,7 @@
 /**
  * The engine's Python package as text, bundled by Vite (and vitest) so the browser worker can
  * write it into Pyodide's file system. Plain Node (tsx) cannot run import.meta.glob: use
- * `readPythonSources()` from node.ts there.
+ * `readPythonSources()` from python-files.ts there.
  */
 const modules = import.meta.glob('./python/**/*.py', {
 	query: '?raw',

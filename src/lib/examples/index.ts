@@ -1,6 +1,6 @@
 /**
  * The built-in examples, one Python file each in this folder (see parse.ts for the format).
- * Vite inlines the files at build time; Node code (the command-line tool) uses node.ts instead,
+ * Vite inlines the files at build time; Node code (the command-line tool) uses read-examples.ts instead,
  * because import.meta.glob exists only under Vite and vitest.
  */
 import { parseExample, sortExamples, type Example } from './parse';

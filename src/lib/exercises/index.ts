@@ -1,7 +1,7 @@
 /**
  * Every exercise, read from the content folder at build time. Adding an exercise is adding a file
  * there (docs/exercises.md); nothing here changes. Node code that cannot use Vite's glob (the
- * command-line tool) reads the same files with node.ts.
+ * command-line tool) reads the same files with read-exercises.ts.
  */
 import { parseExercise } from './parse';
 import type { Exercise } from './types';

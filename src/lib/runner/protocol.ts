@@ -9,7 +9,13 @@
  * fresh objects; anything it rejects ends the run with "runner protocol error". Messages about a
  * run carry its id, and the client drops results whose id is not the current run's.
  */
-import { AWAIT_KINDS, type LimitName, type RunOptions, type TraceEvent } from '$lib/engine/events';
+import {
+	runOptionsValidator,
+	TRACE_LIMITS,
+	traceValidator,
+	type RunOptions,
+	type TraceEvent
+} from '$lib/engine/events';
 import {
 	Budget,
 	ValidationError,
@@ -25,7 +31,7 @@ import {
 	string,
 	union,
 	type Validator
-} from './validate';
+} from '$lib/validate';
 
 /** The Pyodide files the runner needs, by file name. Handed in as Blobs in the sandbox. */
 export const PYODIDE_FILES = [
@@ -141,12 +147,7 @@ export type RunnerMessageType = RunnerMessage['type'];
 // ---- limits on what the page accepts ---------------------------------------------------------
 
 export const MESSAGE_LIMITS = {
-	/** Longest single string in a message (tracebacks, output lines). */
-	maxString: 1_000_000,
-	/** Most events in one result. */
-	maxEvents: 1_000_000,
-	/** Most items in an event's own lists (chains, gathered tasks, stuck tasks). */
-	maxList: 100_000,
+	...TRACE_LIMITS,
 	/** Work units per message: one per value plus one per 16 characters (about 160 MB of text). */
 	budget: 10_000_000,
 	/** Longest program source accepted by the worker. */
@@ -159,112 +160,9 @@ export const MESSAGE_LIMITS = {
 
 // ---- validators -----------------------------------------------------------------------------
 
-const text = string(MESSAGE_LIMITS.maxString);
-const shortText = string(10_000);
-const time = number({ min: 0 });
-const count = number({ min: 0, integer: true });
-const taskId = number({ min: 0, integer: true });
-const line = nullable(number({ min: 0, integer: true }));
+const shortText = string(TRACE_LIMITS.maxShortString);
+const text = string(TRACE_LIMITS.maxString);
 const runId = number({ min: 0, integer: true });
-
-const LIMIT_NAMES: LimitName[] = ['virtual_time', 'steps', 'events', 'output', 'interrupt'];
-
-const awaiting = object({
-	kind: literal(...AWAIT_KINDS),
-	label: shortText,
-	task: optional(nullable(taskId)),
-	tasks: optional(array(taskId, MESSAGE_LIMITS.maxList)),
-	until: optional(nullable(time))
-});
-
-const chainFrame = object({ fn: shortText, line: number({ min: 0, integer: true }) });
-const exceptionInfo = object({ type: shortText, message: text });
-
-const traceEvent = union('kind', {
-	run_start: object({
-		kind: literal('run_start'),
-		t: literal(0),
-		version: literal(1),
-		python: shortText,
-		limits: object({
-			max_virtual_time: number({ min: 0 }),
-			max_steps: number({ min: 0 }),
-			max_events: number({ min: 0 }),
-			max_output_chars: number({ min: 0 })
-		})
-	}),
-	task_created: object({
-		kind: literal('task_created'),
-		t: time,
-		task: taskId,
-		name: shortText,
-		parent: nullable(taskId),
-		coro: shortText,
-		line
-	}),
-	task_resumed: object({ kind: literal('task_resumed'), t: time, task: taskId, step: count }),
-	task_suspended: object({
-		kind: literal('task_suspended'),
-		t: time,
-		task: taskId,
-		awaiting,
-		line,
-		chain: array(chainFrame, MESSAGE_LIMITS.maxList)
-	}),
-	task_done: object({
-		kind: literal('task_done'),
-		t: time,
-		task: taskId,
-		state: literal('done', 'raised', 'cancelled'),
-		result: optional(text),
-		exception: optional(exceptionInfo),
-		line
-	}),
-	blocked: object({
-		kind: literal('blocked'),
-		t: time,
-		duration: time,
-		cause: literal('time.sleep', 'cpu'),
-		line,
-		task: nullable(taskId)
-	}),
-	output: object({
-		kind: literal('output'),
-		t: time,
-		stream: literal('stdout', 'stderr'),
-		text,
-		task: nullable(taskId)
-	}),
-	warning: object({ kind: literal('warning'), t: time, category: shortText, message: text, line }),
-	note: object({ kind: literal('note'), t: time, code: shortText, message: text, line }),
-	error: object({
-		kind: literal('error'),
-		t: time,
-		type: shortText,
-		message: text,
-		line,
-		traceback: text
-	}),
-	deadlock: object({
-		kind: literal('deadlock'),
-		t: time,
-		stuck: array(object({ task: taskId, name: shortText, awaiting, line }), MESSAGE_LIMITS.maxList)
-	}),
-	limit: object({
-		kind: literal('limit'),
-		t: time,
-		limit: literal(...LIMIT_NAMES),
-		message: text,
-		line
-	}),
-	run_end: object({
-		kind: literal('run_end'),
-		t: time,
-		steps: count,
-		real_ms: number({ min: 0 }),
-		dropped_events: count
-	})
-}) as Validator<TraceEvent>;
 
 const runnerError = object({
 	kind: literal('startup', 'crash', 'internal'),
@@ -294,19 +192,11 @@ const runnerMessage = union('type', {
 	result: object({
 		type: literal('result'),
 		id: runId,
-		events: array(traceEvent, MESSAGE_LIMITS.maxEvents)
+		events: traceValidator
 	}),
 	run_failed: object({ type: literal('run_failed'), id: runId, error: runnerError }),
 	fatal: object({ type: literal('fatal'), error: runnerError })
 }) as Validator<RunnerMessage>;
-
-const runOptions = object({
-	max_virtual_time: optional(number({ min: 0 })),
-	max_steps: optional(number({ min: 0, integer: true })),
-	max_events: optional(number({ min: 0, integer: true })),
-	max_output_chars: optional(number({ min: 0, integer: true })),
-	trace: optional(boolean())
-}) as Validator<RunOptions>;
 
 const fileBytes = blob(MESSAGE_LIMITS.maxFileBytes);
 const pyodideFiles = object({
@@ -360,7 +250,7 @@ const workerCommand = union('type', {
 		type: literal('run'),
 		id: runId,
 		source: string(MESSAGE_LIMITS.maxSource),
-		options: runOptions
+		options: runOptionsValidator
 	})
 }) as Validator<WorkerCommand>;
 
@@ -394,7 +284,7 @@ export function parseWorkerCommand(data: unknown): WorkerCommand | null {
 
 /** Validates the events of a trace on their own (used by tests and tools). */
 export function parseTraceEvents(data: unknown): TraceEvent[] | null {
-	const parsed = parseWith(array(traceEvent, MESSAGE_LIMITS.maxEvents), data);
+	const parsed = parseWith(traceValidator, data);
 	return 'value' in parsed ? parsed.value : null;
 }
 

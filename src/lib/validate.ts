@@ -1,5 +1,6 @@
 /**
- * Small, strict validators for data that crosses the runner boundary.
+ * Small, strict validators for data that crosses the runner boundary, and the definition of the
+ * trace contract (engine/events.ts) and the runner protocol (runner/protocol.ts).
  *
  * Everything the runner sends is untrusted: the runner executes a stranger's Python, and that
  * Python can post any message it likes. A validator never returns its input: it builds a fresh
@@ -34,6 +35,9 @@ export class Budget {
 }
 
 export type Validator<T> = (value: unknown, path: string, budget: Budget) => T;
+
+/** The type a validator returns: types are inferred from validators, never written beside them. */
+export type Infer<V> = V extends Validator<infer T> ? T : never;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;

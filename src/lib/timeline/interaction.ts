@@ -46,7 +46,7 @@ const CLICK_SLOP = 4;
 
 let instances = 0;
 
-export class TimelineView {
+export class TimelineInteraction {
 	private props: TimelineProps | null = null;
 	private layout: TimelineLayout | null = null;
 	private context: RenderContext | null = null;
@@ -211,7 +211,7 @@ export class TimelineView {
 	}
 
 	private requireProps(): TimelineProps {
-		if (!this.props) throw new Error('TimelineView.update() has not been called yet.');
+		if (!this.props) throw new Error('TimelineInteraction.update() has not been called yet.');
 		return this.props;
 	}
 
