@@ -68,8 +68,8 @@ class _VirtualSelector:
                 loop._stop_at_limit(
                     "virtual_time", limit_messages.virtual_time_message(session.limits)
                 )
-            if when > session.now:
-                session.now = when
+            if when > session.clock.now:
+                session.clock.advance(when)
         return []
 
     def close(self) -> None:
@@ -85,6 +85,7 @@ class VirtualClockLoop(base_events.BaseEventLoop):
         if chosen is None:
             raise RuntimeError("VirtualClockLoop needs an active playground run")
         self._session: RunSession = chosen
+        self._clock = chosen.clock
         self._selector = _VirtualSelector(self)
         self._timer_seq = 0
         # Timers due within this much of the clock run together; the clock is exact here.
@@ -93,7 +94,7 @@ class VirtualClockLoop(base_events.BaseEventLoop):
 
     def time(self) -> float:
         """The virtual clock (seconds since the start of the run)."""
-        return self._session.now
+        return self._clock.now
 
     def _process_events(self, event_list: list[Any]) -> None:
         """No file descriptors, so no I/O events to dispatch."""
