@@ -47,7 +47,8 @@ class OutputCapture:
         clock = session.clock
         pending = self._partial.get(stream)
         if pending is None:
-            pending = (clock.time(), session.current_task, [])
+            fragments: list[str] = []
+            pending = (clock.time(), session.current_task, fragments)
             self._partial[stream] = pending
         parts = text.split("\n")
         pending[2].append(parts[0])

@@ -93,10 +93,11 @@ class Patches:
         # point must reach our loop instead, and Pyodide's must come back afterwards.
         loop_module.activate(session)
         undo.callback(loop_module.activate, None)
-        undo.callback(events._set_running_loop, events._get_running_loop())  # pyright: ignore[reportPrivateUsage]
-        events._set_running_loop(None)  # pyright: ignore[reportPrivateUsage]
-        undo.callback(events._set_event_loop_policy, events._event_loop_policy)  # pyright: ignore[reportPrivateUsage]
-        events._set_event_loop_policy(loop_module.PlaygroundLoopPolicy())  # pyright: ignore[reportPrivateUsage]
+        undo.callback(events._set_running_loop, events._get_running_loop())
+        events._set_running_loop(None)
+        # The policy global itself, None when no policy was ever made (typeshed does not list it).
+        undo.callback(events._set_event_loop_policy, vars(events)["_event_loop_policy"])
+        events._set_event_loop_policy(loop_module.PlaygroundLoopPolicy())
         asyncio.run = runners.run
         asyncio.EventLoop = loop_module.VirtualClockLoop
 
@@ -136,7 +137,7 @@ class Patches:
                 clock.thread_elapsed += seconds
                 return
             start = clock.now
-            line = user_line(sys._getframe(1))  # pyright: ignore[reportPrivateUsage]
+            line = user_line(sys._getframe(1))
             session.instrument.loop_blocked(start, seconds, line, session.current_task)
             if start + seconds > limits.max_virtual_time:
                 session.instrument.limit_reached("virtual_time", virtual_time_message(limits), line)

@@ -97,7 +97,8 @@ def _execute(source: str, session: RunSession) -> None:
 
 def _shut_down(loop: VirtualClockLoop) -> None:
     """What asyncio.run does after main() returns: cancel leftovers, close async generators."""
-    runners._cancel_all_tasks(loop)  # pyright: ignore[reportAttributeAccessIssue] - private, not in typeshed
+    # A private helper of asyncio.runners that typeshed does not declare.
+    runners._cancel_all_tasks(loop)  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
     loop.run_until_complete(loop.shutdown_asyncgens())
 
 

@@ -50,8 +50,9 @@ def simulate_thread(
         session.current_task = outer_task
         lines = output.release(held) if output is not None else []
     done_at = start + elapsed
-    for t, stream, text in lines:
-        loop.call_at(t, output.replay, t, stream, text)
+    if output is not None:
+        for t, stream, text in lines:
+            loop.call_at(t, output.replay, t, stream, text)
     loop.call_at(done_at, _settle, future, result, error)
     name = getattr(func, "__qualname__", None) or type(func).__name__
     session.thread_futures[future] = (f"run_in_executor({name})", trace_time(done_at))

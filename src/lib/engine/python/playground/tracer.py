@@ -86,7 +86,8 @@ class TracedCoroutine:
         return repr(self._coro)
 
 
-collections.abc.Coroutine.register(TracedCoroutine)
+# The C Task accepts any registered Coroutine; typeshed's Coroutine does not show ABC's register.
+collections.abc.Coroutine.register(TracedCoroutine)  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
 
 # A task step that runs longer than this in real time is reported: CPU work costs no virtual
 # time (docs/decisions/0001-virtual-time.md), so without a note it would be invisible. High
@@ -107,7 +108,7 @@ def _num(value: Any) -> str:
 
 
 def _ids(session: RunSession, futures: Any) -> list[int]:
-    ids = []
+    ids: list[int] = []
     for fut in futures:
         task_id = session.task_id_of(fut)
         if task_id is not None:
@@ -140,9 +141,11 @@ def describe_wait(session: RunSession, coro: Any, yielded: Any) -> Wait:
     """
     chain: list[ChainFrame] = []
     line: int | None = None
-    current = coro
+    current: Any = coro
     while True:
-        kind = type(current)
+        # type(), not isinstance: exact types only, and cheap. (Pyright reads type() of Any as
+        # partly unknown.)
+        kind = type(current)  # pyright: ignore[reportUnknownVariableType]
         if kind is CoroutineType:
             frame = current.cr_frame
         elif kind is GeneratorType:
@@ -154,11 +157,16 @@ def describe_wait(session: RunSession, coro: Any, yielded: Any) -> Wait:
         code = frame.f_code
         if code.co_filename != USER_FILE:
             return _describe_library_wait(session, code.co_qualname, frame, yielded), line, chain
-        line = frame.f_lineno
-        key = (code, line)
+        lineno = frame.f_lineno
+        if lineno is None:
+            # Only while an instruction without a line runs; never seen at an await, but the
+            # contract's chain frame always has a line.
+            lineno = code.co_firstlineno
+        line = lineno
+        key = (code, lineno)
         entry = _CHAIN_ENTRIES.get(key)
         if entry is None:
-            entry = _CHAIN_ENTRIES[key] = events.chain_frame(code.co_qualname, line)
+            entry = _CHAIN_ENTRIES[key] = events.chain_frame(code.co_qualname, lineno)
         chain.append(entry)
         current = current.cr_await if kind is CoroutineType else current.gi_yieldfrom
 
