@@ -105,16 +105,37 @@ const EXTRA: ContractProgram[] = [
 		`
 	},
 	{
-		name: 'tasks that raise and are cancelled, and a forgotten coroutine',
+		name: 'a condition waited on',
 		source: `
 			import asyncio
+
+			async def notifier(cond):
+			    await asyncio.sleep(0.5)
+			    async with cond:
+			        cond.notify_all()
+
+			async def listener(cond):
+			    async with cond:
+			        await cond.wait()
+
+			async def main():
+			    cond = asyncio.Condition()
+			    await asyncio.gather(listener(cond), notifier(cond))
+
+			asyncio.run(main())
+		`
+	},
+	{
+		name: 'tasks that raise and are cancelled, and a forgotten coroutine',
+		source: `
+			import asyncio, math
 
 			async def fails():
 			    await asyncio.sleep(1)
 			    raise ValueError("bad value")
 
 			async def forever():
-			    await asyncio.sleep(3600)
+			    await asyncio.sleep(math.inf)
 
 			async def main():
 			    doomed = asyncio.create_task(forever())
@@ -127,12 +148,12 @@ const EXTRA: ContractProgram[] = [
 		`
 	},
 	{
-		name: 'a deadlock',
+		name: "a deadlock, one stuck task outside the user's code",
 		source: `
 			import asyncio
 
 			async def main():
-			    await asyncio.Event().wait()
+			    await asyncio.create_task(asyncio.Event().wait())
 
 			asyncio.run(main())
 		`
@@ -149,6 +170,14 @@ const EXTRA: ContractProgram[] = [
 			asyncio.run(main())
 		`,
 		options: { max_virtual_time: 120 }
+	},
+	{
+		name: "the virtual-time limit, met outside the user's code",
+		source: `
+			import asyncio
+
+			asyncio.run(asyncio.sleep(7200))
+		`
 	},
 	{
 		name: 'the step limit',
@@ -206,12 +235,31 @@ const EXTRA: ContractProgram[] = [
 		`
 	},
 	{
+		name: 'top-level await, and a blocking callback with no line of the user\'s running',
+		source: `
+			import asyncio, time
+
+			asyncio.get_running_loop().call_soon(time.sleep, 0.1)
+			await asyncio.sleep(1)
+		`
+	},
+	{
 		name: 'an uncaught error',
 		source: `
 			def divide(a, b):
 			    return a / b
 
 			divide(1, 0)
+		`
+	},
+	{
+		name: "an error and a warning with no line of the user's",
+		source: `
+			import warnings
+
+			# stacklevel=2 blames the caller of this module: the engine, not main.py.
+			warnings.warn("blame the caller", stacklevel=2)
+			raise SyntaxError("made by hand", ("main.py", None, None, None))
 		`
 	},
 	{

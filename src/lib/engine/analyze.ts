@@ -7,7 +7,7 @@
  * traces: events dropped by the trace cap, a task that never finished, a resume without a
  * suspend before it.
  */
-import type { Awaiting, TaskId, TraceEvent } from './events';
+import type { Awaiting, BlockCause, TaskId, TraceEvent } from './events';
 import {
 	MODEL_VERSION,
 	type AwaitLink,
@@ -40,8 +40,9 @@ export function compactNumber(value: number): string {
 	return String(Number(value.toFixed(3)));
 }
 
-function blockedLabel(cause: 'time.sleep' | 'cpu', duration: number): string {
-	return cause === 'time.sleep' ? `time.sleep(${compactNumber(duration)})` : 'CPU work';
+/** "time.sleep(2)": the blocking call as the learner wrote it. */
+function blockedLabel(cause: BlockCause, duration: number): string {
+	return `${cause}(${compactNumber(duration)})`;
 }
 
 /**
