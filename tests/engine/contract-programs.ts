@@ -235,7 +235,7 @@ const EXTRA: ContractProgram[] = [
 		`
 	},
 	{
-		name: 'top-level await, and a blocking callback with no line of the user\'s running',
+		name: "top-level await, and a blocking callback with no line of the user's running",
 		source: `
 			import asyncio, time
 

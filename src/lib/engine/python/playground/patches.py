@@ -55,6 +55,7 @@ class Patches:
         self.handles_interrupts = False
 
     def __enter__(self) -> Patches:
+        """Install every patch; if one fails, undo those already made and raise."""
         try:
             self._install()
         except BaseException:
@@ -68,6 +69,7 @@ class Patches:
         error: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        """Undo every patch, last made first, whatever the user's code changed meanwhile."""
         self._undo.close()
 
     def _install(self) -> None:
