@@ -108,7 +108,13 @@ def exception_info(type_name: str, message: str) -> Event:
 
 def run_start(python: str, limits: dict[str, float | int]) -> Event:
     """The first event of every trace."""
-    return {"kind": "run_start", "t": 0, "version": TRACE_VERSION, "python": python, "limits": limits}
+    return {
+        "kind": "run_start",
+        "t": 0,
+        "version": TRACE_VERSION,
+        "python": python,
+        "limits": limits,
+    }
 
 
 def task_created(
@@ -147,7 +153,14 @@ def task_suspended(
 
 def task_returned(t: float, task: int, result: str) -> Event:
     """A task returned; `result` is the repr of what it returned."""
-    return {"kind": "task_done", "t": t, "task": task, "state": "done", "result": result, "line": None}
+    return {
+        "kind": "task_done",
+        "t": t,
+        "task": task,
+        "state": "done",
+        "result": result,
+        "line": None,
+    }
 
 
 def task_cancelled(t: float, task: int, line: int | None) -> Event:
@@ -167,9 +180,18 @@ def task_raised(t: float, task: int, exception: Event, line: int | None) -> Even
     }
 
 
-def blocked(t: float, duration: float, cause: BlockCause, line: int | None, task: int | None) -> Event:
+def blocked(
+    t: float, duration: float, cause: BlockCause, line: int | None, task: int | None
+) -> Event:
     """A blocking call held the whole loop from `t` for `duration`."""
-    return {"kind": "blocked", "t": t, "duration": duration, "cause": cause, "line": line, "task": task}
+    return {
+        "kind": "blocked",
+        "t": t,
+        "duration": duration,
+        "cause": cause,
+        "line": line,
+        "task": task,
+    }
 
 
 def output(t: float, stream: Stream, text: str, task: int | None) -> Event:

@@ -53,7 +53,9 @@ class Instrument:
     def task_exited(self, task: int, error: BaseException | None, result: Any) -> None:
         """A task's coroutine finished: returned `result`, or raised `error`."""
 
-    def loop_blocked(self, start: float, duration: float, line: int | None, task: int | None) -> None:
+    def loop_blocked(
+        self, start: float, duration: float, line: int | None, task: int | None
+    ) -> None:
         """A blocking call (time.sleep) held the whole loop for `duration` virtual seconds."""
 
     def output_written(self, t: float, stream: Stream, text: str, task: int | None) -> None:

@@ -107,7 +107,8 @@ class Patches:
         warnings.resetwarnings()
         warnings.simplefilter("default")
         warnings.showwarning = self._show_warning
-        undo.callback(sys.set_coroutine_origin_tracking_depth, sys.get_coroutine_origin_tracking_depth())
+        depth = sys.get_coroutine_origin_tracking_depth()
+        undo.callback(sys.set_coroutine_origin_tracking_depth, depth)
         # Never-awaited warnings fire where the coroutine is destroyed; its origin says where
         # it was created, which is the line a learner needs.
         sys.set_coroutine_origin_tracking_depth(4)

@@ -179,7 +179,9 @@ class TraceRecorder(Instrument):
 
     # -- always-kept events ---------------------------------------------------------------------
 
-    def loop_blocked(self, start: float, duration: float, line: int | None, task: int | None) -> None:
+    def loop_blocked(
+        self, start: float, duration: float, line: int | None, task: int | None
+    ) -> None:
         """Record a blocked span (time.sleep)."""
         if self.muted:
             return

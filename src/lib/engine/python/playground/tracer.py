@@ -205,7 +205,8 @@ class _SleepWaits:
                 label = _SLEEP_LABELS[delay] = f"sleep({_num(delay)})"
             # The timer was set in the step that just ended, so it fires at now + delay,
             # exactly as loop.call_later computed it.
-            wait = self.by_delay[delay] = events.awaiting_until("sleep", label, _finite(now + delay))
+            until = _finite(now + delay)
+            wait = self.by_delay[delay] = events.awaiting_until("sleep", label, until)
         return wait
 
 
