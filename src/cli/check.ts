@@ -2,12 +2,11 @@
  * `asyncio-playground check EXERCISE SOLUTION.py`: runs a learner's solution on the engine and
  * evaluates the exercise's checks on the run, exactly as the page's exercise panel does.
  */
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { analyzeRun } from '../lib/engine/analyze';
 import { evaluateChecks, type CheckResult } from '../lib/exercises/checks';
 import { readExercises, resolveExercise } from '../lib/exercises/read-exercises';
 import type { Exercise } from '../lib/exercises/types';
+import { parseCommandLine, readProgram } from './arguments';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type Command, type Io } from './command';
 
 const usage = `usage: asyncio-playground check EXERCISE SOLUTION.py [--json]
@@ -33,18 +32,10 @@ interface CheckArguments {
 }
 
 export function parseCheckArguments(args: string[]): CheckArguments {
-	let parsed;
-	try {
-		parsed = parseArgs({
-			args,
-			allowPositionals: true,
-			strict: true,
-			options: { json: { type: 'boolean' }, list: { type: 'boolean' } }
-		});
-	} catch (error) {
-		throw new UsageError((error as Error).message);
-	}
-	const { values, positionals } = parsed;
+	const { values, positionals } = parseCommandLine(args, {
+		json: { type: 'boolean' },
+		list: { type: 'boolean' }
+	});
 	const list = values.list ?? false;
 	if (list) {
 		if (positionals.length > 0) throw new UsageError('--list takes no other arguments');
@@ -71,17 +62,6 @@ function findExercise(name: string): Exercise {
 		throw new UsageError(`no exercise "${name}"; "asyncio-playground check --list" shows them all`);
 	}
 	return exercise;
-}
-
-function readSolution(file: string): string {
-	try {
-		return readFileSync(file, 'utf8');
-	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		throw new UsageError(
-			`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`
-		);
-	}
 }
 
 /** The checklist as a learner reads it in a terminal. */
@@ -115,7 +95,7 @@ export const command: Command = {
 			return EXIT_OK;
 		}
 		const exercise = findExercise(parsed.exercise as string);
-		const source = readSolution(parsed.file as string);
+		const source = readProgram(parsed.file as string);
 		const { createCliEngine } = await import('./runtime');
 		const engine = await createCliEngine();
 		const results = evaluateChecks(exercise.checks, analyzeRun(engine.run(source)), source);

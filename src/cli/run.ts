@@ -1,9 +1,9 @@
 /** `asyncio-playground run FILE.py`: run a program on the engine and report what happened. */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { writeFileSync } from 'node:fs';
 import { analyzeRun } from '../lib/engine/analyze';
 import type { RunOptions } from '../lib/engine/events';
 import type { RunModel } from '../lib/engine/model';
+import { parseCommandLine, readProgram } from './arguments';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type Io } from './command';
 import { runFailed, textReport } from './report';
 
@@ -48,27 +48,13 @@ function positiveNumber(
 }
 
 export function parseRunArguments(args: string[]): RunArguments {
-	let parsed;
-	try {
-		parsed = parseArgs({
-			args,
-			allowPositionals: true,
-			strict: true,
-			options: {
-				json: { type: 'boolean' },
-				plain: { type: 'boolean' },
-				svg: { type: 'string' },
-				'max-time': { type: 'string' },
-				'max-steps': { type: 'string' }
-			}
-		});
-	} catch (error) {
-		// parseArgs' first sentence says what is wrong ("Unknown option '--bogus'"); the rest is
-		// advice about '--' that rarely applies here.
-		const message = (error as Error).message.split(/\.\s/)[0];
-		throw new UsageError(message.charAt(0).toLowerCase() + message.slice(1));
-	}
-	const { values, positionals } = parsed;
+	const { values, positionals } = parseCommandLine(args, {
+		json: { type: 'boolean' },
+		plain: { type: 'boolean' },
+		svg: { type: 'string' },
+		'max-time': { type: 'string' },
+		'max-steps': { type: 'string' }
+	});
 	if (positionals.length === 0) throw new UsageError('which file? Give the path of a .py file');
 	if (positionals.length > 1) throw new UsageError(`one file at a time, not ${positionals.length}`);
 	if (values.json && values.plain) throw new UsageError('--json and --plain do not go together');
@@ -86,23 +72,6 @@ export function parseRunArguments(args: string[]): RunArguments {
 	};
 }
 
-function readSource(file: string): string {
-	try {
-		return readFileSync(file, 'utf8');
-	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		const reason =
-			code === 'ENOENT'
-				? 'no such file'
-				: code === 'EISDIR'
-					? 'it is a directory'
-					: code === 'EACCES'
-						? 'permission denied'
-						: (error as Error).message;
-		throw new UsageError(`cannot read ${file}: ${reason}`, { showUsage: false });
-	}
-}
-
 async function writeSvg(model: RunModel, path: string): Promise<void> {
 	// Loaded only when asked for: linkedom and the chart code are not needed for a plain run.
 	const [{ parseHTML }, { renderTimelineSvg }] = await Promise.all([
@@ -117,7 +86,7 @@ export const command: Command = {
 	usage,
 	async run(args: string[], io: Io): Promise<number> {
 		const parsed = parseRunArguments(args);
-		const source = readSource(parsed.file);
+		const source = readProgram(parsed.file);
 		const { createCliEngine } = await import('./runtime');
 		const engine = await createCliEngine();
 		const model = analyzeRun(engine.run(source, parsed.options));

@@ -9,6 +9,11 @@
  *
  * A shared `Budget` bounds the total work: every string, array item and object field counts
  * against it, so one huge message is rejected early instead of freezing the page.
+ *
+ * The composite validators carry what they were built from (`shape`, `variants`, `item`, `inner`,
+ * `values`), so a test can compare data with the schema itself: the trace contract test
+ * (tests/engine/contract.spec.ts) finds fields the engine sends that the schema does not name,
+ * which validation alone would silently drop.
  */
 
 export class ValidationError extends Error {
@@ -84,21 +89,31 @@ export function boolean(): Validator<boolean> {
 	};
 }
 
-export function literal<const L extends string | number | boolean>(...allowed: L[]): Validator<L> {
-	return (value, path, budget) => {
+export function literal<const L extends string | number | boolean>(
+	...allowed: L[]
+): Validator<L> & { readonly values: readonly L[] } {
+	const validate: Validator<L> = (value, path, budget) => {
 		budget.spend(path, 1);
 		if (!(allowed as unknown[]).includes(value))
 			throw new ValidationError(path, `expected one of ${allowed.join(', ')}`);
 		return value as L;
 	};
+	return Object.assign(validate, { values: allowed });
 }
 
-export function nullable<T>(inner: Validator<T>): Validator<T | null> {
-	return (value, path, budget) => (value === null ? null : inner(value, path, budget));
+export function nullable<T>(
+	inner: Validator<T>
+): Validator<T | null> & { readonly inner: Validator<T> } {
+	const validate: Validator<T | null> = (value, path, budget) =>
+		value === null ? null : inner(value, path, budget);
+	return Object.assign(validate, { inner });
 }
 
-export function array<T>(item: Validator<T>, maxItems: number): Validator<T[]> {
-	return (value, path, budget) => {
+export function array<T>(
+	item: Validator<T>,
+	maxItems: number
+): Validator<T[]> & { readonly item: Validator<T> } {
+	const validate: Validator<T[]> = (value, path, budget) => {
 		if (!Array.isArray(value)) throw new ValidationError(path, 'expected an array');
 		if (value.length > maxItems) throw new ValidationError(path, `more than ${maxItems} items`);
 		budget.spend(path, 1 + value.length);
@@ -106,6 +121,7 @@ export function array<T>(item: Validator<T>, maxItems: number): Validator<T[]> {
 		for (let i = 0; i < value.length; i++) out.push(item(value[i], `${path}[${i}]`, budget));
 		return out;
 	};
+	return Object.assign(validate, { item });
 }
 
 /** An ArrayBuffer, for bytes moved (transferred) within one process. */
@@ -157,9 +173,9 @@ export type ObjectOf<S extends Shape> = { [K in RequiredKeys<S>]: FieldType<S[K]
 	[K in OptionalKeys<S>]?: FieldType<S[K]>;
 };
 
-export function object<S extends Shape>(shape: S): Validator<ObjectOf<S>> {
+export function object<S extends Shape>(shape: S): Validator<ObjectOf<S>> & { readonly shape: S } {
 	const keys = Object.keys(shape);
-	return (value, path, budget) => {
+	const validate: Validator<ObjectOf<S>> = (value, path, budget) => {
 		if (!isPlainObject(value)) throw new ValidationError(path, 'expected a plain object');
 		budget.spend(path, 1 + keys.length);
 		// A fresh object with a null prototype while filling, then a normal one: no key from the
@@ -187,14 +203,20 @@ export function object<S extends Shape>(shape: S): Validator<ObjectOf<S>> {
 		}
 		return out as ObjectOf<S>;
 	};
+	return Object.assign(validate, { shape });
 }
 
 /** A discriminated union on `key`: picks the validator by the tag, so errors name the right variant. */
 export function union<K extends string, V extends Record<string, Validator<unknown>>>(
 	key: K,
 	variants: V
-): Validator<{ [T in keyof V]: V[T] extends Validator<infer R> ? R : never }[keyof V]> {
-	return (value, path, budget) => {
+): Validator<{ [T in keyof V]: V[T] extends Validator<infer R> ? R : never }[keyof V]> & {
+	readonly key: K;
+	readonly variants: V;
+} {
+	const validate: Validator<
+		{ [T in keyof V]: V[T] extends Validator<infer R> ? R : never }[keyof V]
+	> = (value, path, budget) => {
 		if (!isPlainObject(value)) throw new ValidationError(path, 'expected a plain object');
 		const tag = own(value, key);
 		if (typeof tag !== 'string' || !Object.prototype.hasOwnProperty.call(variants, tag)) {
@@ -202,4 +224,5 @@ export function union<K extends string, V extends Record<string, Validator<unkno
 		}
 		return variants[tag](value, path, budget) as never;
 	};
+	return Object.assign(validate, { key, variants });
 }

@@ -110,7 +110,7 @@ describe('asyncio-playground run', () => {
 				'  3.00 s  Task-4  hello 3'
 			]);
 			expect(lines.at(-1)).toBe(
-				'── total 3.00 s · 4 tasks · up to 3 at once · slept 6.00 s in all (2.0× overlap) · loop blocked 0.00 s'
+				'── total 3.00 s · 4 tasks · up to 3 at once · slept 6.00 s in all (2.0× overlap) · loop blocked 0 s'
 			);
 		},
 		SPAWN_TIMEOUT
@@ -179,7 +179,7 @@ describe('asyncio-playground run', () => {
 		async () => {
 			const { status, stdout, stderr } = await cli('run', raising);
 			expect(status).toBe(1);
-			expect(stdout).toContain('  0.00 s  Task-1  about to fail');
+			expect(stdout).toContain('     0 s  Task-1  about to fail');
 			expect(stdout).toContain('── total 1.00 s');
 			expect(stderr).toContain('Traceback');
 			expect(stderr).toContain('line 6');

@@ -349,8 +349,8 @@ describe('analyzeRun: truncated trace', () => {
 	trace.events.push({
 		kind: 'limit',
 		t: 5,
-		limit: 'events',
-		message: 'The trace is full.',
+		limit: 'steps',
+		message: 'Stopped after 9 task steps.',
 		line: null
 	});
 	trace.events.push({ kind: 'run_end', t: 5, steps: 9, real_ms: 2, dropped_events: 42 });
@@ -381,9 +381,9 @@ describe('analyzeRun: truncated trace', () => {
 	it('says how many events were dropped and which limit stopped the run', () => {
 		expect(model.droppedEvents).toBe(42);
 		expect(model.limit).toEqual({
-			limit: 'events',
+			limit: 'steps',
 			t: 5,
-			message: 'The trace is full.',
+			message: 'Stopped after 9 task steps.',
 			line: null
 		});
 		expect(model.stdout[0].taskName).toBe('Task-2');

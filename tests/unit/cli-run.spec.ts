@@ -49,10 +49,10 @@ describe('textReport', () => {
 	it('prints stdout with time and task, the summary last, and the program stderr apart', () => {
 		const report = textReport(run());
 		expect(report.out).toEqual([
-			'  0.00 s  Task-1  start',
+			'     0 s  Task-1  start',
 			'  1.00 s  -       after',
 			'',
-			'── total 1.00 s · 1 task · up to 1 at once · slept 1.00 s in all (1.0× overlap) · loop blocked 0.00 s'
+			'── total 1.00 s · 1 task · up to 1 at once · slept 1.00 s in all (1.0× overlap) · loop blocked 0 s'
 		]);
 		expect(report.err).toEqual(['  1.00 s  Task-1  oops']);
 	});

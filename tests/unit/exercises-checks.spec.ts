@@ -61,11 +61,11 @@ describe('overlap checks', () => {
 	it('min-overlap counts busy tasks, not main waiting on gather', () => {
 		expect(check('min-overlap: 3', gathered)).toMatchObject({
 			passed: true,
-			why: '3 tasks at once at 0.00 s'
+			why: '3 tasks at once at 0 s'
 		});
 		expect(check('min-overlap: 4', gathered)).toMatchObject({
 			passed: false,
-			why: '3 tasks at once at 0.00 s, needs at least 4'
+			why: '3 tasks at once at 0 s, needs at least 4'
 		});
 		expect(check('min-overlap: 3 sleep', sequential)).toMatchObject({
 			passed: false,
@@ -76,7 +76,7 @@ describe('overlap checks', () => {
 	it('max-overlap fails when too many tasks await the same kind at once', () => {
 		expect(check('max-overlap: 2 sleep', gathered)).toMatchObject({
 			passed: false,
-			why: '3 tasks awaiting sleep at once at 0.00 s, must be at most 2'
+			why: '3 tasks awaiting sleep at once at 0 s, must be at most 2'
 		});
 		expect(check('max-overlap: 1 sleep', sequential).passed).toBe(true);
 	});

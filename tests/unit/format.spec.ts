@@ -42,14 +42,30 @@ function modelWith(summary: Partial<RunSummary>): RunModel {
 }
 
 describe('formatSeconds', () => {
-	it('shows virtual seconds with two decimals and a unit', () => {
+	it('keeps about three significant digits, in the unit that needs no leading zeros', () => {
 		expect(formatSeconds(3)).toBe('3.00 s');
-		expect(formatSeconds(0.125)).toBe('0.13 s');
 		expect(formatSeconds(12.5)).toBe('12.50 s');
+		expect(formatSeconds(3600)).toBe('3600 s');
+		expect(formatSeconds(0.25)).toBe('250 ms');
+		expect(formatSeconds(0.125)).toBe('125 ms');
+		expect(formatSeconds(0.0125)).toBe('12.5 ms');
+		expect(formatSeconds(0.004)).toBe('4.0 ms');
+		expect(formatSeconds(0.0000125)).toBe('12.5 µs');
+		expect(formatSeconds(0.1 + 0.2)).toBe('300 ms');
 	});
 
-	it('never shows a negative zero', () => {
-		expect(formatSeconds(-0.0001)).toBe('0.00 s');
+	it('changes unit by the rounded value, so no "1000 ms" or "100.00 s"', () => {
+		expect(formatSeconds(0.9996)).toBe('1.00 s');
+		expect(formatSeconds(99.996)).toBe('100 s');
+		expect(formatSeconds(0.09996)).toBe('100 ms');
+		expect(formatSeconds(0.00099996)).toBe('1.0 ms');
+	});
+
+	it('writes zero as "0 s", and never a negative zero', () => {
+		expect(formatSeconds(0)).toBe('0 s');
+		expect(formatSeconds(-0)).toBe('0 s');
+		expect(formatSeconds(-1e-12)).toBe('0 s');
+		expect(formatSeconds(-0.5)).toBe('-500 ms');
 	});
 });
 
@@ -75,7 +91,7 @@ describe('summaryLine', () => {
 			overlap: 2
 		});
 		expect(summaryLine(model)).toBe(
-			'total 3.00 s · 4 tasks · up to 3 at once · slept 6.00 s in all (2.0× overlap) · loop blocked 0.00 s'
+			'total 3.00 s · 4 tasks · up to 3 at once · slept 6.00 s in all (2.0× overlap) · loop blocked 0 s'
 		);
 	});
 
@@ -89,9 +105,7 @@ describe('summaryLine', () => {
 
 describe('summaryLine without tasks', () => {
 	it('leaves out "at once" when no task ran', () => {
-		expect(summaryLine(modelWith({ duration: 0 }))).toBe(
-			'total 0.00 s · 0 tasks · loop blocked 0.00 s'
-		);
+		expect(summaryLine(modelWith({ duration: 0 }))).toBe('total 0 s · 0 tasks · loop blocked 0 s');
 	});
 });
 
@@ -116,7 +130,7 @@ describe('formatOutputLine and deadlockLines', () => {
 		).toBe('  1.00 s  Task-2    hello 1');
 		expect(
 			formatOutputLine({ t: 0, task: null, taskName: null, stream: 'stdout', text: 'top' })
-		).toBe('  0.00 s  -         top');
+		).toBe('     0 s  -         top');
 	});
 
 	it('names every stuck task and what it waits on', () => {

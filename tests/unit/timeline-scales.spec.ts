@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatSeconds, formatTick } from '../../src/lib/timeline/format';
+import { formatSeconds } from '../../src/lib/engine/format';
+import { formatTick } from '../../src/lib/timeline/format';
 import {
 	clampDomain,
 	frame,

@@ -7,7 +7,7 @@
  * traces: events dropped by the trace cap, a task that never finished, a resume without a
  * suspend before it.
  */
-import type { Awaiting, TaskId, TraceEvent } from './events';
+import type { AwaitKind, Awaiting, BlockCause, TaskId, TraceEvent } from './events';
 import {
 	MODEL_VERSION,
 	type AwaitLink,
@@ -24,9 +24,6 @@ import {
 	type WarningInfo
 } from './model';
 
-/** Await kinds where the time waited is time a sequential program would also spend (a timer, a thread). */
-const TIMED_WAIT_KINDS = new Set<Awaiting['kind']>(['sleep', 'thread']);
-
 interface TaskBuilder {
 	model: TaskModel;
 	/** The segment the task is in right now; its `end` is set when it closes. */
@@ -40,33 +37,43 @@ export function compactNumber(value: number): string {
 	return String(Number(value.toFixed(3)));
 }
 
-function blockedLabel(cause: 'time.sleep' | 'cpu', duration: number): string {
-	return cause === 'time.sleep' ? `time.sleep(${compactNumber(duration)})` : 'CPU work';
+/** "time.sleep(2)": the blocking call as the learner wrote it. */
+function blockedLabel(cause: BlockCause, duration: number): string {
+	return `${cause}(${compactNumber(duration)})`;
 }
 
 /**
- * Waits in which a task is idle, waiting for another task (gather, TaskGroup, `await task`) or
- * for its turn at a synchronisation primitive (Lock, Semaphore, Event, Queue). Such a task is not
- * counted as "at once": the concurrency numbers count tasks that are running, blocked, or waiting
- * on the outside world (a timer, a thread, a future). See docs/decisions/0020-run-model.md.
+ * What waiting on each kind of thing means for the run's numbers (docs/decisions/0020-run-model.md),
+ * one entry per await kind, so a kind added to the contract cannot go unclassified:
+ * - "idle": waiting for another task (gather, TaskGroup, `await task`) or for a turn at a
+ *   synchronisation primitive (Lock, Semaphore, Event, Queue). Not counted as "at once": the
+ *   concurrency numbers count tasks that are running, blocked, or waiting on the outside world.
+ * - "timed": waiting on a timer or a thread: time a sequential program would also spend.
+ * - "outside": waiting on the outside world some other way (a future, a timeout, a turn).
  */
-const IDLE_WAIT_KINDS = new Set<Awaiting['kind']>([
-	'task',
-	'gather',
-	'wait',
-	'as_completed',
-	'taskgroup',
-	'queue_get',
-	'queue_put',
-	'queue_join',
-	'lock',
-	'semaphore',
-	'event',
-	'condition'
-]);
+const WAIT_MEANING: Record<AwaitKind, 'idle' | 'timed' | 'outside'> = {
+	sleep: 'timed',
+	task: 'idle',
+	gather: 'idle',
+	wait: 'idle',
+	wait_for: 'outside',
+	as_completed: 'idle',
+	taskgroup: 'idle',
+	queue_get: 'idle',
+	queue_put: 'idle',
+	queue_join: 'idle',
+	lock: 'idle',
+	semaphore: 'idle',
+	event: 'idle',
+	condition: 'idle',
+	thread: 'timed',
+	future: 'outside',
+	yield: 'outside',
+	other: 'outside'
+};
 
 /**
- * True when a task waiting on `awaiting` is idle (see IDLE_WAIT_KINDS) rather than in progress.
+ * True when a task waiting on `awaiting` is idle (see WAIT_MEANING) rather than in progress.
  * No `awaiting` means the task is scheduled and waiting for the loop to give it a turn: idle too,
  * which matters when another task blocks the loop with time.sleep.
  */
@@ -74,7 +81,7 @@ export function isIdleWait(awaiting: Awaiting | undefined): boolean {
 	if (!awaiting) return true;
 	if (awaiting.task != null) return true;
 	if (awaiting.tasks && awaiting.tasks.length > 0) return true;
-	return IDLE_WAIT_KINDS.has(awaiting.kind);
+	return WAIT_MEANING[awaiting.kind] === 'idle';
 }
 
 export function analyzeRun(events: TraceEvent[]): RunModel {
@@ -273,7 +280,7 @@ export function analyzeRun(events: TraceEvent[]): RunModel {
 			if (
 				segment.kind === 'waiting' &&
 				segment.awaiting &&
-				TIMED_WAIT_KINDS.has(segment.awaiting.kind)
+				WAIT_MEANING[segment.awaiting.kind] === 'timed'
 			) {
 				awaitedTime += segment.end - segment.start;
 			}

@@ -1,14 +1,17 @@
 /**
  * The trace contract between the Python engine and TypeScript.
  *
- * The engine (src/lib/engine/python/playground, events.py) emits one flat JSON list of these
- * events, in the order they happened. Every event has a virtual time `t` in seconds (the clock
- * starts at 0.0 each run) and a `kind`. Field names are snake_case on both sides, so nothing is
+ * The engine emits one flat JSON list of these events, in the order they happened; one Python
+ * module builds every one of them (src/lib/engine/python/playground/events.py). Every event has a
+ * virtual time `t` in seconds (the clock starts at 0.0 each run, and times are rounded to
+ * nanoseconds, so 0.1 + 0.2 reads 0.3) and a `kind`. Field names are snake_case on both sides, so nothing is
  * renamed at the boundary; the Run model (model.ts) is where TypeScript's camelCase begins.
  *
  * The validators below are the definition: every type is inferred from them, so what the page
  * accepts and what the code expects cannot drift apart. The engine's output is untrusted (the
- * user's Python can replace it), so it is always read through `traceEventValidator`.
+ * user's Python can replace it), so it is always read through `traceEventValidator`. The contract
+ * test (tests/engine/contract.spec.ts) runs every example and exercise and fails when Python sends
+ * a kind or field not declared here, or when something declared here is never sent.
  *
  * Version 1. A change that removes or renames a field bumps TRACE_VERSION.
  */
@@ -63,8 +66,11 @@ export const AWAIT_KINDS = [
 	'other'
 ] as const;
 
-/** What ended a run early: a runaway program, a cap, or the user's Stop. */
-export const LIMIT_NAMES = ['virtual_time', 'steps', 'events', 'output', 'interrupt'] as const;
+/**
+ * What ended a run early: a runaway program or the user's Stop. (The event and output caps do
+ * not end a run: they drop what is beyond them, with a note.)
+ */
+export const LIMIT_NAMES = ['virtual_time', 'steps', 'interrupt'] as const;
 
 /** The streams a program prints to. */
 export const OUTPUT_STREAMS = ['stdout', 'stderr'] as const;
@@ -72,8 +78,11 @@ export const OUTPUT_STREAMS = ['stdout', 'stderr'] as const;
 /** How a task ended. */
 export const TASK_END_STATES = ['done', 'raised', 'cancelled'] as const;
 
-/** What held the whole loop: a blocking sleep, or CPU work charged to the clock. */
-export const BLOCK_CAUSES = ['time.sleep', 'cpu'] as const;
+/**
+ * What held the whole loop: a blocking sleep. (CPU work costs no virtual time, so it blocks
+ * nothing on the clock; a long step gets a `cpu_work` note instead: docs/decisions/0001.)
+ */
+export const BLOCK_CAUSES = ['time.sleep'] as const;
 
 // ---- fields ----------------------------------------------------------------------------------
 
@@ -275,4 +284,5 @@ export type ChainFrame = Infer<typeof chainFrame>;
 export type ExceptionInfo = Infer<typeof exceptionInfo>;
 export type StuckTask = Infer<typeof stuckTask>;
 export type LimitName = (typeof LIMIT_NAMES)[number];
+export type BlockCause = (typeof BLOCK_CAUSES)[number];
 export type RunLimits = Infer<typeof runLimits>;

@@ -1,12 +1,35 @@
 /**
- * Numbers and sentences about a run, for humans. The command-line tool and the page both use
- * these, so a learner reads the same words in a terminal and in the browser.
+ * Numbers and sentences about a run, for humans. The command-line tool, the page and the chart
+ * all use these, so a learner reads the same words in a terminal and in the browser.
  */
 import type { DeadlockInfo, OutputLine, RunModel } from './model';
 
-/** Virtual seconds with two decimals: `formatSeconds(3) === "3.00 s"`. */
+/**
+ * The units a time is written in, smallest first. The first whose rounded value stays below its
+ * bound is used, so 0.9996 s reads "1.00 s", not "1000 ms".
+ */
+const TIME_SCALES = [
+	{ below: 1e-3, factor: 1e6, digits: 1, unit: 'µs' },
+	{ below: 0.1, factor: 1e3, digits: 1, unit: 'ms' },
+	{ below: 1, factor: 1e3, digits: 0, unit: 'ms' },
+	{ below: 100, factor: 1, digits: 2, unit: 's' },
+	{ below: Infinity, factor: 1, digits: 0, unit: 's' }
+] as const;
+
+/**
+ * A time or a duration in virtual seconds, with about three significant digits at every scale:
+ * "3.00 s", "250 ms", "12.5 µs", "3600 s", "0 s". Small times keep their digits (a 4 ms blocking
+ * call reads "4.0 ms", never "0.00 s"), and the words match the chart's axis, which zooms to
+ * microseconds.
+ */
 export function formatSeconds(seconds: number): string {
-	return `${fixed(seconds, 2)} s`;
+	for (const { below, factor, digits, unit } of TIME_SCALES) {
+		const text = (seconds * factor).toFixed(digits);
+		const value = Number(text);
+		if (value === 0) return '0 s';
+		if (Math.abs(value) / factor < below) return `${text} ${unit}`;
+	}
+	return `${seconds} s`;
 }
 
 /** A speed-up or overlap factor with one decimal: `formatRatio(2) === "2.0×"`. */
@@ -55,7 +78,7 @@ export function summaryParts(model: RunModel): SummaryPart[] {
 
 /**
  * One line a learner reads at a glance, e.g.
- * "total 3.00 s · 4 tasks · up to 3 at once · slept 6.00 s in all (2.0× overlap) · loop blocked 0.00 s".
+ * "total 3.00 s · 4 tasks · up to 3 at once · slept 6.00 s in all (2.0× overlap) · loop blocked 0 s".
  */
 export function summaryLine(model: RunModel): string {
 	return summaryParts(model)
@@ -77,7 +100,7 @@ export function comparisonLine(
 		: `${head}, ${formatRatio(to / from)} slower`;
 }
 
-/** The time column of the output: "  1.00 s", right-aligned to `width` characters. */
+/** The time column of the output: "  1.00 s", " 250 ms", right-aligned to `width` characters. */
 export function formatClock(t: number, width = 8): string {
 	return formatSeconds(t).padStart(width);
 }

@@ -4,7 +4,7 @@
  *
  * Times are virtual seconds. Lines are 1-based lines of the user's code, or null when unknown.
  */
-import type { Awaiting, ChainFrame, ExceptionInfo, LimitName, TaskId } from './events';
+import type { Awaiting, BlockCause, ChainFrame, ExceptionInfo, LimitName, TaskId } from './events';
 
 export const MODEL_VERSION = 1;
 
@@ -66,7 +66,7 @@ export interface OutputLine {
 export interface BlockedSpan {
 	start: number;
 	end: number;
-	cause: 'time.sleep' | 'cpu';
+	cause: BlockCause;
 	line: number | null;
 	task: TaskId | null;
 }

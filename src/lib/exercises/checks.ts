@@ -349,10 +349,9 @@ export const CHECKS: Record<string, CheckKind> = {
 			const span = model.blocked[0];
 			if (!span) return { passed: true, why: 'the loop was never blocked' };
 			const total = model.blocked.reduce((sum, b) => sum + (b.end - b.start), 0);
-			const cause = span.cause === 'cpu' ? 'CPU work' : span.cause;
 			return {
 				passed: false,
-				why: `${cause} blocked the loop for ${formatSeconds(total)} in all${atLine(span.line)}`
+				why: `${span.cause} blocked the loop for ${formatSeconds(total)} in all${atLine(span.line)}`
 			};
 		}
 	},

@@ -4,7 +4,7 @@
  */
 import type { RunModel, Segment, TaskModel } from '../engine/model';
 import type { LaneRow } from './layout';
-import { formatSeconds } from './format';
+import { formatSeconds } from '../engine/format';
 
 export interface Field {
 	name: string;

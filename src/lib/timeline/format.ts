@@ -1,6 +1,7 @@
 /**
- * Times for the chart, in virtual seconds. Tick labels take their precision from the tick step, so
- * the axis stays readable at every zoom: "1 s", "1.5 s", "1.234 s", "250 ms", "12.5 µs".
+ * The chart's axis labels, in virtual seconds. Tick labels take their precision from the tick
+ * step, so the axis stays readable at every zoom: "1 s", "1.5 s", "1.234 s", "250 ms", "12.5 µs".
+ * Every other time on the chart is written by formatSeconds (engine/format.ts), in the same units.
  */
 import { precisionFixed } from 'd3';
 
@@ -14,16 +15,6 @@ export function formatTick(t: number, step: number, maxAbs: number): string {
 		return trim((t * 1e3).toFixed(precisionFixed(step * 1e3))) + ' ms';
 	}
 	return trim(t.toFixed(precisionFixed(step))) + ' s';
-}
-
-/** A time or duration for a person: "3.00 s", "250 ms", "12 µs", "0 s". */
-export function formatSeconds(seconds: number): string {
-	const abs = Math.abs(seconds);
-	if (abs === 0) return '0 s';
-	if (abs >= 100) return seconds.toFixed(0) + ' s';
-	if (abs >= 1) return seconds.toFixed(2) + ' s';
-	if (abs >= 1e-3) return trim((seconds * 1e3).toFixed(abs >= 0.1 ? 0 : 1)) + ' ms';
-	return trim((seconds * 1e6).toFixed(1)) + ' µs';
 }
 
 /** "-0" looks like a bug on an axis. */

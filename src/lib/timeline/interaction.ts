@@ -13,7 +13,7 @@ import {
 	segmentFields,
 	type Field
 } from './describe';
-import { formatSeconds } from './format';
+import { formatSeconds } from '../engine/format';
 import { hitTest, type Hit } from './hit';
 import { layoutTimeline, type LaneRow, type TimelineLayout } from './layout';
 import { cursor } from './marks/cursor';

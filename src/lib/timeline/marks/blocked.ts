@@ -4,7 +4,7 @@
  */
 import type { Mark, RenderContext } from '../context';
 import { append, svgElement, textWidth } from '../dom';
-import { formatSeconds } from '../format';
+import { formatSeconds } from '../../engine/format';
 
 export function blockedLabel(span: {
 	start: number;

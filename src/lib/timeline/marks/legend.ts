@@ -1,7 +1,7 @@
 /** The legend and a one-line summary of the run: what each colour, pattern and shape means. */
 import type { Mark, RenderContext } from '../context';
 import { append, svgElement, textWidth } from '../dom';
-import { formatSeconds } from '../format';
+import { formatSeconds } from '../../engine/format';
 import { markerShape } from './markers';
 
 export const LEGEND_ROW_HEIGHT = 22;

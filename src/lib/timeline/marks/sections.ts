@@ -1,7 +1,7 @@
 /** Headers that name each stacked run ("pinned", "this run") with its duration and task count. */
 import type { Mark, RenderContext } from '../context';
 import { append, svgElement } from '../dom';
-import { formatSeconds } from '../format';
+import { formatSeconds } from '../../engine/format';
 
 export class SectionMark implements Mark {
 	render(context: RenderContext): SVGElement {

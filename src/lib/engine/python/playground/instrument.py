@@ -1,15 +1,18 @@
 """The instrumentation interface: hooks the engine calls as a run unfolds.
 
 Every hook here does nothing; `recorder.TraceRecorder` overrides them to build the trace. Hooks
-are named by the moment they fire. A hook that raises is disabled and reported (see
-`safe_call`): instrumentation must never crash the user's program.
+are named by the moment they fire. Instrumentation must never crash the user's program: when
+describing a task's wait fails, the recorder stops tracing tasks and says so in a note.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .records import StuckTask
+from .events import Event, LimitName, Stream
+
+if TYPE_CHECKING:
+    from .tracer import TracedCoroutine
 
 
 class Instrument:
@@ -37,8 +40,12 @@ class Instrument:
     def before_task_step(self, task: int, step: int) -> None:
         """The loop is about to resume a task (a send or throw into its coroutine)."""
 
-    def after_task_step(self, task: int, coro: Any, yielded: Any) -> None:
-        """A task's step ended with the coroutine suspended; `yielded` is what it awaits."""
+    def after_task_step(self, task: TracedCoroutine, yielded: Any) -> None:
+        """A task's step ended with its coroutine suspended; `yielded` is what it awaits.
+
+        Given the task's proxy rather than a description: describing the wait is the costly part
+        of tracing, done only when it will be recorded (`task.describe_wait(yielded)`).
+        """
 
     def long_step(self, task: int, real_seconds: float) -> None:
         """A task step ran `real_seconds` of real time without awaiting (CPU work)."""
@@ -46,10 +53,12 @@ class Instrument:
     def task_exited(self, task: int, error: BaseException | None, result: Any) -> None:
         """A task's coroutine finished: returned `result`, or raised `error`."""
 
-    def loop_blocked(self, start: float, duration: float, line: int | None, task: int | None) -> None:
+    def loop_blocked(
+        self, start: float, duration: float, line: int | None, task: int | None
+    ) -> None:
         """A blocking call (time.sleep) held the whole loop for `duration` virtual seconds."""
 
-    def output_written(self, t: float, stream: str, text: str, task: int | None) -> None:
+    def output_written(self, t: float, stream: Stream, text: str, task: int | None) -> None:
         """A full line of output was written."""
 
     def warning_issued(self, category: str, message: str, line: int | None) -> None:
@@ -58,10 +67,10 @@ class Instrument:
     def note_added(self, code: str, message: str, line: int | None) -> None:
         """The engine explains something about the run that is not CPython's own output."""
 
-    def deadlocked(self, stuck: list[StuckTask]) -> None:
+    def deadlocked(self, stuck: list[Event]) -> None:
         """Nothing can ever run again but the main task has not finished."""
 
-    def limit_reached(self, limit: str, message: str, line: int | None) -> None:
+    def limit_reached(self, limit: LimitName, message: str, line: int | None) -> None:
         """A limit (virtual time, steps, interrupt) ended the run."""
 
     def error_raised(self, error: BaseException) -> None:

@@ -13,6 +13,7 @@ from asyncio import base_events, coroutines, events
 from typing import Any, Callable
 
 from . import limits as limit_messages
+from .events import LimitName
 from .session import RunHalted, RunSession, caller_line
 from .threads import simulate_thread
 from .tracer import TracedCoroutine, coro_name, describe_stuck
@@ -68,8 +69,8 @@ class _VirtualSelector:
                 loop._stop_at_limit(
                     "virtual_time", limit_messages.virtual_time_message(session.limits)
                 )
-            if when > session.now:
-                session.now = when
+            if when > session.clock.now:
+                session.clock.advance(when)
         return []
 
     def close(self) -> None:
@@ -79,12 +80,20 @@ class _VirtualSelector:
 class VirtualClockLoop(base_events.BaseEventLoop):
     """An asyncio event loop on the run's virtual clock, with every task traced."""
 
+    # BaseEventLoop's own state and checks that this loop uses, which typeshed does not declare.
+    _scheduled: list[events.TimerHandle]
+    _debug: bool
+    _check_closed: Callable[[], None]
+    _check_thread: Callable[[], None]
+    _check_callback: Callable[[Callable[..., Any], str], None]
+
     def __init__(self, session: RunSession | None = None) -> None:
         super().__init__()
         chosen = session if session is not None else _active
         if chosen is None:
             raise RuntimeError("VirtualClockLoop needs an active playground run")
         self._session: RunSession = chosen
+        self._clock = chosen.clock
         self._selector = _VirtualSelector(self)
         self._timer_seq = 0
         # Timers due within this much of the clock run together; the clock is exact here.
@@ -93,7 +102,7 @@ class VirtualClockLoop(base_events.BaseEventLoop):
 
     def time(self) -> float:
         """The virtual clock (seconds since the start of the run)."""
-        return self._session.now
+        return self._clock.now
 
     def _process_events(self, event_list: list[Any]) -> None:
         """No file descriptors, so no I/O events to dispatch."""
@@ -102,10 +111,11 @@ class VirtualClockLoop(base_events.BaseEventLoop):
         """No other threads can wake this loop, so there is nothing to write to."""
 
     def call_at(
-        self, when: float, callback: Callable[..., Any], *args: Any, context: Any = None
+        self, when: float | None, callback: Callable[..., Any], *args: Any, context: Any = None
     ) -> events.TimerHandle:
         """Schedule a timer; equal deadlines fire in the order they were scheduled."""
         if when is None:
+            # CPython's own check, kept: a None deadline would fail later, far from the mistake.
             raise TypeError("when cannot be None")
         self._check_closed()
         if self._debug:
@@ -137,11 +147,14 @@ class VirtualClockLoop(base_events.BaseEventLoop):
         qualname = coro_name(coro) if session.limits.trace else ""
         # The loop's own shutdown coroutines (asyncio.run runs them as tasks after main()) are
         # numbered like CPython numbers them, but not drawn.
+        task: asyncio.Task[Any]
         if qualname and not qualname.startswith("BaseEventLoop."):
             session.instrument.task_spawned(
                 task_id, str(name), session.current_task, qualname, caller_line()
             )
-            task = super().create_task(TracedCoroutine(coro, task_id, session), **kwargs)
+            traced = TracedCoroutine(coro, task_id, session)
+            # A registered Coroutine at run time (tracer.py), which no type checker can see.
+            task = super().create_task(traced, **kwargs)  # pyright: ignore[reportArgumentType, reportUnknownVariableType]
         else:
             task = super().create_task(coro, **kwargs)
             session.task_ids[task] = task_id
@@ -152,7 +165,7 @@ class VirtualClockLoop(base_events.BaseEventLoop):
         self._check_closed()
         return simulate_thread(self, self._session, func, args)
 
-    def _stop_at_limit(self, limit: str, message: str) -> None:
+    def _stop_at_limit(self, limit: LimitName, message: str) -> None:
         session = self._session
         if session.halted is None:
             session.instrument.limit_reached(limit, message, session.instrument.last_line())
@@ -173,7 +186,8 @@ class VirtualClockLoop(base_events.BaseEventLoop):
         # A halted run leaves tasks pending on purpose; CPython would log "Task was destroyed
         # but it is pending!" for each when they are collected.
         for task in asyncio.all_tasks(self):
-            task._log_destroy_pending = False
+            # A private flag of asyncio's Task (the C Task has it too); typeshed does not list it.
+            task._log_destroy_pending = False  # pyright: ignore[reportAttributeAccessIssue]
 
 
 class PlaygroundLoopPolicy(events._BaseDefaultEventLoopPolicy):
@@ -184,6 +198,8 @@ class PlaygroundLoopPolicy(events._BaseDefaultEventLoopPolicy):
     """
 
     _loop_factory = VirtualClockLoop
+    # The base policy's thread-local holding the current loop (`_local._loop`), undeclared there.
+    _local: Any
 
     def get_event_loop(self) -> Any:
         """The current loop; created (with a note) when none is set."""

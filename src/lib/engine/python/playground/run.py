@@ -8,6 +8,7 @@ import gc
 import inspect
 import json
 import sys
+from asyncio import runners
 from time import perf_counter as _real_perf_counter
 from typing import Any
 
@@ -15,7 +16,7 @@ from .limits import Limits, interrupt_message
 from .loop import VirtualClockLoop
 from .patches import Patches
 from .recorder import TraceRecorder
-from .session import USER_FILE, RunHalted, RunSession
+from .session import USER_FILE, RunHalted, RunSession, VirtualClock, traceback_line
 from .tracer import reset_caches
 
 PYTHON_VERSION = ".".join(str(part) for part in sys.version_info[:3])
@@ -30,13 +31,11 @@ def run(source: str, options_json: str = "{}") -> str:
     reset_caches()
     options: dict[str, Any] = json.loads(options_json) if options_json else {}
     limits = Limits.from_options(options)
-    recorder = TraceRecorder(limits)
-    session = RunSession(limits, recorder)
-    recorder.bind(session)
+    clock = VirtualClock()
+    recorder = TraceRecorder(limits, clock)
+    session = RunSession(limits, clock, recorder)
     recorder.run_started(PYTHON_VERSION)
-    patches = Patches(session, source)
-    patches.install()
-    try:
+    with Patches(session, source) as patches:
         failure = _execute_guarded(source, session, patches)
         # Undo whatever the user's code did to builtins, time, asyncio or sys.stdout before the
         # engine's own code runs again (formatting a traceback needs a working `len`).
@@ -46,17 +45,12 @@ def run(source: str, options_json: str = "{}") -> str:
         if failure is not None:
             recorder.error_raised(failure)
         _finish(session, patches)
-    finally:
-        patches.restore()
     recorder.run_ended(session.steps, (_real_perf_counter() - started) * 1000.0)
     return recorder.to_json()
 
 
-def _execute_guarded(
-    source: str, session: RunSession, patches: Patches
-) -> BaseException | None:
+def _execute_guarded(source: str, session: RunSession, patches: Patches) -> BaseException | None:
     """Run the user's code; return the exception it raised, if that is the user's error."""
-    recorder = session.instrument
     try:
         _execute(source, session)
     except RunHalted:
@@ -64,7 +58,9 @@ def _execute_guarded(
     except KeyboardInterrupt as interrupt:
         if session.halted is None and not patches.handles_interrupts:
             # No SIGINT handler of ours: a Stop arrives as a bare KeyboardInterrupt.
-            recorder.limit_reached("interrupt", interrupt_message(), _line_of(interrupt))
+            session.instrument.limit_reached(
+                "interrupt", interrupt_message(), traceback_line(interrupt.__traceback__)
+            )
             session.halt("interrupt")
         elif session.halted is None:
             # Our handler did not fire, so the program raised KeyboardInterrupt itself.
@@ -72,7 +68,7 @@ def _execute_guarded(
     except SystemExit:
         # sys.exit() in the user's code ends the program normally, as it would in CPython.
         pass
-    except BaseException as error:  # noqa: BLE001 - the user's uncaught exception is data
+    except BaseException as error:  # the user's uncaught exception, whatever it is, is data
         return error
     return None
 
@@ -101,9 +97,8 @@ def _execute(source: str, session: RunSession) -> None:
 
 def _shut_down(loop: VirtualClockLoop) -> None:
     """What asyncio.run does after main() returns: cancel leftovers, close async generators."""
-    from asyncio import runners
-
-    runners._cancel_all_tasks(loop)  # type: ignore[attr-defined]
+    # A private helper of asyncio.runners that typeshed does not declare.
+    runners._cancel_all_tasks(loop)  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
     loop.run_until_complete(loop.shutdown_asyncgens())
 
 
@@ -117,13 +112,3 @@ def _finish(session: RunSession, patches: Patches) -> None:
     # Never-awaited coroutines warn when collected; collect now, while warnings are captured.
     gc.collect()
     patches.capture.flush_partial()
-
-
-def _line_of(error: BaseException) -> int | None:
-    line = None
-    tb = error.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == USER_FILE:
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line

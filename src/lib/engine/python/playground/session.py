@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sys
 import weakref
-from types import FrameType
+from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any
 
+from .events import trace_time
 from .limits import Limits
 
 if TYPE_CHECKING:
+    from .capture import OutputCapture
     from .instrument import Instrument
 
 # The user's code is compiled under this file name; every "user line" is a line of this file.
@@ -24,16 +26,41 @@ class RunHalted(SystemExit):
     """
 
 
+class VirtualClock:
+    """The run's virtual clock, in seconds since the run started.
+
+    Built before the recorder and the session, which both read it. `now` is exact, as the loop
+    computes deadlines from it; `t` is the same reading rounded as the trace carries it, updated
+    only when the clock moves, because rounding once per event would cost more than the events.
+    """
+
+    __slots__ = ("now", "t", "thread_elapsed")
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.t = 0.0
+        # Seconds a simulated thread (to_thread) has slept on its private clock, or None.
+        self.thread_elapsed: float | None = None
+
+    def advance(self, to: float) -> None:
+        """Move the clock to `to` (never backwards: callers only ever move it forwards)."""
+        self.now = to
+        self.t = trace_time(to)
+
+    def time(self) -> float:
+        """What the program's clocks read: the loop's clock, plus a simulated thread's own time."""
+        if self.thread_elapsed is None:
+            return self.now
+        return self.now + self.thread_elapsed
+
+
 class RunSession:
     """Everything one run shares: clock, limits, instrument, task numbering, halt state."""
 
-    def __init__(self, limits: Limits, instrument: Instrument) -> None:
+    def __init__(self, limits: Limits, clock: VirtualClock, instrument: Instrument) -> None:
         self.limits = limits
+        self.clock = clock
         self.instrument = instrument
-        # The virtual clock, in seconds since the start of the run.
-        self.now = 0.0
-        # Seconds a simulated thread (to_thread) has slept on its private clock, or None.
-        self.thread_elapsed: float | None = None
         self.steps = 0
         # The id of the task whose step is running, or None for top-level code.
         self.current_task: int | None = None
@@ -44,19 +71,14 @@ class RunSession:
         # Ids of untraced tasks (trace: false), for deadlock reports; traced ones carry theirs.
         self.task_ids: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
         self.loops: list[Any] = []
-        # Futures of simulated threads (to_thread, run_in_executor): label and completion time.
+        # Futures of simulated threads (to_thread, run_in_executor): label, and when it completes
+        # as the trace carries it.
         self.thread_futures: dict[Any, tuple[str, float]] = {}
         # Why the run was halted ("deadlock", "virtual_time", "steps", "interrupt"), or None.
         self.halted: str | None = None
         self.get_event_loop_noted = False
-        # The output capture (patches.OutputCapture) while the run's patches are installed.
-        self.output: Any = None
-
-    def time(self) -> float:
-        """What the program's clocks read: the loop's clock, plus a simulated thread's own time."""
-        if self.thread_elapsed is None:
-            return self.now
-        return self.now + self.thread_elapsed
+        # The output capture while the run's patches are installed.
+        self.output: OutputCapture | None = None
 
     def task_id_of(self, task: Any) -> int | None:
         """Our id for a task or future, or None when it is not one of this run's tasks."""
@@ -92,3 +114,13 @@ def user_line(frame: FrameType | None) -> int | None:
 def caller_line() -> int | None:
     """The user's line that (directly or through the standard library) called the caller."""
     return user_line(sys._getframe(2))
+
+
+def traceback_line(tb: TracebackType | None) -> int | None:
+    """The line of the innermost user frame in a traceback (where the user's code raised)."""
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == USER_FILE:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from .events import trace_time
 from .session import RunSession
 
 
@@ -27,11 +28,12 @@ def simulate_thread(
 ) -> Any:
     """Run `func(*args)` now as a simulated thread; return the future of its result."""
     future = loop.create_future()
-    start = session.now
-    outer_elapsed = session.thread_elapsed
+    clock = session.clock
+    start = clock.now
+    outer_elapsed = clock.thread_elapsed
     outer_task = session.current_task
     output = session.output
-    session.thread_elapsed = 0.0
+    clock.thread_elapsed = 0.0
     session.current_task = None
     held = output.hold() if output is not None else None
     result: Any = None
@@ -40,17 +42,18 @@ def simulate_thread(
         result = func(*args)
     except (KeyboardInterrupt, SystemExit):
         raise
-    except BaseException as exc:  # noqa: BLE001 - the thread's exception goes to its future
+    except BaseException as exc:  # the thread's exception, whatever it is, goes to its future
         error = exc
     finally:
-        elapsed = session.thread_elapsed or 0.0
-        session.thread_elapsed = outer_elapsed
+        elapsed = clock.thread_elapsed or 0.0
+        clock.thread_elapsed = outer_elapsed
         session.current_task = outer_task
         lines = output.release(held) if output is not None else []
     done_at = start + elapsed
-    for t, stream, text in lines:
-        loop.call_at(t, output.replay, t, stream, text)
+    if output is not None:
+        for t, stream, text in lines:
+            loop.call_at(t, output.replay, t, stream, text)
     loop.call_at(done_at, _settle, future, result, error)
     name = getattr(func, "__qualname__", None) or type(func).__name__
-    session.thread_futures[future] = (f"run_in_executor({name})", done_at)
+    session.thread_futures[future] = (f"run_in_executor({name})", trace_time(done_at))
     return future

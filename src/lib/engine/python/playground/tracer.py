@@ -11,10 +11,14 @@ import asyncio
 import collections.abc
 from time import perf_counter as _real_clock
 from types import CoroutineType, GeneratorType
-from typing import Any
+from typing import Any, Callable
 
-from .records import StuckTask
+from . import events
+from .events import Awaiting, AwaitKind, ChainFrame, Event, awaiting, trace_time
 from .session import USER_FILE, RunSession
+
+# What a suspended coroutine waits for, the line of its innermost user await, and its chain.
+Wait = tuple[Awaiting, int | None, list[ChainFrame]]
 
 
 class TracedCoroutine:
@@ -35,7 +39,11 @@ class TracedCoroutine:
         """Resume the coroutine by raising an exception in it (cancellation, a failed await)."""
         return self._step(self._coro.throw, *args)
 
-    def _step(self, resume: Any, *args: Any) -> Any:
+    def describe_wait(self, yielded: Any) -> Wait:
+        """What this task waits for now that its step yielded `yielded` (see `describe_wait`)."""
+        return describe_wait(self._session, self._coro, yielded)
+
+    def _step(self, resume: Callable[..., Any], *args: Any) -> Any:
         session = self._session
         previous = session.current_task
         session.current_task = task_id = self.task_id
@@ -55,7 +63,7 @@ class TracedCoroutine:
             raise
         else:
             session.current_task = previous
-            instrument.after_task_step(task_id, self._coro, yielded)
+            instrument.after_task_step(self, yielded)
             return yielded
         finally:
             elapsed = _real_clock() - started
@@ -78,7 +86,8 @@ class TracedCoroutine:
         return repr(self._coro)
 
 
-collections.abc.Coroutine.register(TracedCoroutine)
+# The C Task accepts any registered Coroutine; typeshed's Coroutine does not show ABC's register.
+collections.abc.Coroutine.register(TracedCoroutine)  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
 
 # A task step that runs longer than this in real time is reported: CPU work costs no virtual
 # time (docs/decisions/0001-virtual-time.md), so without a note it would be invisible. High
@@ -99,7 +108,7 @@ def _num(value: Any) -> str:
 
 
 def _ids(session: RunSession, futures: Any) -> list[int]:
-    ids = []
+    ids: list[int] = []
     for fut in futures:
         task_id = session.task_id_of(fut)
         if task_id is not None:
@@ -110,21 +119,16 @@ def _ids(session: RunSession, futures: Any) -> list[int]:
 
 def _finite(value: float) -> float | None:
     # JSON has no Infinity: sleep(math.inf) waits "until" nothing.
-    return value if value - value == 0 else None
+    return trace_time(value) if value - value == 0 else None
 
 
-# An "awaiting" is a plain dict in the shape of events.ts's Awaiting. It is built for every
-# suspension (tens of thousands per run), so it skips the dataclass records use elsewhere.
-AwaitingDict = dict[str, Any]
-ChainList = list[dict[str, Any]]
-
-_YIELD: AwaitingDict = {"kind": "yield", "label": "yield"}
-_SLEEP0: AwaitingDict = {"kind": "yield", "label": "sleep(0)"}
+# An awaiting is built for every suspension (tens of thousands per run); the fixed ones are built
+# once, here, and shared by every event that carries them (nothing mutates an event).
+_YIELD = awaiting("yield", "yield")
+_SLEEP0 = awaiting("yield", "sleep(0)")
 
 
-def describe_wait(
-    session: RunSession, coro: Any, yielded: Any
-) -> tuple[AwaitingDict, int | None, ChainList]:
+def describe_wait(session: RunSession, coro: Any, yielded: Any) -> Wait:
     """What a suspended coroutine waits for, the line of its innermost user await, and its chain.
 
     The chain is walked through `cr_await` from the task's coroutine: user frames (main.py) go
@@ -135,11 +139,13 @@ def describe_wait(
     This runs after every task step, so its results are shared where they can be: chain entries
     and fixed "awaiting" dicts are cached and reused across events (they are never mutated).
     """
-    chain: ChainList = []
+    chain: list[ChainFrame] = []
     line: int | None = None
-    current = coro
+    current: Any = coro
     while True:
-        kind = type(current)
+        # type(), not isinstance: exact types only, and cheap. (Pyright reads type() of Any as
+        # partly unknown.)
+        kind = type(current)  # pyright: ignore[reportUnknownVariableType]
         if kind is CoroutineType:
             frame = current.cr_frame
         elif kind is GeneratorType:
@@ -151,40 +157,74 @@ def describe_wait(
         code = frame.f_code
         if code.co_filename != USER_FILE:
             return _describe_library_wait(session, code.co_qualname, frame, yielded), line, chain
-        line = frame.f_lineno
-        key = (code, line)
+        lineno = frame.f_lineno
+        if lineno is None:
+            # Only while an instruction without a line runs; never seen at an await, but the
+            # contract's chain frame always has a line.
+            lineno = code.co_firstlineno
+        line = lineno
+        key = (code, lineno)
         entry = _CHAIN_ENTRIES.get(key)
         if entry is None:
-            entry = _CHAIN_ENTRIES[key] = {"fn": code.co_qualname, "line": line}
+            entry = _CHAIN_ENTRIES[key] = events.chain_frame(code.co_qualname, lineno)
         chain.append(entry)
         current = current.cr_await if kind is CoroutineType else current.gi_yieldfrom
 
 
-# (code object, line) -> {"fn", "line"}: one shared dict per await site. Cleared by each run.
-_CHAIN_ENTRIES: dict[tuple[Any, int], dict[str, Any]] = {}
+# (code object, line) -> its chain frame: one shared dict per await site. Cleared by each run.
+_CHAIN_ENTRIES: dict[tuple[Any, int], ChainFrame] = {}
 # delay -> "sleep(<delay>)"
 _SLEEP_LABELS: dict[Any, str] = {}
+
+
+class _SleepWaits:
+    """The awaitings of the sleeps that began at one clock reading, by delay.
+
+    The tasks of a gather that all sleep alike at one instant share one dict, instead of each
+    building and rounding its own; the cache empties whenever the clock has moved.
+    """
+
+    def __init__(self) -> None:
+        self.began = -1.0
+        self.by_delay: dict[Any, Awaiting] = {}
+
+    def clear(self) -> None:
+        """Forget every sleep (a new run)."""
+        self.began = -1.0
+        self.by_delay.clear()
+
+    def get(self, now: float, delay: Any) -> Awaiting:
+        """The awaiting of sleep(delay) begun at `now`."""
+        if self.began != now:
+            self.by_delay.clear()
+            self.began = now
+        wait = self.by_delay.get(delay)
+        if wait is None:
+            label = _SLEEP_LABELS.get(delay)
+            if label is None:
+                label = _SLEEP_LABELS[delay] = f"sleep({_num(delay)})"
+            # The timer was set in the step that just ended, so it fires at now + delay,
+            # exactly as loop.call_later computed it.
+            until = _finite(now + delay)
+            wait = self.by_delay[delay] = events.awaiting_until("sleep", label, until)
+        return wait
+
+
+_SLEEP_WAITS = _SleepWaits()
 
 
 def reset_caches() -> None:
     """Forget the previous run's await sites (their code objects belong to it)."""
     _CHAIN_ENTRIES.clear()
     _SLEEP_LABELS.clear()
+    _SLEEP_WAITS.clear()
 
 
-def _describe_library_wait(
-    session: RunSession, name: str, frame: Any, yielded: Any
-) -> AwaitingDict:
+def _describe_library_wait(session: RunSession, name: str, frame: Any, yielded: Any) -> Awaiting:
     if name == "sleep":
         if yielded is None:
             return _SLEEP0
-        delay = frame.f_locals.get("delay")
-        label = _SLEEP_LABELS.get(delay)
-        if label is None:
-            label = _SLEEP_LABELS[delay] = f"sleep({_num(delay)})"
-        # The timer was set in the step that just ended, so it fires at now + delay, exactly
-        # as loop.call_later computed it.
-        return {"kind": "sleep", "label": label, "until": _finite(session.now + delay)}
+        return _SLEEP_WAITS.get(session.clock.now, frame.f_locals.get("delay"))
     simple = _SIMPLE_WAITS.get(name)
     if simple is not None:
         return simple
@@ -192,52 +232,48 @@ def _describe_library_wait(
         # `async with lock:` / semaphore / condition: name the primitive by its class.
         owner = type(frame.f_locals.get("self")).__name__
         kind = _PRIMITIVE_KINDS.get(owner, "other")
-        return {"kind": kind, "label": "Semaphore" if kind == "semaphore" else owner}
+        return awaiting(kind, "Semaphore" if kind == "semaphore" else owner)
     if name in ("TaskGroup.__aexit__", "TaskGroup._aexit"):
         group = frame.f_locals.get("self")
-        return {
-            "kind": "taskgroup",
-            "label": "TaskGroup",
-            "tasks": _ids(session, getattr(group, "_tasks", ())),
-        }
+        return events.awaiting_tasks(
+            "taskgroup", "TaskGroup", _ids(session, getattr(group, "_tasks", ()))
+        )
     if name == "wait_for":
         local = frame.f_locals
-        return {
-            "kind": "wait_for",
-            "label": f"wait_for(timeout={_num(local.get('timeout'))})",
-            "task": session.task_id_of(local.get("fut")),
-        }
+        return events.awaiting_task(
+            "wait_for",
+            f"wait_for(timeout={_num(local.get('timeout'))})",
+            session.task_id_of(local.get("fut")),
+        )
     if name in ("wait", "_wait"):
         fs = frame.f_locals.get("fs") or ()
-        return {"kind": "wait", "label": f"wait({len(fs)})", "tasks": _ids(session, fs)}
+        return events.awaiting_tasks("wait", f"wait({len(fs)})", _ids(session, fs))
     if name == "_AsCompletedIterator._wait_for_one":
         iterator = frame.f_locals.get("self")
         todo = getattr(iterator, "_todo", ())
-        return {"kind": "as_completed", "label": "as_completed", "tasks": _ids(session, todo)}
+        return events.awaiting_tasks("as_completed", "as_completed", _ids(session, todo))
     if name == "to_thread":
         func = frame.f_locals.get("func")
         thread = session.thread_futures.get(yielded)
-        return {
-            "kind": "thread",
-            "label": f"to_thread({coro_name(func)})",
-            "until": thread[1] if thread is not None else None,
-        }
-    return {"kind": "other", "label": name}
+        return events.awaiting_until(
+            "thread", f"to_thread({coro_name(func)})", thread[1] if thread is not None else None
+        )
+    return awaiting("other", name)
 
 
-_SIMPLE_WAITS: dict[str, AwaitingDict] = {
-    "Queue.get": {"kind": "queue_get", "label": "Queue.get"},
-    "Queue.put": {"kind": "queue_put", "label": "Queue.put"},
-    "Queue.join": {"kind": "queue_join", "label": "Queue.join"},
-    "Lock.acquire": {"kind": "lock", "label": "Lock"},
-    "Semaphore.acquire": {"kind": "semaphore", "label": "Semaphore"},
-    "Event.wait": {"kind": "event", "label": "Event.wait"},
-    "Condition.wait": {"kind": "condition", "label": "Condition.wait"},
-    "Condition.wait_for": {"kind": "condition", "label": "Condition.wait_for"},
-    "Barrier.wait": {"kind": "other", "label": "Barrier.wait"},
+_SIMPLE_WAITS: dict[str, Awaiting] = {
+    "Queue.get": awaiting("queue_get", "Queue.get"),
+    "Queue.put": awaiting("queue_put", "Queue.put"),
+    "Queue.join": awaiting("queue_join", "Queue.join"),
+    "Lock.acquire": awaiting("lock", "Lock"),
+    "Semaphore.acquire": awaiting("semaphore", "Semaphore"),
+    "Event.wait": awaiting("event", "Event.wait"),
+    "Condition.wait": awaiting("condition", "Condition.wait"),
+    "Condition.wait_for": awaiting("condition", "Condition.wait_for"),
+    "Barrier.wait": awaiting("other", "Barrier.wait"),
 }
 
-_PRIMITIVE_KINDS: dict[str, str] = {
+_PRIMITIVE_KINDS: dict[str, AwaitKind] = {
     "Lock": "lock",
     "Semaphore": "semaphore",
     "BoundedSemaphore": "semaphore",
@@ -245,33 +281,31 @@ _PRIMITIVE_KINDS: dict[str, str] = {
 }
 
 
-def _describe_future(session: RunSession, yielded: Any) -> AwaitingDict:
+def _describe_future(session: RunSession, yielded: Any) -> Awaiting:
     if yielded is None:
         return _YIELD
     task_id = session.task_id_of(yielded)
     if task_id is not None:
-        return {"kind": "task", "label": str(yielded.get_name()), "task": task_id}
+        return events.awaiting_task("task", str(yielded.get_name()), task_id)
     children = getattr(yielded, "_children", None)
     if children is not None:
-        return {
-            "kind": "gather",
-            "label": f"gather({len(children)})",
-            "tasks": _ids(session, children),
-        }
+        return events.awaiting_tasks(
+            "gather", f"gather({len(children)})", _ids(session, children)
+        )
     thread = session.thread_futures.get(yielded)
     if thread is not None:
-        return {"kind": "thread", "label": thread[0], "until": thread[1]}
+        return events.awaiting_until("thread", thread[0], thread[1])
     if isinstance(yielded, asyncio.Task):
-        return {"kind": "task", "label": str(yielded.get_name())}
+        return awaiting("task", str(yielded.get_name()))
     shielded = _shielded(yielded)
     if shielded is not None:
         inner_id = session.task_id_of(shielded)
         name = str(shielded.get_name()) if isinstance(shielded, asyncio.Task) else "Future"
-        shield: AwaitingDict = {"kind": "task", "label": f"shield({name})"}
-        if inner_id is not None:
-            shield["task"] = inner_id
-        return shield
-    return {"kind": "future", "label": "Future"}
+        label = f"shield({name})"
+        if inner_id is None:
+            return awaiting("task", label)
+        return events.awaiting_task("task", label, inner_id)
+    return awaiting("future", "Future")
 
 
 def _shielded(outer: Any) -> Any:
@@ -286,10 +320,13 @@ def _shielded(outer: Any) -> Any:
     return None
 
 
-def describe_stuck(session: RunSession, task: Any) -> StuckTask:
+def describe_stuck(session: RunSession, task: Any) -> Event:
     """A pending task in a deadlock report: what it waits for and the line where it waits."""
     coro = task.get_coro()
-    inner = coro._coro if isinstance(coro, TracedCoroutine) else coro
-    awaiting, line, _ = describe_wait(session, inner, getattr(task, "_fut_waiter", None))
+    waiter = getattr(task, "_fut_waiter", None)
+    if isinstance(coro, TracedCoroutine):
+        waits_for, line, _ = coro.describe_wait(waiter)
+    else:
+        waits_for, line, _ = describe_wait(session, coro, waiter)
     task_id = session.task_id_of(task) or 0
-    return StuckTask(task=task_id, name=str(task.get_name()), awaiting=awaiting, line=line)
+    return events.stuck_task(task_id, str(task.get_name()), waits_for, line)

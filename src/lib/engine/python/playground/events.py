@@ -1,0 +1,242 @@
+"""The trace events, built in the shape of the contract (src/lib/engine/events.ts).
+
+Every event the engine emits is made by one function here, as the plain dict that becomes its
+JSON: the contract's snake_case names, in the contract's order. TypeScript's validators are the
+definition; the contract test (tests/engine/contract.spec.ts) fails when these two drift apart.
+
+Times: every `t`, `until` and `duration` is in virtual seconds rounded to nanoseconds
+(`trace_time`), so that 0.1 + 0.2 reads 0.3. Callers pass times already rounded: the clock keeps
+its rounded reading up to date as it moves (session.VirtualClock), which is far cheaper than
+rounding each of the tens of thousands of per-step events.
+
+The per-step events (task_created, task_resumed, task_suspended, task_done) are built about
+70,000 times for 10,000 tasks, so each builder is a single dict display, nothing more.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, get_args
+
+TRACE_VERSION = 1
+
+# ---- the lists the contract names, each written once ------------------------------------------
+
+AwaitKind = Literal[
+    "sleep",
+    "task",
+    "gather",
+    "wait",
+    "wait_for",
+    "as_completed",
+    "taskgroup",
+    "queue_get",
+    "queue_put",
+    "queue_join",
+    "lock",
+    "semaphore",
+    "event",
+    "condition",
+    "thread",
+    "future",
+    "yield",
+    "other",
+]
+LimitName = Literal["virtual_time", "steps", "interrupt"]
+Stream = Literal["stdout", "stderr"]
+TaskEndState = Literal["done", "raised", "cancelled"]
+BlockCause = Literal["time.sleep"]
+
+# The same lists as values, for the contract test to compare with TypeScript's.
+AWAIT_KINDS: tuple[AwaitKind, ...] = get_args(AwaitKind)
+LIMIT_NAMES: tuple[LimitName, ...] = get_args(LimitName)
+OUTPUT_STREAMS: tuple[Stream, ...] = get_args(Stream)
+TASK_END_STATES: tuple[TaskEndState, ...] = get_args(TaskEndState)
+BLOCK_CAUSES: tuple[BlockCause, ...] = get_args(BlockCause)
+
+# An event, an awaiting or a chain frame: the dict json.dumps writes.
+Event = dict[str, Any]
+Awaiting = dict[str, Any]
+ChainFrame = dict[str, Any]
+
+
+def trace_time(seconds: float) -> float:
+    """Virtual seconds as the trace carries them: rounded to nanoseconds."""
+    return round(seconds, 9)
+
+
+# ---- what a suspended task waits for -----------------------------------------------------------
+# Four shapes, one per optional field (none, `task`, `tasks`, `until`): a wait names at most one.
+
+
+def awaiting(kind: AwaitKind, label: str) -> Awaiting:
+    """A wait with nothing more to say than its kind and label."""
+    return {"kind": kind, "label": label}
+
+
+def awaiting_task(kind: AwaitKind, label: str, task: int | None) -> Awaiting:
+    """A wait on one task (None: an awaitable that is not one of the run's tasks)."""
+    return {"kind": kind, "label": label, "task": task}
+
+
+def awaiting_tasks(kind: AwaitKind, label: str, tasks: list[int]) -> Awaiting:
+    """A wait on several tasks (gather, wait, TaskGroup, as_completed)."""
+    return {"kind": kind, "label": label, "tasks": tasks}
+
+
+def awaiting_until(kind: AwaitKind, label: str, until: float | None) -> Awaiting:
+    """A wait that a timer ends at `until` (None: never, as sleep(math.inf))."""
+    return {"kind": kind, "label": label, "until": until}
+
+
+def chain_frame(fn: str, line: int) -> ChainFrame:
+    """One user frame in the chain of awaits inside a task."""
+    return {"fn": fn, "line": line}
+
+
+def stuck_task(task: int, name: str, waits_for: Awaiting, line: int | None) -> Event:
+    """A task that can never run again, in a deadlock report."""
+    return {"task": task, "name": name, "awaiting": waits_for, "line": line}
+
+
+def exception_info(type_name: str, message: str) -> Event:
+    """An exception a task raised: its class name and message."""
+    return {"type": type_name, "message": message}
+
+
+# ---- events ------------------------------------------------------------------------------------
+
+
+def run_start(python: str, limits: dict[str, float | int]) -> Event:
+    """The first event of every trace."""
+    return {
+        "kind": "run_start",
+        "t": 0,
+        "version": TRACE_VERSION,
+        "python": python,
+        "limits": limits,
+    }
+
+
+def task_created(
+    t: float, task: int, name: str, parent: int | None, coro: str, line: int | None
+) -> Event:
+    """A task was created (before its first step)."""
+    return {
+        "kind": "task_created",
+        "t": t,
+        "task": task,
+        "name": name,
+        "parent": parent,
+        "coro": coro,
+        "line": line,
+    }
+
+
+def task_resumed(t: float, task: int, step: int) -> Event:
+    """The loop resumed a task: step `step` of the run begins."""
+    return {"kind": "task_resumed", "t": t, "task": task, "step": step}
+
+
+def task_suspended(
+    t: float, task: int, waits_for: Awaiting, line: int | None, chain: list[ChainFrame]
+) -> Event:
+    """A task's step ended at an await."""
+    return {
+        "kind": "task_suspended",
+        "t": t,
+        "task": task,
+        "awaiting": waits_for,
+        "line": line,
+        "chain": chain,
+    }
+
+
+def task_returned(t: float, task: int, result: str) -> Event:
+    """A task returned; `result` is the repr of what it returned."""
+    return {
+        "kind": "task_done",
+        "t": t,
+        "task": task,
+        "state": "done",
+        "result": result,
+        "line": None,
+    }
+
+
+def task_cancelled(t: float, task: int, line: int | None) -> Event:
+    """A task ended by cancellation."""
+    return {"kind": "task_done", "t": t, "task": task, "state": "cancelled", "line": line}
+
+
+def task_raised(t: float, task: int, exception: Event, line: int | None) -> Event:
+    """A task ended by raising `exception` (see `exception_info`) at `line`."""
+    return {
+        "kind": "task_done",
+        "t": t,
+        "task": task,
+        "state": "raised",
+        "exception": exception,
+        "line": line,
+    }
+
+
+def blocked(
+    t: float, duration: float, cause: BlockCause, line: int | None, task: int | None
+) -> Event:
+    """A blocking call held the whole loop from `t` for `duration`."""
+    return {
+        "kind": "blocked",
+        "t": t,
+        "duration": duration,
+        "cause": cause,
+        "line": line,
+        "task": task,
+    }
+
+
+def output(t: float, stream: Stream, text: str, task: int | None) -> Event:
+    """One line of output, without its newline."""
+    return {"kind": "output", "t": t, "stream": stream, "text": text, "task": task}
+
+
+def warning(t: float, category: str, message: str, line: int | None) -> Event:
+    """A warning CPython showed."""
+    return {"kind": "warning", "t": t, "category": category, "message": message, "line": line}
+
+
+def note(t: float, code: str, message: str, line: int | None) -> Event:
+    """Something the playground explains that is not CPython's own output."""
+    return {"kind": "note", "t": t, "code": code, "message": message, "line": line}
+
+
+def error(t: float, type_name: str, message: str, line: int | None, traceback: str) -> Event:
+    """The program raised and nothing caught it."""
+    return {
+        "kind": "error",
+        "t": t,
+        "type": type_name,
+        "message": message,
+        "line": line,
+        "traceback": traceback,
+    }
+
+
+def deadlock(t: float, stuck: list[Event]) -> Event:
+    """Nothing can ever run again; `stuck` are `stuck_task`s."""
+    return {"kind": "deadlock", "t": t, "stuck": stuck}
+
+
+def limit(t: float, name: LimitName, message: str, line: int | None) -> Event:
+    """A limit ended the run."""
+    return {"kind": "limit", "t": t, "limit": name, "message": message, "line": line}
+
+
+def run_end(t: float, steps: int, real_ms: float, dropped_events: int) -> Event:
+    """The last event of every trace."""
+    return {
+        "kind": "run_end",
+        "t": t,
+        "steps": steps,
+        "real_ms": round(real_ms, 3),
+        "dropped_events": dropped_events,
+    }
