@@ -78,10 +78,7 @@ export interface RunResult {
 const NOTHING_TO_SHOW: RunResult = { run: null, notices: [], message: null };
 
 /** What a run's outcome leaves on the page, and what the status line then says of it. */
-export function resultOf(
-	outcome: RunOutcome,
-	source: string
-): { result: RunResult; lastRun: LastRun } {
+function resultOf(outcome: RunOutcome, source: string): { result: RunResult; lastRun: LastRun } {
 	switch (outcome.kind) {
 		case 'finished':
 			return {
@@ -227,9 +224,7 @@ export class PlaygroundSession {
 			case 'example': {
 				const chosen = this.#exampleBySlug(item.slug);
 				if (!chosen) return;
-				this.#replaceCode(chosen.code);
-				this.exampleSlug = chosen.slug;
-				this.banner = null;
+				this.#showPicked(chosen.code, chosen.slug);
 				// Our own bundled code, picked by the learner: run it so its chart sits beside its notice.
 				void this.run();
 				return;
@@ -237,9 +232,7 @@ export class PlaygroundSession {
 			case 'exercise': {
 				const code = this.course.open(item.slug);
 				if (code === null) return;
-				this.#replaceCode(code);
-				this.exampleSlug = null;
-				this.banner = null;
+				this.#showPicked(code, null);
 				// The address bar now holds the link that opens this exercise, for a teacher to hand out.
 				this.#address.replace(urlWithExercise(this.#address.href(), item.slug));
 				return;
@@ -248,9 +241,7 @@ export class PlaygroundSession {
 				const own = this.#store.loadOwnCode();
 				if (!own) return;
 				// If the editor holds other code of the learner's, it becomes the set-aside one.
-				this.#replaceCode(own.code);
-				this.exampleSlug = null;
-				this.banner = null;
+				this.#showPicked(own.code, null);
 				return;
 			}
 		}
@@ -361,6 +352,13 @@ export class PlaygroundSession {
 		this.#storeDraft(next);
 		this.result = NOTHING_TO_SHOW;
 		this.jumpLine = null;
+	}
+
+	/** Shows code the learner picked from a menu; a banner about an earlier link no longer applies. */
+	#showPicked(code: string, exampleSlug: string | null): void {
+		this.#replaceCode(code);
+		this.exampleSlug = exampleSlug;
+		this.banner = null;
 	}
 
 	/** Returns whether the code shown may run by itself (only the first example may). */
