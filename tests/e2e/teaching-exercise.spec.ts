@@ -18,7 +18,8 @@ import {
 
 const e2e = useE2E();
 
-const exercise = readExercises().find((item) => item.slug === 'three-downloads')!;
+const all = readExercises();
+const exercise = all.find((item) => item.slug === 'three-downloads')!;
 
 describe('an exercise', () => {
 	it(
@@ -98,6 +99,18 @@ describe('an exercise', () => {
 			await button(page, 'Close the exercise').click();
 			await page.getByRole('complementary', { name: 'Exercise' }).waitFor({ state: 'detached' });
 			expect(new URL(page.url()).searchParams.get('exercise')).toBeNull();
+		},
+		TEST_TIMEOUT
+	);
+
+	it(
+		'says where the exercise sits in the course, and its topic',
+		async () => {
+			const { page } = await e2e.open('/?exercise=three-downloads');
+			const panel = page.getByRole('complementary', { name: 'Exercise' });
+			await expect(panel.locator('header p').textContent()).resolves.toBe(
+				`Exercise ${all.indexOf(exercise) + 1} of ${all.length} · ${exercise.topic}`
+			);
 		},
 		TEST_TIMEOUT
 	);

@@ -32,7 +32,10 @@ export function loadMonaco(): Promise<Monaco> {
 			import('monaco-editor/features/clipboard/register'),
 			import('monaco-editor/features/indentation/register'),
 			import('monaco-editor/features/cursorUndo/register'),
-			import('monaco-editor/features/codicon/register')
+			import('monaco-editor/features/codicon/register'),
+			// Ctrl+M (Ctrl+Shift+M on a Mac) makes Tab leave the editor: without it a keyboard user
+			// who tabs into the code cannot tab out again.
+			import('monaco-editor/features/toggleTabFocusMode/register')
 		]);
 		return monaco;
 	})();

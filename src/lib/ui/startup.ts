@@ -26,6 +26,18 @@ export interface InitialCode {
 	shareOk: boolean;
 }
 
+/** The fragment of an address, "#code=…", or "" when it has none. */
+export function fragmentOf(href: string): string {
+	return new URL(href).hash;
+}
+
+/** The address without its fragment: a reload then no longer opens the share link. */
+export function withoutFragment(href: string): string {
+	const url = new URL(href);
+	url.hash = '';
+	return url.href;
+}
+
 /** The bundled example whose code is exactly `code`, if any. */
 export function exampleWithCode(code: string, examples: readonly CodeSample[]): CodeSample | null {
 	return examples.find((example) => example.code === code) ?? null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExerciseProgress, PROGRESS_KEY } from '../../src/lib/teaching/progress.svelte';
+import { ExerciseProgress, PROGRESS_KEY } from '../../src/lib/exercises/progress.svelte';
 
 function memoryStore(initial: Record<string, string> = {}) {
 	const data = new Map(Object.entries(initial));

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareRuns, distinctLabels, runLabel } from '../../src/lib/teaching/compare';
-import { CompareState } from '../../src/lib/teaching/compare.svelte';
+import { compareRuns, distinctLabels, runLabel } from '../../src/lib/compare/run-comparison';
 import { model } from './exercises-model';
 
 const sequentialCode = 'import asyncio\nasync def main():\n    await asyncio.sleep(1)\n';
@@ -52,24 +51,5 @@ describe('compareRuns', () => {
 		);
 		expect(comparison.text).toBe('gather (pinned) 2.00 s → gather (now) 2.00 s');
 		expect(comparison.speedup).toBe(1);
-	});
-});
-
-describe('CompareState', () => {
-	it('pins with a label from the code, unpins, and swaps', () => {
-		const state = new CompareState();
-		const slow = model({ duration: 6 });
-		const fast = model({ duration: 3 });
-		state.pin(slow, sequentialCode);
-		expect(state.pinned).toEqual({ model: slow, code: sequentialCode, label: 'sequential' });
-
-		const shown = state.swap(fast, gatherCode);
-		expect(shown?.model).toBe(slow);
-		expect(state.pinned?.label).toBe('gather');
-
-		state.unpin();
-		expect(state.pinned).toBeNull();
-		state.pin(fast, gatherCode, 'my version');
-		expect(state.pinned?.label).toBe('my version');
 	});
 });

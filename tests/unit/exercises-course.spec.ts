@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseExercise } from '../../src/lib/exercises/parse';
-import { ExerciseProgress } from '../../src/lib/teaching/progress.svelte';
-import { exerciseFromUrl, urlWithExercise } from '../../src/lib/teaching/link';
-import { Teaching } from '../../src/lib/teaching/teaching.svelte';
+import { ExerciseProgress } from '../../src/lib/exercises/progress.svelte';
+import { exerciseFromUrl, urlWithExercise } from '../../src/lib/exercises/link';
+import { ExerciseCourse } from '../../src/lib/exercises/course.svelte';
 
 const fence = '```';
 const exercise = (name: string) =>
@@ -26,32 +26,32 @@ const exercise = (name: string) =>
 		].join('\n')
 	);
 
-describe('Teaching', () => {
+describe('ExerciseCourse', () => {
 	const exercises = [exercise('01-first.md'), exercise('02-second.md')];
 
 	it('opens an exercise with its starter, knows where it is in the course, and closes', () => {
-		const teaching = new Teaching(exercises, new ExerciseProgress(null));
-		expect(teaching.open('first')).toBe('print("01-first.md starter")\n');
-		expect(teaching.exercise?.slug).toBe('first');
-		expect(teaching.position).toEqual({ index: 0, total: 2 });
-		expect(teaching.next?.slug).toBe('second');
-		teaching.open('second');
-		expect(teaching.next).toBeNull();
-		teaching.close();
-		expect(teaching.exercise).toBeNull();
+		const course = new ExerciseCourse(exercises, new ExerciseProgress(null));
+		expect(course.open('first')).toBe('print("01-first.md starter")\n');
+		expect(course.exercise?.slug).toBe('first');
+		expect(course.position).toEqual({ index: 0, total: 2 });
+		expect(course.next?.slug).toBe('second');
+		course.open('second');
+		expect(course.next).toBeNull();
+		course.close();
+		expect(course.exercise).toBeNull();
 	});
 
 	it("reopens an exercise with the learner's own code", () => {
 		const progress = new ExerciseProgress(null);
 		progress.saveCode('second', 'mine', exercises[1].starter);
-		expect(new Teaching(exercises, progress).open('second')).toBe('mine');
+		expect(new ExerciseCourse(exercises, progress).open('second')).toBe('mine');
 	});
 
 	it('ignores an unknown exercise', () => {
-		const teaching = new Teaching(exercises, new ExerciseProgress(null));
-		teaching.open('first');
-		expect(teaching.open('nope')).toBeNull();
-		expect(teaching.slug).toBe('first');
+		const course = new ExerciseCourse(exercises, new ExerciseProgress(null));
+		course.open('first');
+		expect(course.open('nope')).toBeNull();
+		expect(course.slug).toBe('first');
 	});
 
 	it('reads and writes the link that opens an exercise', () => {
@@ -65,8 +65,8 @@ describe('Teaching', () => {
 	});
 
 	it('loads the bundled exercises through Vite by default', () => {
-		const teaching = new Teaching(undefined, new ExerciseProgress(null));
-		expect(teaching.exercises.length).toBeGreaterThanOrEqual(12);
-		expect(teaching.open('three-downloads')).toContain('await download("a.txt", 1)');
+		const course = new ExerciseCourse(undefined, new ExerciseProgress(null));
+		expect(course.exercises.length).toBeGreaterThanOrEqual(12);
+		expect(course.open('three-downloads')).toContain('await download("a.txt", 1)');
 	});
 });

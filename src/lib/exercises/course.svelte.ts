@@ -1,17 +1,15 @@
 /**
- * Everything the page needs for the workshop features, behind one small object: the open
- * exercise (and its `?exercise=<slug>` link), the learner's progress, and the pinned run of the
- * compare view. The page keeps the editor and the runs; it asks this object which code to show.
+ * The course of exercises as the page follows it: every exercise in order, the learner's progress,
+ * and the exercise open beside the editor (its `?exercise=<slug>` link is link.ts). The page keeps
+ * the editor and the runs (PlaygroundSession); it asks this object which code an exercise opens with.
  */
-import { exercises as allExercises } from '$lib/exercises';
-import type { Exercise } from '$lib/exercises/types';
-import { CompareState } from './compare.svelte';
+import { exercises as allExercises } from './index';
+import type { Exercise } from './types';
 import { ExerciseProgress } from './progress.svelte';
 
-export class Teaching {
+export class ExerciseCourse {
 	readonly exercises: readonly Exercise[];
 	readonly progress: ExerciseProgress;
-	readonly compare = new CompareState();
 	/** The open exercise's slug, or null in free play. */
 	slug: string | null = $state(null);
 

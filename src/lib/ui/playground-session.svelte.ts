@@ -1,0 +1,394 @@
+/**
+ * The playground page's state and every change to it, in one object: the code in the editor, the
+ * example or exercise on show, the latest run and what it left to show, the pinned run, and what
+ * the status line says. Playground.svelte lays it out; components call its methods and never
+ * change its fields themselves.
+ *
+ * The Run model is large and never changes once made, so it is held in $state.raw: the chart, the
+ * output and the checks read it directly, never through a proxy.
+ *
+ * Nothing here needs a DOM. The runner, the storage and the address bar come in as small
+ * interfaces, so the page's behaviour is tested with a stub runner (tests/unit/page-session.spec.ts).
+ */
+import { examples as allExamples, type Example } from '$lib/examples';
+import type { RunModel } from '$lib/engine/model';
+import type { RunOutcome } from '$lib/runner/client.svelte';
+import { markersFromModel } from '$lib/editor/decorations';
+import { CodeStore, debounce } from '$lib/storage/local';
+import { ExerciseCourse } from '$lib/exercises/course.svelte';
+import { exerciseFromUrl, urlWithExercise } from '$lib/exercises/link';
+import { runLabel, type NamedRun } from '$lib/compare/run-comparison';
+import { outputItems } from './output-items';
+import { statusView, type LastRun, type RunnerStatus } from './status';
+import {
+	chooseInitialCode,
+	exampleWithCode,
+	fragmentOf,
+	isOwnCode,
+	withoutFragment
+} from './startup';
+
+/** What the session uses of RunnerClient: its public API, so tests can pass a stub. */
+export interface Runner {
+	readonly status: RunnerStatus;
+	run(source: string): Promise<RunOutcome>;
+	stop(): void;
+}
+
+/** The page's address bar, as far as the session reads and rewrites it. */
+export interface PageAddress {
+	/** The address now. */
+	href(): string;
+	/** Show `href` in the address bar without loading it. */
+	replace(href: string): void;
+}
+
+const browserAddress: PageAddress = {
+	href: () => location.href,
+	replace: (href) => history.replaceState(history.state, '', href)
+};
+
+/** A sentence for the learner, as information or as a failure. */
+export interface Message {
+	tone: 'info' | 'error';
+	text: string;
+}
+
+/** How a run ended when that needs saying, with the line it stopped at. */
+export interface RunMessage extends Message {
+	line: number | null;
+}
+
+/** A run and the code it came from. */
+export interface CodeRun {
+	model: RunModel;
+	code: string;
+}
+
+/** What the latest run left on the page. */
+export interface RunResult {
+	/** The run to draw, or null (none yet, the code was replaced, or the run left no model). */
+	run: CodeRun | null;
+	/** Sentences about the caps the run hit (output, trace size, limits). */
+	notices: readonly string[];
+	/** How the run ended, when it did not simply finish. */
+	message: RunMessage | null;
+}
+
+const NOTHING_TO_SHOW: RunResult = { run: null, notices: [], message: null };
+
+/** What a run's outcome leaves on the page, and what the status line then says of it. */
+function resultOf(outcome: RunOutcome, source: string): { result: RunResult; lastRun: LastRun } {
+	switch (outcome.kind) {
+		case 'finished':
+			return {
+				result: {
+					run: { model: outcome.model, code: source },
+					notices: outcome.notices,
+					message: null
+				},
+				lastRun: 'finished'
+			};
+		case 'stopped':
+			return {
+				result: {
+					// The partial run, when the runner could interrupt the program rather than end it.
+					run: outcome.model ? { model: outcome.model, code: source } : null,
+					notices: [],
+					message: { tone: 'info', text: outcome.reason, line: outcome.line }
+				},
+				lastRun: 'stopped'
+			};
+		case 'failed':
+			return {
+				result: {
+					...NOTHING_TO_SHOW,
+					message: { tone: 'error', text: outcome.message, line: null }
+				},
+				lastRun: 'none'
+			};
+	}
+}
+
+/** What can be opened into the editor from the header's menus. */
+export type Openable =
+	| { kind: 'example'; slug: string }
+	| { kind: 'exercise'; slug: string }
+	/** The learner's own code, set aside when something else was opened. */
+	| { kind: 'own code' };
+
+export interface SessionOptions {
+	examples?: readonly Example[];
+	store?: CodeStore;
+	course?: ExerciseCourse;
+	address?: PageAddress;
+}
+
+export class PlaygroundSession {
+	#runner: Runner | null = $state.raw(null);
+	/** What the editor holds. Before start() (and in the prerendered page), the first example. */
+	code: string = $state('');
+	/** The example on show (even if edited since), for its notice beside the chart. */
+	exampleSlug: string | null = $state(null);
+	/** The latest run's result; replaced whole, never changed in place. */
+	result: RunResult = $state.raw(NOTHING_TO_SHOW);
+	/** The run kept for comparison, drawn above the current one; null when nothing is pinned. */
+	pinned: NamedRun | null = $state.raw(null);
+	/** A page-wide message: a share link opened, or why it could not be. */
+	banner: Message | null = $state(null);
+	/** True when the learner's own code is set aside and "Your code" can bring it back. */
+	hasOwnCode = $state(false);
+	/** What the last run came to, for the status line. */
+	lastRun: LastRun = $state('none');
+	running = $state(false);
+	/** The editor's cursor line, highlighted in the chart. */
+	cursorLine: number | null = $state(null);
+	/** The line the learner jumped to from the output or the chart, highlighted in the editor. */
+	jumpLine: number | null = $state(null);
+	readonly course: ExerciseCourse;
+	readonly examples: readonly Example[];
+
+	readonly example = $derived(this.#exampleBySlug(this.exampleSlug));
+	/** The example the one on show contrasts with, when its header names one. */
+	readonly compareExample = $derived(this.#exampleBySlug(this.example?.compare ?? null));
+	readonly lineCount = $derived(this.code.split('\n').length);
+	readonly outputItems = $derived(this.result.run ? outputItems(this.result.run.model) : []);
+	/** The editor's markers: only while the editor holds the code the run came from. */
+	readonly markers = $derived(
+		this.result.run && this.result.run.code === this.code
+			? markersFromModel(this.result.run.model)
+			: []
+	);
+	readonly status = $derived(statusView(this.#runner?.status ?? null, this.lastRun));
+
+	readonly #store: CodeStore;
+	readonly #address: PageAddress;
+	readonly #saveDraft = debounce((text: string) => this.#storeDraft(text), 400);
+	/** Counts runs, so the outcome of a run that a newer one replaced is ignored. */
+	#runSequence = 0;
+	#sawCrash = false;
+
+	constructor(options: SessionOptions = {}) {
+		this.examples = options.examples ?? allExamples;
+		this.#store = options.store ?? new CodeStore();
+		this.course = options.course ?? new ExerciseCourse();
+		this.#address = options.address ?? browserAddress;
+		this.code = this.examples[0]?.code ?? '';
+		this.exampleSlug = this.examples[0]?.slug ?? null;
+	}
+
+	get model(): RunModel | null {
+		return this.result.run?.model ?? null;
+	}
+
+	get phase(): RunnerStatus['phase'] {
+		return this.#runner?.status.phase ?? 'loading';
+	}
+
+	/** The pinned run's model, once there is a different current run to stack it above. */
+	get pinnedModel(): RunModel | null {
+		const model = this.model;
+		return this.pinned && model && this.pinned.model !== model ? this.pinned.model : null;
+	}
+
+	/** True when the current run can be pinned (there is one, and it is not pinned already). */
+	get canPin(): boolean {
+		return this.model !== null && this.pinned?.model !== this.model;
+	}
+
+	/**
+	 * Opens what the address asks for (a share link, an exercise link), else the saved draft or the
+	 * first example, and runs the first example by itself: our code, never someone else's.
+	 */
+	start(runner: Runner): void {
+		this.hasOwnCode = this.#store.loadOwnCode() !== null;
+		let autorun = this.#openFromAddress(true);
+		const linked = exerciseFromUrl(this.#address.href());
+		const linkedCode = linked ? this.course.open(linked) : null;
+		if (linkedCode !== null) {
+			this.code = linkedCode;
+			this.exampleSlug = null;
+			autorun = false;
+		}
+		this.#runner = runner;
+		if (autorun) void this.run();
+	}
+
+	/** A share link pasted into this tab's address bar. */
+	openFromAddress(): void {
+		if (fragmentOf(this.#address.href()).includes('code=')) this.#openFromAddress(false);
+	}
+
+	open(item: Openable): void {
+		switch (item.kind) {
+			case 'example': {
+				const chosen = this.#exampleBySlug(item.slug);
+				if (!chosen) return;
+				this.#showPicked(chosen.code, chosen.slug);
+				// Our own bundled code, picked by the learner: run it so its chart sits beside its notice.
+				void this.run();
+				return;
+			}
+			case 'exercise': {
+				const code = this.course.open(item.slug);
+				if (code === null) return;
+				this.#showPicked(code, null);
+				// The address bar now holds the link that opens this exercise, for a teacher to hand out.
+				this.#address.replace(urlWithExercise(this.#address.href(), item.slug));
+				return;
+			}
+			case 'own code': {
+				const own = this.#store.loadOwnCode();
+				if (!own) return;
+				// If the editor holds other code of the learner's, it becomes the set-aside one.
+				this.#showPicked(own.code, null);
+				return;
+			}
+		}
+	}
+
+	closeExercise(): void {
+		this.course.close();
+		this.#address.replace(urlWithExercise(this.#address.href(), null));
+	}
+
+	/** Puts the open exercise's starter code back in the editor. */
+	resetExercise(): void {
+		const exercise = this.course.exercise;
+		if (exercise) this.#replaceCode(exercise.starter);
+	}
+
+	/** The learner typed: keep the code, and save it a moment after they stop. */
+	edit(code: string): void {
+		this.code = code;
+		this.#saveDraft(code);
+	}
+
+	/** Writes a pending draft now (the page is being hidden or closed). */
+	flushDraft(): void {
+		this.#saveDraft.flush();
+	}
+
+	/** Runs the editor's code; a run already going is replaced, and its outcome ignored. */
+	async run(): Promise<void> {
+		const runner = this.#runner;
+		if (!runner) return;
+		const source = this.code;
+		const sequence = ++this.#runSequence;
+		this.running = true;
+		this.result = { ...this.result, message: null };
+		const outcome = await runner.run(source);
+		// A newer run replaced this one: its outcome ("replaced by a new run") is not news.
+		if (sequence !== this.#runSequence) return;
+		this.running = false;
+		const { result, lastRun } = resultOf(outcome, source);
+		this.result = result;
+		this.lastRun = lastRun;
+	}
+
+	stop(): void {
+		this.#runner?.stop();
+	}
+
+	/** Keeps the current run for comparison, named after the idea its code uses ("gather"). */
+	pin(): void {
+		const run = this.result.run;
+		if (run) this.pinned = { ...run, label: runLabel(run.code) };
+	}
+
+	unpin(): void {
+		this.pinned = null;
+	}
+
+	/** Shows the pinned run (and its code) as the current one, and pins the current one instead. */
+	swap(): void {
+		const previous = this.pinned;
+		if (!previous || !this.result.run) return;
+		this.pin();
+		this.#replaceCode(previous.code);
+		this.result = { ...NOTHING_TO_SHOW, run: { model: previous.model, code: previous.code } };
+	}
+
+	/** Pins the current run, then opens and runs the example it contrasts with. */
+	compareWith(slug: string): void {
+		this.pin();
+		this.open({ kind: 'example', slug });
+	}
+
+	/** The learner asked to see `line` (a line reference in the output, a bar in the chart). */
+	jumpTo(line: number): void {
+		this.jumpLine = line;
+	}
+
+	moveCursor(line: number | null): void {
+		this.cursorLine = line;
+		if (line !== this.jumpLine) this.jumpLine = null;
+	}
+
+	dismissBanner(): void {
+		this.banner = null;
+	}
+
+	/**
+	 * Follows the runner's phase. After a crash the runner starts a fresh Python; the status line
+	 * says "restarted" until the next run, so the learner knows their earlier state is gone.
+	 */
+	notePhase(phase: RunnerStatus['phase']): void {
+		if (phase === 'crashed') this.#sawCrash = true;
+		else if (phase === 'ready' && this.#sawCrash) {
+			this.#sawCrash = false;
+			this.lastRun = 'restarted';
+		}
+	}
+
+	/** Shows `next` in the editor, first setting the learner's own code aside so nothing is lost. */
+	#replaceCode(next: string): void {
+		if (isOwnCode(this.code, this.examples) && this.code !== next) {
+			this.#store.saveOwnCode(this.code);
+			this.hasOwnCode = true;
+		}
+		this.#saveDraft.cancel();
+		this.code = next;
+		this.#storeDraft(next);
+		this.result = NOTHING_TO_SHOW;
+		this.jumpLine = null;
+	}
+
+	/** Shows code the learner picked from a menu; a banner about an earlier link no longer applies. */
+	#showPicked(code: string, exampleSlug: string | null): void {
+		this.#replaceCode(code);
+		this.exampleSlug = exampleSlug;
+		this.banner = null;
+	}
+
+	/** Returns whether the code shown may run by itself (only the first example may). */
+	#openFromAddress(atStartup: boolean): boolean {
+		const href = this.#address.href();
+		const hash = fragmentOf(href);
+		const initial = chooseInitialCode(hash, this.#store.loadDraft(), this.examples);
+		// Drop the link: a reload then shows the saved draft, not the link again.
+		if (initial.shareMessage !== null || hash.includes('code=')) {
+			this.#address.replace(withoutFragment(href));
+		}
+		if (initial.source === 'share') {
+			this.#replaceCode(initial.code);
+			this.exampleSlug = initial.example;
+			this.banner = { tone: 'info', text: initial.shareMessage ?? '' };
+			return false;
+		}
+		if (initial.shareMessage) this.banner = { tone: 'error', text: initial.shareMessage };
+		if (atStartup) {
+			this.code = initial.code;
+			this.exampleSlug = initial.example;
+		}
+		return initial.autorun;
+	}
+
+	#storeDraft(code: string): void {
+		this.#store.saveDraft(code, exampleWithCode(code, this.examples)?.slug ?? null);
+	}
+
+	#exampleBySlug(slug: string | null): Example | null {
+		return slug === null ? null : (this.examples.find((item) => item.slug === slug) ?? null);
+	}
+}
