@@ -102,8 +102,8 @@ export class RunnerClient {
 	/** Runs `source`; a run already in progress is stopped first. Never rejects. */
 	async run(source: string, options: RunOptions = {}): Promise<RunOutcome> {
 		if (this.#disposed) return { kind: 'failed', message: 'The runner was closed.' };
-		// Ended at once, never interrupted: the new run must not wait for the old one's partial
-		// trace, nor be ended by its grace timer.
+		// Ended at once, not interrupted: the new run must not queue behind the old one in a
+		// runtime that may never answer the interrupt (code inside C).
 		if (this.#current) this.#terminate(this.#current, 'Replaced by a new run.');
 		let pending!: PendingRun;
 		const outcome = new Promise<RunOutcome>((resolve) => {

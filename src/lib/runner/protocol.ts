@@ -2,7 +2,7 @@
  * Every message between the page, the sandbox frame and the runner worker.
  *
  *   page ──FrameCommand──▶ sandbox frame ──WorkerCommand──▶ runner worker (Pyodide)
- *   page ◀──FrameReady───┘                                  │
+ *   page ◀──FrameMessage── sandbox frame                    │
  *   page ◀──────────────── RunnerMessage ◀──────────────────┘  (on the page's private port)
  *
  * The validators below are the definition: every message type is inferred from them, so what
@@ -34,18 +34,17 @@ import {
 import { PYODIDE_FILES, type PyodideFileName } from './pyodide-files';
 
 /** Named start-up stages, reported to the page in this order. */
-export const START_STAGES = ['download', 'python', 'engine'] as const;
-export type StartStage = (typeof START_STAGES)[number];
+const START_STAGES = ['download', 'python', 'engine'] as const;
 
 /** Where a runtime's Python came from: a memory snapshot, or a full load. */
-export const START_SOURCES = ['snapshot', 'full'] as const;
+const START_SOURCES = ['snapshot', 'full'] as const;
 export type StartSource = (typeof START_SOURCES)[number];
+
+/** What went wrong in the runner itself (not in the user's program, whose errors are events). */
+const RUNNER_ERROR_KINDS = ['startup', 'crash', 'internal'] as const;
 
 /** How a run ends when its runtime breaks the protocol (the runtime is replaced). */
 export const PROTOCOL_ERROR = 'runner protocol error';
-
-/** What went wrong in the runner itself (not in the user's program, whose errors are events). */
-export const RUNNER_ERROR_KINDS = ['startup', 'crash', 'internal'] as const;
 
 export const MESSAGE_LIMITS = {
 	...TRACE_LIMITS,
@@ -227,12 +226,10 @@ export type WorkerCommand = Infer<typeof workerCommand>;
 export type RunnerError = Infer<typeof runnerError>;
 export type ReadyMessage = Infer<typeof readyMessage>;
 export type RunnerMessage = Infer<typeof runnerMessage>;
-export type RunnerMessageType = RunnerMessage['type'];
-export type FrameReady = Infer<typeof frameReady>;
 export type FrameCommand = Infer<typeof frameCommand>;
 
 /** What the frame itself says on the page's window: its handshake, or that its worker failed. */
-export type FrameMessage = FrameReady | Extract<RunnerMessage, { type: 'fatal' }>;
+export type FrameMessage = Infer<typeof frameReady> | Extract<RunnerMessage, { type: 'fatal' }>;
 
 /** A plain load that makes no snapshot: without a keeper, or when the keeper has no answer. */
 export const NO_SNAPSHOT: StartPlan = Object.freeze({
