@@ -186,14 +186,14 @@ describe('RunnerClient runs', () => {
 			events: trace(hello, {
 				kind: 'limit',
 				t: 0,
-				limit: 'output',
-				message: 'Output was cut at 200,000 characters.',
+				limit: 'steps',
+				message: 'Stopped after 500,000 task steps, the limit for one run.',
 				line: 1
 			})
 		});
 		const result = await outcome;
 		expect(result.kind === 'finished' && result.notices).toEqual([
-			'Output was cut at 200,000 characters.'
+			'Stopped after 500,000 task steps, the limit for one run.'
 		]);
 	});
 

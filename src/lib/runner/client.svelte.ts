@@ -248,11 +248,7 @@ const CAP_NOTES = new Set(['output_truncated', 'events_truncated']);
 /** The sentences a user should see about caps and limits that cut a run short. */
 export function noticesOf(events: TraceEvent[]): string[] {
 	const notices: string[] = [];
-	const traceCapped = events.some(
-		(e) =>
-			(e.kind === 'note' && e.code === 'events_truncated') ||
-			(e.kind === 'limit' && e.limit === 'events')
-	);
+	const traceCapped = events.some((e) => e.kind === 'note' && e.code === 'events_truncated');
 	for (const event of events) {
 		if (event.kind === 'limit' && event.limit !== 'interrupt') notices.push(event.message);
 		if (event.kind === 'note' && CAP_NOTES.has(event.code)) notices.push(event.message);
