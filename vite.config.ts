@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
 import { readPythonSources } from './src/lib/engine/python-files';
+import { frameScriptPlugin } from './src/lib/runner/sandbox/frame-script';
 import { engineSourcesText } from './src/lib/runner/snapshot/key';
 
 /**
@@ -15,7 +16,7 @@ const engineSourcesSha256 = createHash('sha256')
 	.digest('hex');
 
 export default defineConfig({
-	plugins: [sveltekit()],
+	plugins: [sveltekit(), frameScriptPlugin()],
 	define: { ENGINE_SOURCES_SHA256: JSON.stringify(engineSourcesSha256) },
 	test: {
 		projects: [

@@ -1,46 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TraceEvent } from '$lib/engine/events';
 import { PROTOCOL_ERROR, RunnerClient, type RunnerClientOptions } from '$lib/runner/client.svelte';
-import type { RunnerHost } from '$lib/runner/hosts';
-import type { RunCommand, WorkerCommand } from '$lib/runner/protocol';
-
-/** A runtime host that records what the client does and lets the test speak for the runner. */
-class StubHost implements RunnerHost {
-	onmessage: ((data: unknown) => void) | null = null;
-	onfailure: ((message: string) => void) | null = null;
-	started = false;
-	booted = 0;
-	destroyed = false;
-	interrupts = 0;
-	sent: WorkerCommand[] = [];
-	start() {
-		this.started = true;
-	}
-	boot() {
-		this.booted += 1;
-	}
-	send(command: WorkerCommand) {
-		this.sent.push(command);
-	}
-	interrupt() {
-		this.interrupts += 1;
-	}
-	destroy() {
-		this.destroyed = true;
-	}
-	/** Speak as the runner (the client validates it). */
-	emit(data: unknown) {
-		this.onmessage?.(data);
-	}
-	ready(interruptible = false) {
-		this.emit({ type: 'ready', python: '3.14.2', start_ms: 2000, interruptible });
-	}
-	lastRun(): RunCommand {
-		const run = this.sent.filter((c): c is RunCommand => c.type === 'run').at(-1);
-		if (!run) throw new Error('no run was sent');
-		return run;
-	}
-}
+import type { HostFactory } from '$lib/runner/hosts';
+import { stubHosts, type StubHost } from './runner-stubs';
 
 function trace(...middle: TraceEvent[]): TraceEvent[] {
 	return [
@@ -59,17 +21,11 @@ function trace(...middle: TraceEvent[]): TraceEvent[] {
 const hello: TraceEvent = { kind: 'output', t: 0, stream: 'stdout', text: 'hello', task: null };
 
 let hosts: StubHost[];
+let createHost: HostFactory;
 let clients: RunnerClient[];
 
 function makeClient(options: RunnerClientOptions = {}) {
-	const client = new RunnerClient({
-		createHost: () => {
-			const host = new StubHost();
-			hosts.push(host);
-			return host;
-		},
-		...options
-	});
+	const client = new RunnerClient({ createHost, ...options });
 	clients.push(client);
 	return client;
 }
@@ -79,7 +35,7 @@ const settle = () => vi.advanceTimersByTimeAsync(0);
 
 beforeEach(() => {
 	vi.useFakeTimers();
-	hosts = [];
+	({ hosts, createHost } = stubHosts());
 	clients = [];
 });
 
@@ -108,12 +64,6 @@ describe('RunnerClient start-up', () => {
 		hosts[0].ready();
 		expect(client.status.phase).toBe('ready');
 		expect(client.status.detail).toContain('3.14.2');
-	});
-
-	it('boots the sandbox frame when it says it is ready', () => {
-		makeClient();
-		hosts[0].emit({ type: 'frame_ready' });
-		expect(hosts[0].booted).toBe(1);
 	});
 
 	it('starts a warm spare only once the active runtime is ready', () => {
@@ -365,7 +315,7 @@ describe('RunnerClient stop and watchdog', () => {
 
 	it('interrupts in place when the runtime supports it, reporting the line', async () => {
 		const client = makeClient();
-		hosts[0].ready(true);
+		hosts[0].ready({ interruptible: true });
 		const outcome = client.run('while True: pass');
 		await settle();
 		client.stop();
@@ -384,9 +334,27 @@ describe('RunnerClient stop and watchdog', () => {
 		expect(client.status.phase).toBe('ready');
 	});
 
+	it('a new run ends one being interrupted at once, and is not ended by its grace timer', async () => {
+		// Before: the first run's promise never settled, and its grace timer stopped the second.
+		const client = makeClient({ interruptGraceMs: 1_000 });
+		hosts[0].ready({ interruptible: true });
+		hosts[1].ready({ interruptible: true });
+		const first = client.run('while True: pass');
+		await settle();
+		const second = client.run('print(1)');
+		expect(await first).toEqual({ kind: 'stopped', reason: 'Replaced by a new run.', line: null });
+		// Not interrupted: the busy runtime is replaced, and the spare runs the new program.
+		expect(hosts[0].interrupts).toBe(0);
+		expect(hosts[0].destroyed).toBe(true);
+		await settle();
+		await vi.advanceTimersByTimeAsync(2_000);
+		hosts[1].emit({ type: 'result', id: hosts[1].lastRun().id, events: trace(hello) });
+		expect((await second).kind).toBe('finished');
+	});
+
 	it('terminates after all when an interrupt is not answered (code inside C)', async () => {
 		const client = makeClient({ interruptGraceMs: 1_000 });
-		hosts[0].ready(true);
+		hosts[0].ready({ interruptible: true });
 		const outcome = client.run('sum(range(10**11))');
 		await settle();
 		client.stop();

@@ -2,13 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '$lib/engine/events';
 import {
 	MESSAGE_LIMITS,
-	PYODIDE_FILES,
+	NO_SNAPSHOT,
 	explainRunnerMessage,
+	parseFrameCommand,
+	parseFrameReady,
 	parseRunnerMessage,
 	parseTraceEvents,
 	parseWorkerCommand,
 	type PyodideFiles
 } from '$lib/runner/protocol';
+import { PYODIDE_FILES } from '$lib/runner/pyodide-files';
 
 /** One event of every kind, as the engine emits them. */
 const everyEvent: TraceEvent[] = [
@@ -84,10 +87,17 @@ function pyodideFiles(): PyodideFiles {
 
 const baseInit = {
 	type: 'init',
-	files: null,
+	plan: NO_SNAPSHOT,
 	index_url: 'http://127.0.0.1/pyodide/',
-	interrupt_buffer: null
+	interrupt_buffer: null,
+	port: null
 };
+
+/** An init whose start plan has `fields` in place of the plain load's. */
+const initWith = (fields: Record<string, unknown>) => ({
+	...baseInit,
+	plan: { ...NO_SNAPSHOT, ...fields }
+});
 
 describe('parseRunnerMessage', () => {
 	it('accepts a result with every event kind and returns equal, fresh objects', () => {
@@ -101,7 +111,6 @@ describe('parseRunnerMessage', () => {
 
 	it('accepts every other message type', () => {
 		const messages = [
-			{ type: 'frame_ready' },
 			{ type: 'progress', stage: 'download', message: 'Downloading', progress: 0.25 },
 			{ type: 'progress', stage: 'engine', message: 'Engine', progress: null },
 			{ type: 'ready', python: '3.14.2', start_ms: 2100, interruptible: false },
@@ -126,16 +135,21 @@ describe('parseRunnerMessage', () => {
 	});
 
 	it('drops unknown fields but keeps the known ones', () => {
-		const parsed = parseRunnerMessage({ type: 'frame_ready', extra: '<script>' });
-		expect(parsed).toEqual({ type: 'frame_ready' });
+		const error = { kind: 'crash', message: 'oom', traceback: '' };
+		const parsed = parseRunnerMessage({ type: 'fatal', error, extra: '<script>' });
+		expect(parsed).toEqual({ type: 'fatal', error });
+	});
+
+	it('leaves the frame’s handshake to its host: frame_ready is no runner message', () => {
+		expect(parseRunnerMessage({ type: 'frame_ready' })).toBeNull();
 	});
 
 	it.each([
 		['a non-object', 'result'],
 		['null', null],
-		['an array', [{ type: 'frame_ready' }]],
+		['an array', [{ type: 'fatal', error: { kind: 'crash', message: '', traceback: '' } }]],
 		['an unknown type', { type: 'results', id: 1, events: [] }],
-		['a type inherited from the prototype', Object.create({ type: 'frame_ready' })],
+		['a type inherited from the prototype', Object.create({ type: 'progress' })],
 		['a string id', result([], '1')],
 		['a negative id', result([], -1)],
 		['a fractional id', result([], 1.5)],
@@ -254,16 +268,24 @@ describe('parseWorkerCommand', () => {
 	it('accepts an init with the Pyodide files and a stored snapshot as Blobs, passing them through', () => {
 		const files = pyodideFiles();
 		const snapshot = { blob: new Blob([new Uint8Array(64)]), length: 64, sha256: 'a'.repeat(64) };
-		const command = { ...baseInit, files, snapshot, make_snapshot: true };
-		const parsed = parseWorkerCommand(command);
+		const parsed = parseWorkerCommand(initWith({ files, snapshot, make_snapshot: true }));
 		if (parsed?.type !== 'init') throw new Error('expected an init');
-		expect(parsed).toMatchObject({
+		expect(parsed.plan).toMatchObject({
 			make_snapshot: true,
 			snapshot: { length: 64, sha256: 'a'.repeat(64) }
 		});
-		expect(parsed.snapshot?.blob).toBe(snapshot.blob);
-		for (const name of PYODIDE_FILES) expect(parsed.files?.[name]).toBe(files[name]);
-		expect(parseWorkerCommand({ ...baseInit, snapshot: null })).toMatchObject({ snapshot: null });
+		expect(parsed.plan.snapshot?.blob).toBe(snapshot.blob);
+		for (const name of PYODIDE_FILES) expect(parsed.plan.files?.[name]).toBe(files[name]);
+	});
+
+	it.each([
+		['no plan', { ...baseInit, plan: undefined }],
+		['a plan without make_snapshot', { ...baseInit, plan: { snapshot: null, files: null } }],
+		['a plan without snapshot', { ...baseInit, plan: { make_snapshot: false, files: null } }],
+		['no port field', { ...baseInit, port: undefined }],
+		['a port that is no MessagePort', { ...baseInit, port: { postMessage() {} } }]
+	])('rejects an init with %s', (_name, command) => {
+		expect(parseWorkerCommand(command)).toBeNull();
 	});
 
 	it.each([
@@ -285,7 +307,7 @@ describe('parseWorkerCommand', () => {
 			() => ({ ...pyodideFiles(), 'pyodide.asm.wasm': sized(MESSAGE_LIMITS.maxFileBytes + 1) })
 		]
 	])('rejects an init whose files are %s', (_name, files) => {
-		expect(parseWorkerCommand({ ...baseInit, files: files() })).toBeNull();
+		expect(parseWorkerCommand(initWith({ files: files() }))).toBeNull();
 	});
 
 	it.each([
@@ -303,7 +325,7 @@ describe('parseWorkerCommand', () => {
 			{ blob: sized(MESSAGE_LIMITS.maxSnapshotBytes + 1), length: 0, sha256: 'a'.repeat(64) }
 		]
 	])('rejects an init whose snapshot has %s', (_name, snapshot) => {
-		expect(parseWorkerCommand({ ...baseInit, snapshot })).toBeNull();
+		expect(parseWorkerCommand(initWith({ snapshot }))).toBeNull();
 	});
 
 	it('accepts files and snapshots right at their size limits', () => {
@@ -311,7 +333,7 @@ describe('parseWorkerCommand', () => {
 		const files = { ...pyodideFiles(), 'pyodide.asm.wasm': sized(MESSAGE_LIMITS.maxFileBytes) };
 		const blob = sized(MESSAGE_LIMITS.maxSnapshotBytes);
 		const snapshot = { blob, length: 0, sha256: 'a'.repeat(64) };
-		expect(parseWorkerCommand({ ...baseInit, files, snapshot })).not.toBeNull();
+		expect(parseWorkerCommand(initWith({ files, snapshot }))).not.toBeNull();
 		const bytes = sizedBuffer(MESSAGE_LIMITS.maxSnapshotBytes);
 		expect(parseWorkerCommand({ type: 'snapshot', bytes })).not.toBeNull();
 		const ready = { type: 'ready', python: '3.14.2', start_ms: 1, interruptible: false };
@@ -340,5 +362,47 @@ describe('parseWorkerCommand', () => {
 
 	it('rejects a run with a source that is not text', () => {
 		expect(parseWorkerCommand({ type: 'run', id: 1, source: 42, options: {} })).toBeNull();
+	});
+});
+
+describe('parseFrameReady', () => {
+	it('accepts the frame’s handshake only', () => {
+		expect(parseFrameReady({ type: 'frame_ready' })).toEqual({ type: 'frame_ready' });
+		expect(
+			parseFrameReady({ type: 'ready', python: '3.14.2', start_ms: 1, interruptible: false })
+		).toBeNull();
+		expect(parseFrameReady(Object.create({ type: 'frame_ready' }))).toBeNull();
+		expect(parseFrameReady('frame_ready')).toBeNull();
+	});
+});
+
+describe('parseFrameCommand', () => {
+	const run = { type: 'run', id: 4, source: 'print(1)', options: {} };
+
+	it('accepts every command the page sends the frame', () => {
+		const commands = [
+			{ type: 'boot', worker_source: 'self.onmessage = () => {}' },
+			{ type: 'init', init: initWith({ files: pyodideFiles(), make_snapshot: true }) },
+			{ type: 'hello' },
+			{ type: 'interrupt' },
+			{ type: 'to_worker', message: run }
+		];
+		for (const command of commands) expect(parseFrameCommand(command)).toEqual(command);
+	});
+
+	it.each([
+		['a boot without script text', { type: 'boot', worker_source: 42 }],
+		[
+			'a boot with a script larger than any runner',
+			{ type: 'boot', worker_source: 'x'.repeat(MESSAGE_LIMITS.maxWorkerSource + 1) }
+		],
+		['an init that is no init command', { type: 'init', init: { ...baseInit, type: 'run' } }],
+		[
+			'a run for the worker without a source',
+			{ type: 'to_worker', message: { ...run, source: null } }
+		],
+		['an unknown command', { type: 'navigate', url: 'https://example.test/' }]
+	])('rejects %s', (_name, command) => {
+		expect(parseFrameCommand(command)).toBeNull();
 	});
 });

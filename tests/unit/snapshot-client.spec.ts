@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RunnerClient } from '$lib/runner/client.svelte';
-import type { RunnerHost, SnapshotInit } from '$lib/runner/hosts';
-import { PYODIDE_FILES, type PyodideFileName, type WorkerCommand } from '$lib/runner/protocol';
+import type { StartPlan } from '$lib/runner/protocol';
+import { PYODIDE_FILES, type PyodideFileName } from '$lib/runner/pyodide-files';
 import { SnapshotKeeper } from '$lib/runner/snapshot/keeper';
 import {
 	MemoryBackend,
@@ -14,33 +14,7 @@ import {
 	SnapshotStore,
 	type StoredSnapshot
 } from '$lib/runner/snapshot/store';
-
-class StubHost implements RunnerHost {
-	onmessage: ((data: unknown) => void) | null = null;
-	onfailure: ((message: string) => void) | null = null;
-	init: SnapshotInit | null = null;
-	destroyed = false;
-	start(init?: Promise<SnapshotInit>) {
-		void init?.then((value) => (this.init = value));
-	}
-	boot() {}
-	send(command: WorkerCommand) {
-		void command;
-	}
-	interrupt() {}
-	destroy() {
-		this.destroyed = true;
-	}
-	ready(extra: Record<string, unknown>) {
-		this.onmessage?.({
-			type: 'ready',
-			python: '3.14.2',
-			start_ms: 5,
-			interruptible: false,
-			...extra
-		});
-	}
-}
+import { stubHosts, type StubHost } from './runner-stubs';
 
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
 const INDEX = 'https://example.test/pyodide/';
@@ -96,12 +70,13 @@ function stored(backend: MemoryBackend): StoredSnapshot {
 }
 
 /** Waits for a host to be told how to start (the keeper's plan is asynchronous). */
-async function started(host: () => StubHost | undefined): Promise<SnapshotInit> {
-	return vi.waitFor(() => {
-		const init = host()?.init;
-		if (!init) throw new Error('not started yet');
-		return init;
+async function started(host: () => StubHost | undefined): Promise<StartPlan> {
+	const plan = await vi.waitFor(() => {
+		const plan = host()?.plan;
+		if (!plan) throw new Error('not started yet');
+		return plan;
 	});
+	return plan;
 }
 
 let clients: RunnerClient[] = [];
@@ -110,25 +85,18 @@ afterEach(() => {
 	clients = [];
 });
 
-function client(snapshots: SnapshotKeeper, hosts: StubHost[]): RunnerClient {
-	const made = new RunnerClient({
-		snapshots,
-		createHost: () => {
-			const host = new StubHost();
-			hosts.push(host);
-			return host;
-		}
-	});
-	clients.push(made);
-	return made;
+function client(snapshots: SnapshotKeeper): { runner: RunnerClient; hosts: StubHost[] } {
+	const { hosts, createHost } = stubHosts();
+	const runner = new RunnerClient({ snapshots, createHost });
+	clients.push(runner);
+	return { runner, hosts };
 }
 
 describe('RunnerClient with snapshots', () => {
 	it('asks the first runtime for a snapshot, stores the Blob it sends, and starts the spare from it', async () => {
 		const backend = new MemoryBackend();
-		const hosts: StubHost[] = [];
 		const snapshots = keeper(backend);
-		const runner = client(snapshots, hosts);
+		const { runner, hosts } = client(snapshots);
 		expect(await started(() => hosts[0])).toEqual({
 			snapshot: null,
 			make_snapshot: true,
@@ -157,9 +125,8 @@ describe('RunnerClient with snapshots', () => {
 		const { backend, bytes } = await visited();
 		const before = stored(backend);
 
-		const hosts: StubHost[] = [];
 		const snapshots = keeper(backend);
-		const runner = client(snapshots, hosts);
+		const { runner, hosts } = client(snapshots);
 		expect(await started(() => hosts[0])).toEqual({
 			snapshot: { blob: before.blob, length: bytes.byteLength, sha256: sha256(bytes) },
 			make_snapshot: true,
@@ -176,9 +143,8 @@ describe('RunnerClient with snapshots', () => {
 
 	it('replaces a stored snapshot whose bytes the runner rejected with the one it made', async () => {
 		const { backend } = await visited();
-		const hosts: StubHost[] = [];
 		const snapshots = keeper(backend);
-		const runner = client(snapshots, hosts);
+		const { runner, hosts } = client(snapshots);
 		await started(() => hosts[0]);
 		const { blob, bytes } = snapshotBlob(5);
 		hosts[0].ready({
@@ -196,9 +162,8 @@ describe('RunnerClient with snapshots', () => {
 
 	it('after a failed restore, deletes the snapshot and ignores one it did not ask for', async () => {
 		const { backend } = await visited();
-		const hosts: StubHost[] = [];
 		const snapshots = keeper(backend);
-		const runner = client(snapshots, hosts);
+		const { runner, hosts } = client(snapshots);
 		await started(() => hosts[0]);
 		hosts[0].ready({
 			source: 'full',
@@ -219,8 +184,7 @@ describe('RunnerClient with snapshots', () => {
 
 	it('forgets the stored snapshot when a runtime given it fails to start', async () => {
 		const { backend } = await visited();
-		const hosts: StubHost[] = [];
-		const runner = client(keeper(backend), hosts);
+		const { runner, hosts } = client(keeper(backend));
 		expect((await started(() => hosts[0])).snapshot).not.toBeNull();
 		hosts[0].onfailure?.('The runner worker failed: out of memory');
 		expect(runner.status.phase).toBe('crashed');
@@ -239,8 +203,7 @@ describe('RunnerClient.startupSettled (when the page may load its editor)', () =
 
 	it('waits while Python restores from a snapshot, and settles when it is ready', async () => {
 		const { backend } = await visited();
-		const hosts: StubHost[] = [];
-		const runner = client(keeper(backend), hosts);
+		const { runner, hosts } = client(keeper(backend));
 		expect((await started(() => hosts[0])).snapshot).not.toBeNull();
 		expect(await settledNow(runner)).toBe(false);
 		hosts[0].ready({ source: 'snapshot', notes: [] });
@@ -248,8 +211,7 @@ describe('RunnerClient.startupSettled (when the page may load its editor)', () =
 	});
 
 	it('settles at once when Python must load in full (no snapshot yet)', async () => {
-		const hosts: StubHost[] = [];
-		const runner = client(keeper(new MemoryBackend()), hosts);
+		const { runner, hosts } = client(keeper(new MemoryBackend()));
 		expect((await started(() => hosts[0])).snapshot).toBeNull();
 		expect(await settledNow(runner)).toBe(true);
 		expect(runner.status.phase).toBe('loading');
@@ -257,8 +219,7 @@ describe('RunnerClient.startupSettled (when the page may load its editor)', () =
 
 	it('settles when the first runtime fails to start', async () => {
 		const { backend } = await visited();
-		const hosts: StubHost[] = [];
-		const runner = client(keeper(backend), hosts);
+		const { runner, hosts } = client(keeper(backend));
 		await started(() => hosts[0]);
 		hosts[0].onfailure?.('the worker could not start');
 		expect(await settledNow(runner)).toBe(true);

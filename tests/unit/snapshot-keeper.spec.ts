@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { PYODIDE_FILES, type PyodideFileName } from '../../src/lib/runner/protocol';
+import { PYODIDE_FILES, type PyodideFileName } from '../../src/lib/runner/pyodide-files';
 import { snapshotKey, type PyodideManifest } from '../../src/lib/runner/snapshot/key';
-import { SnapshotKeeper, type BootPlan } from '../../src/lib/runner/snapshot/keeper';
+import { SnapshotKeeper, type PlannedStart } from '../../src/lib/runner/snapshot/keeper';
 import {
 	MemoryBackend,
 	MIN_SNAPSHOT_BYTES,
@@ -103,6 +103,9 @@ async function visited(fill = 7): Promise<{ backend: MemoryBackend; bytes: Uint8
 	return { backend, bytes };
 }
 
+/** A plan and its note side by side, as the assertions below read them. */
+const flat = ({ plan, note }: PlannedStart) => ({ ...plan, note });
+
 /** Lets fire-and-forget work (a deletion) finish. */
 const tick = () => new Promise((resolve) => setTimeout(resolve, 10));
 
@@ -111,14 +114,14 @@ describe('SnapshotKeeper', () => {
 		const backend = new MemoryBackend();
 		const page = keeper(backend);
 		const plan = await page.plan();
-		expect(plan).toEqual({
+		expect(flat(plan)).toEqual({
 			snapshot: null,
 			files: null,
-			makeSnapshot: true,
+			make_snapshot: true,
 			note: 'no stored snapshot'
 		});
 		// A second runner starting meanwhile (the spare) does not make a second snapshot.
-		expect(await page.plan()).toMatchObject({ snapshot: null, makeSnapshot: false });
+		expect(flat(await page.plan())).toMatchObject({ snapshot: null, make_snapshot: false });
 
 		const made = snapshotBytes();
 		const blob = new Blob([made]);
@@ -135,10 +138,10 @@ describe('SnapshotKeeper', () => {
 
 		// Restarts and the warm spare get the same handle and the files, from memory.
 		const restart = await page.plan();
-		expect(restart).toEqual({
+		expect(flat(restart)).toEqual({
 			snapshot: { blob, length: made.byteLength, sha256: sha256(made) },
 			files: stored.files,
-			makeSnapshot: true,
+			make_snapshot: true,
 			note: ''
 		});
 	});
@@ -147,12 +150,12 @@ describe('SnapshotKeeper', () => {
 		const { backend, bytes } = await visited();
 		const pyodide = server();
 		const reload = await keeper(backend, { server: pyodide }).plan();
-		expect(reload).toMatchObject({
+		expect(flat(reload)).toMatchObject({
 			snapshot: { length: bytes.byteLength, sha256: sha256(bytes) },
-			makeSnapshot: true,
+			make_snapshot: true,
 			note: ''
 		});
-		expect(Object.keys(reload.files ?? {}).sort()).toEqual([...PYODIDE_FILES].sort());
+		expect(Object.keys(reload.plan.files ?? {}).sort()).toEqual([...PYODIDE_FILES].sort());
 		expect(pyodide.requests).toEqual(['manifest.json']);
 	});
 
@@ -163,8 +166,8 @@ describe('SnapshotKeeper', () => {
 		page.settle(plan, { source: 'full', snapshot: new Blob([made]) });
 		// Not awaiting `saved`: the spare asks at once.
 		const spare = await page.plan();
-		expect(spare.snapshot?.sha256).toBe(sha256(made));
-		expect(spare.makeSnapshot).toBe(true);
+		expect(spare.plan.snapshot?.sha256).toBe(sha256(made));
+		expect(spare.plan.make_snapshot).toBe(true);
 		await page.saved;
 	});
 
@@ -194,7 +197,7 @@ describe('SnapshotKeeper', () => {
 			expect(await page.saved).toBe(reason);
 			expect(backend.records.size).toBe(0);
 			// Restarts still use it; their host fetches the files itself.
-			expect(await page.plan()).toMatchObject({
+			expect(flat(await page.plan())).toMatchObject({
 				snapshot: { length: MIN_SNAPSHOT_BYTES + 16 },
 				files: null
 			});
@@ -208,10 +211,10 @@ describe('SnapshotKeeper', () => {
 
 		const page = keeper(backend);
 		const plan = await page.plan();
-		expect(plan).toEqual({
+		expect(flat(plan)).toEqual({
 			snapshot: null,
 			files: null,
-			makeSnapshot: true,
+			make_snapshot: true,
 			note: 'stored snapshot rejected: pyodide.mjs has the wrong length'
 		});
 		page.settle(plan, { source: 'full', snapshot: new Blob([snapshotBytes(9)]) });
@@ -226,9 +229,9 @@ describe('SnapshotKeeper', () => {
 		const other = createHash('sha256').update('an edited engine').digest('hex');
 		const page = keeper(backend, { engineSha256: async () => other });
 		const plan = await page.plan();
-		expect(plan).toMatchObject({
+		expect(flat(plan)).toMatchObject({
 			snapshot: null,
-			makeSnapshot: true,
+			make_snapshot: true,
 			note: 'no stored snapshot for this version'
 		});
 		// The old engine's snapshot stays until the new one is stored.
@@ -242,7 +245,7 @@ describe('SnapshotKeeper', () => {
 		const { backend } = await visited();
 		const page = keeper(backend);
 		const restore = await page.plan();
-		expect(restore.snapshot).not.toBeNull();
+		expect(restore.plan.snapshot).not.toBeNull();
 		const fresh = snapshotBytes(3);
 		const note = page.settle(restore, {
 			source: 'full',
@@ -253,9 +256,9 @@ describe('SnapshotKeeper', () => {
 		expect(await page.saved).toMatch(/^snapshot stored/);
 		expect((backend.records.get(await key()) as StoredSnapshot).sha256).toBe(sha256(fresh));
 		// Snapshots stay on: the next runner restores the new one.
-		expect(await page.plan()).toMatchObject({
+		expect(flat(await page.plan())).toMatchObject({
 			snapshot: { sha256: sha256(fresh) },
-			makeSnapshot: true,
+			make_snapshot: true,
 			note: ''
 		});
 	});
@@ -264,17 +267,17 @@ describe('SnapshotKeeper', () => {
 		const { backend } = await visited();
 		const page = keeper(backend);
 		const restore = await page.plan();
-		expect(restore.snapshot).not.toBeNull();
+		expect(restore.plan.snapshot).not.toBeNull();
 		const note = page.settle(restore, {
 			source: 'full',
 			notes: ['snapshot restore failed (Snapshot build id mismatch), loaded in full']
 		});
 		expect(note).toMatch(/restore failed/);
 		const disabled = 'snapshots disabled for this page after a failed restore';
-		expect(await page.plan()).toEqual({
+		expect(flat(await page.plan())).toEqual({
 			snapshot: null,
 			files: null,
-			makeSnapshot: false,
+			make_snapshot: false,
 			note: disabled
 		});
 		await vi.waitFor(() => expect(backend.records.size).toBe(0));
@@ -290,7 +293,10 @@ describe('SnapshotKeeper', () => {
 		const restore = await page.plan();
 		expect(page.settle(restore, { source: 'snapshot', notes: [] })).toBe('');
 		await tick();
-		expect(await page.plan()).toMatchObject({ snapshot: { sha256: sha256(bytes) }, note: '' });
+		expect(flat(await page.plan())).toMatchObject({
+			snapshot: { sha256: sha256(bytes) },
+			note: ''
+		});
 		expect(backend.records.size).toBe(1);
 	});
 
@@ -298,10 +304,10 @@ describe('SnapshotKeeper', () => {
 		const pyodide = server();
 		const page = keeper(null, { server: pyodide });
 		const plan = await page.plan();
-		expect(plan.makeSnapshot).toBe(true);
+		expect(plan.plan.make_snapshot).toBe(true);
 		page.settle(plan, { source: 'full', snapshot: new Blob([snapshotBytes()]) });
 		expect(await page.saved).toBe('snapshot kept for this page only: no snapshot storage');
-		expect(await page.plan()).toMatchObject({
+		expect(flat(await page.plan())).toMatchObject({
 			snapshot: { length: MIN_SNAPSHOT_BYTES + 16 },
 			files: null
 		});
@@ -313,18 +319,18 @@ describe('SnapshotKeeper', () => {
 		const noManifest = keeper(new MemoryBackend(), {
 			server: server({ missing: ['manifest.json'] })
 		});
-		expect(await noManifest.plan()).toEqual({
+		expect(flat(await noManifest.plan())).toEqual({
 			snapshot: null,
 			files: null,
-			makeSnapshot: false,
+			make_snapshot: false,
 			note: 'no snapshot: no Pyodide manifest (HTTP 404)'
 		});
 		const noEngine = keeper(new MemoryBackend(), {
 			engineSha256: () => Promise.reject(new Error('engine sources unavailable'))
 		});
-		expect(await noEngine.plan()).toMatchObject({
+		expect(flat(await noEngine.plan())).toMatchObject({
 			snapshot: null,
-			makeSnapshot: false,
+			make_snapshot: false,
 			note: 'no snapshot: engine sources unavailable'
 		});
 	});
@@ -334,26 +340,26 @@ describe('SnapshotKeeper', () => {
 		const page = keeper(backend);
 		const maker = await page.plan();
 		const other = await page.plan();
-		expect(other.makeSnapshot).toBe(false);
+		expect(other.plan.make_snapshot).toBe(false);
 		page.settle(other, { source: 'full', snapshot: new Blob([snapshotBytes(1)]) });
 		expect(await page.saved).toBe('');
 		expect(backend.records.size).toBe(0);
 		// An empty Blob is no snapshot: the maker's next turn is free again.
 		page.settle(maker, { source: 'full', snapshot: new Blob([]) });
 		expect(await page.saved).toBe('');
-		expect((await page.plan()).makeSnapshot).toBe(true);
+		expect((await page.plan()).plan.make_snapshot).toBe(true);
 	});
 
 	it('a runner given the stored snapshot that fails to start disables snapshots and deletes it', async () => {
 		const { backend } = await visited();
 		const page = keeper(backend);
 		const restore = await page.plan();
-		expect(restore.files).not.toBeNull();
+		expect(restore.plan.files).not.toBeNull();
 		page.failed(restore);
-		expect(await page.plan()).toEqual({
+		expect(flat(await page.plan())).toEqual({
 			snapshot: null,
 			files: null,
-			makeSnapshot: false,
+			make_snapshot: false,
 			note: 'snapshots disabled for this page after a runner failed to start'
 		});
 		await vi.waitFor(() => expect(backend.records.size).toBe(0));
@@ -365,18 +371,18 @@ describe('SnapshotKeeper', () => {
 		const other = createHash('sha256').update('an edited engine').digest('hex');
 		const page = keeper(backend, { engineSha256: async () => other });
 		const maker = await page.plan();
-		expect(maker).toMatchObject({ snapshot: null, files: null, makeSnapshot: true });
+		expect(flat(maker)).toMatchObject({ snapshot: null, files: null, make_snapshot: true });
 		page.failed(maker);
-		expect(await page.plan()).toMatchObject({ snapshot: null, makeSnapshot: true });
+		expect(flat(await page.plan())).toMatchObject({ snapshot: null, make_snapshot: true });
 		await tick();
 		expect(backend.records.size).toBe(1);
 	});
 
 	it('a maker discarded before it was ready lets the next runner make the snapshot', async () => {
 		const page = keeper(new MemoryBackend());
-		const maker: BootPlan = await page.plan();
-		expect((await page.plan()).makeSnapshot).toBe(false);
+		const maker: PlannedStart = await page.plan();
+		expect((await page.plan()).plan.make_snapshot).toBe(false);
 		page.abandon(maker);
-		expect((await page.plan()).makeSnapshot).toBe(true);
+		expect((await page.plan()).plan.make_snapshot).toBe(true);
 	});
 });

@@ -12,13 +12,13 @@ import {
 	SHA256_HEX,
 	sha256Hex,
 	snapshotKey,
-	SNAPSHOT_PYODIDE_FILES,
 	type PyodideManifest
 } from '../../src/lib/runner/snapshot/key';
+import { PYODIDE_FILES } from '../../src/lib/runner/pyodide-files';
 
 function manifest(): PyodideManifest {
 	const files: PyodideManifest['files'] = {};
-	SNAPSHOT_PYODIDE_FILES.forEach((name, i) => {
+	PYODIDE_FILES.forEach((name, i) => {
 		files[name] = { bytes: 1000 + i, sha256: createHash('sha256').update(name).digest('hex') };
 	});
 	return { version: '314.0.7', files };
@@ -50,7 +50,7 @@ describe('snapshotKey', () => {
 	it('changes when any Pyodide file changes, in hash or in length', async () => {
 		const base = await snapshotKey(manifest(), engine);
 		const keys = new Set([base]);
-		for (const name of SNAPSHOT_PYODIDE_FILES) {
+		for (const name of PYODIDE_FILES) {
 			const m = manifest();
 			m.files[name] = { ...m.files[name], sha256: 'f'.repeat(64) };
 			keys.add(await snapshotKey(m, engine));
@@ -58,7 +58,7 @@ describe('snapshotKey', () => {
 			n.files[name] = { ...n.files[name], bytes: n.files[name].bytes + 1 };
 			keys.add(await snapshotKey(n, engine));
 		}
-		expect(keys.size).toBe(1 + 2 * SNAPSHOT_PYODIDE_FILES.length);
+		expect(keys.size).toBe(1 + 2 * PYODIDE_FILES.length);
 	});
 
 	it('changes with the engine’s hash', async () => {

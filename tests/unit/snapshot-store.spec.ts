@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-	PYODIDE_FILES,
-	type PyodideFiles,
-	type SnapshotHandle
-} from '../../src/lib/runner/protocol';
+import type { PyodideFiles, SnapshotHandle } from '../../src/lib/runner/protocol';
+import { PYODIDE_FILES } from '../../src/lib/runner/pyodide-files';
 import {
 	MemoryBackend,
 	MIN_SNAPSHOT_BYTES,

@@ -1,45 +1,37 @@
 /**
- * Where a runner lives. The client talks to one `RunnerHost` per Python runtime and replaces it
- * after a Stop or a crash; a host only moves raw messages, the client validates them.
+ * Where a runner lives. The runtime pool starts one `RunnerHost` per Python runtime and replaces
+ * it after a Stop or a crash; a host moves raw messages, and the pool validates them.
  *
  * - `FrameHost` (production): a `sandbox="allow-scripts"` iframe (an opaque origin holding none
  *   of our data, with a strict Content Security Policy) that runs the worker from a `blob:` URL.
  *   The page downloads the worker script and the Pyodide files once and hands them in, as Blobs
- *   every runtime shares.
+ *   every runtime shares. The frame's handshake (`frame_ready` → `boot`, `init`) is the host's
+ *   own: nothing above it sees the frame.
  * - `WorkerHost` (development, and a fallback): a plain worker on our own origin.
  */
 import { asset } from '$app/paths';
 import workerUrl from './runner.worker.ts?worker&url';
 import {
+	parseFrameReady,
 	type FrameCommand,
 	type InitCommand,
-	type PyodideFiles,
-	type SnapshotHandle,
-	type WorkerCommand
+	type RunCommand,
+	type StartPlan
 } from './protocol';
-import { fetchPyodideFiles, type DownloadProgress } from './pyodide-files';
-import { checkSnapshot } from './snapshot/verify';
-
-/** How a runtime should start, decided by the page's SnapshotKeeper before `init` is sent. */
-export interface SnapshotInit {
-	snapshot: SnapshotHandle | null;
-	make_snapshot: boolean;
-	/** The Pyodide files stored with the snapshot, or null to fetch them (sandbox only). */
-	files: PyodideFiles | null;
-}
-
-export const NO_SNAPSHOT: SnapshotInit = { snapshot: null, make_snapshot: false, files: null };
+import { downloadProgress, fetchPyodideFiles, type DownloadProgress } from './pyodide-files';
+import { snapshotVerdict } from './snapshot/verify';
 
 export interface RunnerHost {
 	/** Every message from the runner, raw and unvalidated. */
 	onmessage: ((data: unknown) => void) | null;
 	/** The host failed outside the protocol (the worker or frame could not start or died). */
 	onfailure: ((message: string) => void) | null;
-	/** Begin loading. Progress arrives as messages. `init` is awaited before Python starts. */
-	start(init?: Promise<SnapshotInit>): void;
-	/** The sandbox frame said it is ready: hand it the worker and the files. */
-	boot(): void;
-	send(command: WorkerCommand): void;
+	/**
+	 * Begin loading; progress arrives as messages. Python starts once `plan` resolves (the host
+	 * loads what it can meanwhile) and the host has completed its own handshake.
+	 */
+	start(plan: Promise<StartPlan>): void;
+	send(command: RunCommand): void;
 	/** Ask the running Python to stop through the interrupt buffer (only when `ready.interruptible`). */
 	interrupt(): void;
 	/** Ends the runtime at once, whatever it is doing. */
@@ -105,40 +97,36 @@ export class FrameHost implements RunnerHost {
 	onfailure: ((message: string) => void) | null = null;
 	#frame: HTMLIFrameElement | null = null;
 	#booted = false;
-	#files: Promise<PyodideFiles> | null = null;
+	/** The plan with every Pyodide file in it, once `start` has it. */
+	#plan: Promise<StartPlan> | null = null;
 	#channel: MessageChannel | null = null;
-	#snapshotInit: Promise<SnapshotInit> = Promise.resolve(NO_SNAPSHOT);
-	readonly #reportDownload = (p: DownloadProgress) => {
-		if (p.total === null) return;
-		const mb = (n: number) => (n / 1e6).toFixed(1);
-		this.onmessage?.({
-			type: 'progress',
-			stage: 'download',
-			message: `Downloading Python ${mb(p.loaded)} / ${mb(p.total)} MB`,
-			progress: Math.min(1, p.loaded / p.total) * 0.5
-		});
+	readonly #reportDownload = (download: DownloadProgress) => {
+		const message = downloadProgress(download);
+		if (message) this.onmessage?.(message);
 	};
 	readonly #listener = (event: MessageEvent) => {
 		// Only the frame we created speaks for the runner; other windows are ignored.
 		if (!this.#frame || event.source !== this.#frame.contentWindow) return;
-		this.onmessage?.(event.data);
+		// The handshake stays here. The frame's one other message (its worker failed) is the
+		// runner's, and is validated as such with everything else the runner says.
+		if (parseFrameReady(event.data)) this.#boot();
+		else this.onmessage?.(event.data);
 	};
 
-	start(init?: Promise<SnapshotInit>): void {
-		if (init) this.#snapshotInit = init;
-		void loadWorkerSource().catch(() => {}); // fetched while the frame loads; boot() reports
-		// The files come with a stored snapshot (a handle read from IndexedDB) or are fetched,
+	start(plan: Promise<StartPlan>): void {
+		void loadWorkerSource().catch(() => {}); // fetched while the frame loads; #boot reports
+		// The files come with a stored snapshot (handles read from IndexedDB) or are fetched,
 		// while the frame loads.
-		this.#files = this.#snapshotInit.then(async ({ files }) => {
-			if (files) return files;
+		this.#plan = plan.then(async (plan) => {
+			if (plan.files) return plan;
 			downloadListeners.add(this.#reportDownload);
 			try {
-				return await loadPyodideFiles();
+				return { ...plan, files: await loadPyodideFiles() };
 			} finally {
 				downloadListeners.delete(this.#reportDownload);
 			}
 		});
-		this.#files.catch(() => {}); // reported once the frame asks for it, in boot()
+		this.#plan.catch(() => {}); // reported once the frame is ready for it, in #boot
 		const src = staticUrl('/runner/frame.html');
 		const adopted = adoptPrestartedFrame(src);
 		const frame = adopted ?? document.createElement('iframe');
@@ -154,7 +142,7 @@ export class FrameHost implements RunnerHost {
 		window.addEventListener('message', this.#listener);
 		this.#frame = frame;
 		if (adopted) {
-			// Its frame_ready may have come before this listener: ask again (boot() runs once).
+			// Its frame_ready may have come before this listener: ask again (#boot runs once).
 			this.#post({ type: 'hello' });
 			return;
 		}
@@ -162,8 +150,9 @@ export class FrameHost implements RunnerHost {
 		document.body.appendChild(frame);
 	}
 
-	boot(): void {
-		if (this.#booted || !this.#files) return;
+	/** The frame is ready: start its worker, and hand it `init` once the plan and files are here. */
+	#boot(): void {
+		if (this.#booted || !this.#plan) return;
 		this.#booted = true;
 		const fail = (error: unknown) =>
 			this.onfailure?.(error instanceof Error ? error.message : String(error));
@@ -172,31 +161,26 @@ export class FrameHost implements RunnerHost {
 		const started = loadWorkerSource().then((workerSource) => {
 			this.#post({ type: 'boot', worker_source: workerSource });
 		});
-		Promise.all([this.#files, this.#snapshotInit, started]).then(
-			([files, { snapshot, make_snapshot }]) => {
-				if (!this.#frame) return; // destroyed while downloading
-				// The worker answers on this private channel only. What the user's Python posts
-				// with `js.postMessage` goes to the frame, which drops it unread, so a forged or
-				// huge message never costs the page a structured-clone.
-				const channel = new MessageChannel();
-				channel.port1.onmessage = (event) => this.onmessage?.(event.data);
-				this.#channel = channel;
-				const init: InitCommand = {
-					type: 'init',
-					files,
-					index_url: pyodideIndexUrl(),
-					interrupt_buffer: null,
-					port: channel.port2,
-					snapshot,
-					make_snapshot
-				};
-				this.#post({ type: 'init', init }, [channel.port2]);
-			},
-			fail
-		);
+		Promise.all([this.#plan, started]).then(([plan]) => {
+			if (!this.#frame) return; // destroyed while downloading
+			// The worker answers on this private channel only. What the user's Python posts with
+			// `js.postMessage` goes to the frame, which drops it unread, so a forged or huge
+			// message never costs the page a structured-clone.
+			const channel = new MessageChannel();
+			channel.port1.onmessage = (event) => this.onmessage?.(event.data);
+			this.#channel = channel;
+			const init: InitCommand = {
+				type: 'init',
+				plan,
+				index_url: pyodideIndexUrl(),
+				interrupt_buffer: null, // the frame makes its own, when it is cross-origin isolated
+				port: channel.port2
+			};
+			this.#post({ type: 'init', init }, [channel.port2]);
+		}, fail);
 	}
 
-	send(command: WorkerCommand): void {
+	send(command: RunCommand): void {
 		this.#post({ type: 'to_worker', message: command });
 	}
 
@@ -226,7 +210,7 @@ export class WorkerHost implements RunnerHost {
 	#worker: Worker | null = null;
 	#interrupt: Int32Array | null = null;
 
-	start(init: Promise<SnapshotInit> = Promise.resolve(NO_SNAPSHOT)): void {
+	start(plan: Promise<StartPlan>): void {
 		document.getElementById('runner-frame')?.remove(); // prestart.js's, for FrameHost only
 		// A module worker: Pyodide 314 refuses classic workers (where importScripts works).
 		const worker = new Worker(new URL(workerUrl, document.baseURI), { type: 'module' });
@@ -237,37 +221,30 @@ export class WorkerHost implements RunnerHost {
 		};
 		worker.onmessageerror = () =>
 			this.onfailure?.('The runner sent a message that could not be read');
-		if (globalThis.crossOriginIsolated) this.#interrupt = new Int32Array(new SharedArrayBuffer(4));
+		const buffer = globalThis.crossOriginIsolated ? new SharedArrayBuffer(4) : null;
+		if (buffer) this.#interrupt = new Int32Array(buffer);
 		this.#worker = worker;
-		void init.then(({ snapshot, make_snapshot }) => {
+		void plan.then((plan) => {
 			if (this.#worker !== worker) return;
-			// The worker fetches the files itself: it is on our own origin.
-			const command: InitCommand = {
+			// Without files in the plan the worker fetches them itself: it is on our own origin.
+			const init: InitCommand = {
 				type: 'init',
-				files: null,
+				plan,
 				index_url: pyodideIndexUrl(),
-				interrupt_buffer: this.#interrupt ? (this.#interrupt.buffer as SharedArrayBuffer) : null,
-				port: null,
-				snapshot,
-				make_snapshot
+				interrupt_buffer: buffer,
+				port: null
 			};
-			worker.postMessage(command);
-			// The check the sandbox frame makes in production (snapshot/verify.ts).
-			if (snapshot) {
-				void checkSnapshot(snapshot)
-					.catch((error: unknown) => ({ problem: `could not be read: ${String(error)}` }))
-					.then((verdict) => {
-						if (this.#worker !== worker) return;
-						const transfer = 'bytes' in verdict ? [verdict.bytes] : [];
-						worker.postMessage({ type: 'snapshot', ...verdict }, transfer);
-					});
-			}
+			worker.postMessage(init);
+			// The check the sandbox frame makes in production.
+			if (!plan.snapshot) return;
+			void snapshotVerdict(plan.snapshot).then((verdict) => {
+				if (this.#worker === worker)
+					worker.postMessage(verdict, verdict.bytes ? [verdict.bytes] : []);
+			});
 		});
 	}
 
-	boot(): void {}
-
-	send(command: WorkerCommand): void {
+	send(command: RunCommand): void {
 		this.#worker?.postMessage(command);
 	}
 

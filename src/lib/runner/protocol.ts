@@ -2,20 +2,18 @@
  * Every message between the page, the sandbox frame and the runner worker.
  *
  *   page ──FrameCommand──▶ sandbox frame ──WorkerCommand──▶ runner worker (Pyodide)
- *   page ◀──────────────── RunnerMessage ◀──────────────────┘  (the frame relays it unchanged)
+ *   page ◀──FrameMessage── sandbox frame                    │
+ *   page ◀──────────────── RunnerMessage ◀──────────────────┘  (on the page's private port)
+ *
+ * The validators below are the definition: every message type is inferred from them, so what
+ * the page and the worker accept and what their code expects cannot drift apart.
  *
  * The runner executes someone else's Python, and that Python can post any message, so the page
  * treats every RunnerMessage as untrusted: `parseRunnerMessage` checks every field and builds
  * fresh objects; anything it rejects ends the run with "runner protocol error". Messages about a
- * run carry its id, and the client drops results whose id is not the current run's.
+ * run carry its id, and the run client drops results whose id is not the current run's.
  */
-import {
-	runOptionsValidator,
-	TRACE_LIMITS,
-	traceValidator,
-	type RunOptions,
-	type TraceEvent
-} from '$lib/engine/events';
+import { runOptionsValidator, TRACE_LIMITS, traceValidator } from '$lib/engine/events';
 import {
 	Budget,
 	ValidationError,
@@ -30,121 +28,23 @@ import {
 	optional,
 	string,
 	union,
+	type Infer,
 	type Validator
 } from '$lib/validate';
-
-/** The Pyodide files the runner needs, by file name. Handed in as Blobs in the sandbox. */
-export const PYODIDE_FILES = [
-	'pyodide.mjs',
-	'pyodide.asm.mjs',
-	'pyodide.asm.wasm',
-	'python_stdlib.zip',
-	'pyodide-lock.json'
-] as const;
-export type PyodideFileName = (typeof PYODIDE_FILES)[number];
-export type PyodideFiles = Record<PyodideFileName, Blob>;
-
-/**
- * A stored memory snapshot, as the page hands it to a runner: the bytes and what the page
- * measured when it stored them. The runner checks length and SHA-256 before it restores.
- */
-export interface SnapshotHandle {
-	blob: Blob;
-	length: number;
-	/** Lowercase hex SHA-256, computed by the page. */
-	sha256: string;
-}
+import { PYODIDE_FILES, type PyodideFileName } from './pyodide-files';
 
 /** Named start-up stages, reported to the page in this order. */
-export const START_STAGES = ['download', 'python', 'engine'] as const;
-export type StartStage = (typeof START_STAGES)[number];
+const START_STAGES = ['download', 'python', 'engine'] as const;
+
+/** Where a runtime's Python came from: a memory snapshot, or a full load. */
+const START_SOURCES = ['snapshot', 'full'] as const;
+export type StartSource = (typeof START_SOURCES)[number];
 
 /** What went wrong in the runner itself (not in the user's program, whose errors are events). */
-export interface RunnerError {
-	kind: 'startup' | 'crash' | 'internal';
-	message: string;
-	traceback: string;
-}
+const RUNNER_ERROR_KINDS = ['startup', 'crash', 'internal'] as const;
 
-// ---- page → sandbox frame -------------------------------------------------------------------
-
-export type FrameCommand =
-	/** Start the worker from this script text. */
-	| { type: 'boot'; worker_source: string }
-	/** Hand the worker its `init` (files, snapshot, the page's port); the frame checks the snapshot. */
-	| { type: 'init'; init: InitCommand }
-	/** Ask a frame the page adopted (static/runner/prestart.js) to say `frame_ready` again. */
-	| { type: 'hello' }
-	/** Stop the running Python through the interrupt buffer (only when `ready.interruptible`). */
-	| { type: 'interrupt' }
-	| { type: 'to_worker'; message: WorkerCommand };
-
-// ---- page (via frame) → worker --------------------------------------------------------------
-
-export interface InitCommand {
-	type: 'init';
-	/** Every Pyodide file, or null to fetch them from `index_url` with progress. */
-	files: PyodideFiles | null;
-	/** Absolute URL of the directory holding the Pyodide files, ending in "/". */
-	index_url: string;
-	/** Int32 view target for Pyodide's interrupt buffer, when the frame is cross-origin isolated. */
-	interrupt_buffer: SharedArrayBuffer | null;
-	/**
-	 * In the sandbox: the page's private channel. The worker sends every RunnerMessage on it and
-	 * never through its global `postMessage`, which the user's Python can also call.
-	 */
-	port: MessagePort | null;
-	/**
-	 * A stored memory snapshot to start from instead of a plain load. The worker ignores the Blob:
-	 * its host checks the bytes and sends them in a `snapshot` command (snapshot/verify.ts).
-	 */
-	snapshot?: SnapshotHandle | null;
-	/**
-	 * Make a snapshot after a plain load and hand it back in `ready`: without `snapshot`, always;
-	 * with one, only when its bytes fail the length or hash check (they replace it).
-	 */
-	make_snapshot?: boolean;
-}
-
-export interface RunCommand {
-	type: 'run';
-	id: number;
-	source: string;
-	options: RunOptions;
-}
-
-/** The host's verdict on `init.snapshot`: the checked bytes, or why they must not be restored. */
-export type SnapshotCommand = { type: 'snapshot' } & ({ bytes: ArrayBuffer } | { problem: string });
-
-export type WorkerCommand = InitCommand | SnapshotCommand | RunCommand;
-
-// ---- runner → page --------------------------------------------------------------------------
-
-export type RunnerMessage =
-	/** The sandbox frame has loaded and waits for `boot`. */
-	| { type: 'frame_ready' }
-	| { type: 'progress'; stage: StartStage; message: string; progress: number | null }
-	| {
-			type: 'ready';
-			python: string;
-			start_ms: number;
-			interruptible: boolean;
-			/** Where Python came from: a memory snapshot or a full load. */
-			source?: 'snapshot' | 'full';
-			/** A snapshot made before any user code ran, when `init.make_snapshot` asked for one. */
-			snapshot?: Blob | null;
-			/** Why no snapshot was used or made (for the status line's details). */
-			notes?: string[];
-	  }
-	| { type: 'result'; id: number; events: TraceEvent[] }
-	/** The runner failed during run `id` (the user's exceptions are events in a result instead). */
-	| { type: 'run_failed'; id: number; error: RunnerError }
-	/** The runner cannot continue (start-up failed, the runtime or worker crashed). */
-	| { type: 'fatal'; error: RunnerError };
-
-export type RunnerMessageType = RunnerMessage['type'];
-
-// ---- limits on what the page accepts ---------------------------------------------------------
+/** How a run ends when its runtime breaks the protocol (the runtime is replaced). */
+export const PROTOCOL_ERROR = 'runner protocol error';
 
 export const MESSAGE_LIMITS = {
 	...TRACE_LIMITS,
@@ -155,104 +55,190 @@ export const MESSAGE_LIMITS = {
 	/** Largest Pyodide file accepted by the worker. */
 	maxFileBytes: 64 * 1024 * 1024,
 	/** Largest memory snapshot, either way (Pyodide's is about 31.5 MB). */
-	maxSnapshotBytes: 512 * 1024 * 1024
+	maxSnapshotBytes: 512 * 1024 * 1024,
+	/** Longest runner worker script the frame starts (the build's is about 80 kB). */
+	maxWorkerSource: 16 * 1024 * 1024
 } as const;
 
-// ---- validators -----------------------------------------------------------------------------
+// ---- fields ----------------------------------------------------------------------------------
 
 const shortText = string(TRACE_LIMITS.maxShortString);
 const text = string(TRACE_LIMITS.maxString);
 const runId = number({ min: 0, integer: true });
+const snapshotBytes = blob(MESSAGE_LIMITS.maxSnapshotBytes);
+const fileBytes = blob(MESSAGE_LIMITS.maxFileBytes);
+
+/** A value that crosses only by transfer and has nothing to check beyond its class. */
+function instanceOf<T>(
+	name: string,
+	type: (abstract new (...args: never[]) => T) | undefined
+): Validator<T> {
+	return (value, path) => {
+		if (!type || !(value instanceof type)) throw new ValidationError(path, `expected a ${name}`);
+		return value;
+	};
+}
+
+// Absent where the runner is not cross-origin isolated, or outside a browser.
+const sharedBuffer = instanceOf(
+	'SharedArrayBuffer',
+	typeof SharedArrayBuffer === 'undefined' ? undefined : SharedArrayBuffer
+);
+const messagePort = instanceOf(
+	'MessagePort',
+	typeof MessagePort === 'undefined' ? undefined : MessagePort
+);
 
 const runnerError = object({
-	kind: literal('startup', 'crash', 'internal'),
+	kind: literal(...RUNNER_ERROR_KINDS),
 	message: text,
 	traceback: text
 });
 
-const snapshotBytes = blob(MESSAGE_LIMITS.maxSnapshotBytes);
+/** Every Pyodide file, by name, as a Blob (handed into the sandbox as a handle, not a copy). */
+const pyodideFiles = object(
+	Object.fromEntries(PYODIDE_FILES.map((name) => [name, fileBytes])) as Record<
+		PyodideFileName,
+		typeof fileBytes
+	>
+);
+
+/**
+ * A stored memory snapshot, as the page hands it to a runner: the bytes and what the page
+ * measured when it stored them. The runner's host checks length and SHA-256 before it restores.
+ */
+const snapshotHandle = object({
+	blob: snapshotBytes,
+	length: number({ min: 0, integer: true }),
+	/** Lowercase hex SHA-256, computed by the page. */
+	sha256: string(64)
+});
+
+/**
+ * How a runtime starts. The page's SnapshotKeeper decides it; the pool hands it to the host and
+ * the host, unchanged but for the files it fetched, to the worker.
+ */
+const startPlan = object({
+	/** A stored snapshot to check and restore instead of a plain load; null for a plain load. */
+	snapshot: nullable(snapshotHandle),
+	/**
+	 * Make a snapshot after a plain load and hand it back in `ready`: without `snapshot`, always;
+	 * with one, only when its bytes fail the length or hash check (they replace it).
+	 */
+	make_snapshot: boolean(),
+	/** Every Pyodide file (stored with the snapshot, or fetched by the page), or null to fetch. */
+	files: nullable(pyodideFiles)
+});
+
+// ---- page → sandbox frame → worker ----------------------------------------------------------
+
+const initCommand = object({
+	type: literal('init'),
+	plan: startPlan,
+	/** Absolute URL of the directory holding the Pyodide files, ending in "/". */
+	index_url: string(2_000),
+	/** Int32 view target for Pyodide's interrupt buffer, when the runner is cross-origin isolated. */
+	interrupt_buffer: nullable(sharedBuffer),
+	/**
+	 * In the sandbox: the page's private channel. The worker sends every RunnerMessage on it and
+	 * never through its global `postMessage`, which the user's Python can also call.
+	 */
+	port: nullable(messagePort)
+});
+
+const runCommand = object({
+	type: literal('run'),
+	id: runId,
+	source: string(MESSAGE_LIMITS.maxSource),
+	options: runOptionsValidator
+});
+
+/** The host's verdict on `plan.snapshot`: the checked bytes, or why they must not be restored. */
+const snapshotCommand = object({
+	type: literal('snapshot'),
+	bytes: optional(arrayBuffer(MESSAGE_LIMITS.maxSnapshotBytes)),
+	problem: optional(shortText)
+});
+
+const workerCommand = union('type', {
+	init: initCommand,
+	snapshot: snapshotCommand,
+	run: runCommand
+});
+
+/**
+ * What the page tells the sandbox frame. The frame takes commands only from the page that embeds
+ * it, and checks them all the same: a command it cannot read is dropped.
+ */
+const frameCommand = union('type', {
+	/** Start the worker from this script text. */
+	boot: object({ type: literal('boot'), worker_source: string(MESSAGE_LIMITS.maxWorkerSource) }),
+	/** Hand the worker its `init`; the frame adds the interrupt buffer and checks the snapshot. */
+	init: object({ type: literal('init'), init: initCommand }),
+	/** Ask a frame the page adopted (static/runner/prestart.js) to say `frame_ready` again. */
+	hello: object({ type: literal('hello') }),
+	/** Stop the running Python through the interrupt buffer (only when `ready.interruptible`). */
+	interrupt: object({ type: literal('interrupt') }),
+	to_worker: object({ type: literal('to_worker'), message: workerCommand })
+});
+
+// ---- runner → page ---------------------------------------------------------------------------
+
+const readyMessage = object({
+	type: literal('ready'),
+	python: shortText,
+	start_ms: number({ min: 0 }),
+	interruptible: boolean(),
+	source: optional(literal(...START_SOURCES)),
+	/** A snapshot made before any user code ran, when `plan.make_snapshot` asked for one. */
+	snapshot: optional(nullable(snapshotBytes)),
+	/** Why no snapshot was used or made (for the status line's details). */
+	notes: optional(array(shortText, 10))
+});
 
 const runnerMessage = union('type', {
-	frame_ready: object({ type: literal('frame_ready') }),
 	progress: object({
 		type: literal('progress'),
 		stage: literal(...START_STAGES),
 		message: shortText,
 		progress: nullable(number({ min: 0, max: 1 }))
 	}),
-	ready: object({
-		type: literal('ready'),
-		python: shortText,
-		start_ms: number({ min: 0 }),
-		interruptible: boolean(),
-		source: optional(literal('snapshot', 'full')),
-		snapshot: optional(nullable(snapshotBytes)),
-		notes: optional(array(shortText, 10))
-	}),
-	result: object({
-		type: literal('result'),
-		id: runId,
-		events: traceValidator
-	}),
+	ready: readyMessage,
+	result: object({ type: literal('result'), id: runId, events: traceValidator }),
+	/** The runner failed during run `id` (the user's exceptions are events in a result instead). */
 	run_failed: object({ type: literal('run_failed'), id: runId, error: runnerError }),
+	/** The runner cannot continue (start-up failed, the runtime or worker crashed). */
 	fatal: object({ type: literal('fatal'), error: runnerError })
-}) as Validator<RunnerMessage>;
+});
 
-const fileBytes = blob(MESSAGE_LIMITS.maxFileBytes);
-const pyodideFiles = object({
-	'pyodide.mjs': fileBytes,
-	'pyodide.asm.mjs': fileBytes,
-	'pyodide.asm.wasm': fileBytes,
-	'python_stdlib.zip': fileBytes,
-	'pyodide-lock.json': fileBytes
-}) as Validator<PyodideFiles>;
+/** The sandbox frame has loaded and waits for `boot`: said to the frame's own host only. */
+const frameReady = object({ type: literal('frame_ready') });
 
-const sharedBuffer: Validator<SharedArrayBuffer> = (value, path) => {
-	if (typeof SharedArrayBuffer === 'undefined' || !(value instanceof SharedArrayBuffer)) {
-		throw new ValidationError(path, 'expected a SharedArrayBuffer');
-	}
-	return value;
-};
+// ---- the types, inferred ---------------------------------------------------------------------
 
-const messagePort: Validator<MessagePort> = (value, path) => {
-	if (typeof MessagePort === 'undefined' || !(value instanceof MessagePort)) {
-		throw new ValidationError(path, 'expected a MessagePort');
-	}
-	return value;
-};
+export type PyodideFiles = Infer<typeof pyodideFiles>;
+export type SnapshotHandle = Infer<typeof snapshotHandle>;
+export type StartPlan = Infer<typeof startPlan>;
+export type InitCommand = Infer<typeof initCommand>;
+export type RunCommand = Infer<typeof runCommand>;
+export type SnapshotCommand = Infer<typeof snapshotCommand>;
+export type WorkerCommand = Infer<typeof workerCommand>;
+export type RunnerError = Infer<typeof runnerError>;
+export type ReadyMessage = Infer<typeof readyMessage>;
+export type RunnerMessage = Infer<typeof runnerMessage>;
+export type FrameCommand = Infer<typeof frameCommand>;
 
-const initCommand = object({
-	type: literal('init'),
-	files: nullable(pyodideFiles),
-	index_url: string(2_000),
-	interrupt_buffer: nullable(sharedBuffer),
-	port: optional(nullable(messagePort)),
-	snapshot: optional(
-		nullable(
-			object({
-				blob: snapshotBytes,
-				length: number({ min: 0, integer: true }),
-				sha256: string(64)
-			})
-		)
-	),
-	make_snapshot: optional(boolean())
-}) as Validator<InitCommand>;
+/** What the frame itself says on the page's window: its handshake, or that its worker failed. */
+export type FrameMessage = Infer<typeof frameReady> | Extract<RunnerMessage, { type: 'fatal' }>;
 
-const workerCommand = union('type', {
-	init: initCommand,
-	snapshot: object({
-		type: literal('snapshot'),
-		bytes: optional(arrayBuffer(MESSAGE_LIMITS.maxSnapshotBytes)),
-		problem: optional(shortText)
-	}),
-	run: object({
-		type: literal('run'),
-		id: runId,
-		source: string(MESSAGE_LIMITS.maxSource),
-		options: runOptionsValidator
-	})
-}) as Validator<WorkerCommand>;
+/** A plain load that makes no snapshot: without a keeper, or when the keeper has no answer. */
+export const NO_SNAPSHOT: StartPlan = Object.freeze({
+	snapshot: null,
+	make_snapshot: false,
+	files: null
+});
+
+// ---- parsing ---------------------------------------------------------------------------------
 
 function parseWith<T>(validator: Validator<T>, data: unknown): { value: T } | { error: string } {
 	try {
@@ -264,11 +250,16 @@ function parseWith<T>(validator: Validator<T>, data: unknown): { value: T } | { 
 	}
 }
 
-/** Validates a message from the runner; null when it breaks the protocol in any way. */
-export function parseRunnerMessage(data: unknown): RunnerMessage | null {
-	const parsed = parseWith(runnerMessage, data);
-	return 'value' in parsed ? parsed.value : null;
+/** A function that validates `data`, returning a fresh value or null when it is invalid. */
+function parserOf<T>(validator: Validator<T>): (data: unknown) => T | null {
+	return (data) => {
+		const parsed = parseWith(validator, data);
+		return 'value' in parsed ? parsed.value : null;
+	};
 }
+
+/** Validates a message from the runner; null when it breaks the protocol in any way. */
+export const parseRunnerMessage = parserOf(runnerMessage);
 
 /** Like parseRunnerMessage, but says why a message was rejected (for diagnostics and tests). */
 export function explainRunnerMessage(data: unknown): string | null {
@@ -276,17 +267,17 @@ export function explainRunnerMessage(data: unknown): string | null {
 	return 'error' in parsed ? parsed.error : null;
 }
 
+/** Validates a command arriving in the sandbox frame. */
+export const parseFrameCommand = parserOf(frameCommand);
+
 /** Validates a command arriving in the worker. */
-export function parseWorkerCommand(data: unknown): WorkerCommand | null {
-	const parsed = parseWith(workerCommand, data);
-	return 'value' in parsed ? parsed.value : null;
-}
+export const parseWorkerCommand = parserOf(workerCommand);
 
 /** Validates the events of a trace on their own (used by tests and tools). */
-export function parseTraceEvents(data: unknown): TraceEvent[] | null {
-	const parsed = parseWith(traceValidator, data);
-	return 'value' in parsed ? parsed.value : null;
-}
+export const parseTraceEvents = parserOf(traceValidator);
+
+/** Validates the frame's `frame_ready`, which its host answers itself. */
+export const parseFrameReady = parserOf(frameReady);
 
 /** Compile-time exhaustiveness: a switch over a union ends with `default: assertNever(x)`. */
 export function assertNever(value: never): never {

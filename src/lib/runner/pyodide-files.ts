@@ -4,12 +4,41 @@
  * Used by the page (which hands the bytes into the sandboxed runner, whose opaque origin may get
  * no HTTP cache and whose policy allows no network) and by the plain worker in development.
  */
-import { PYODIDE_FILES, type PyodideFileName, type PyodideFiles } from './protocol';
+import type { PyodideFiles, RunnerMessage } from './protocol';
+
+/**
+ * The Pyodide files a runner loads, by file name: all it needs, and all a snapshot depends on.
+ * (protocol.ts checks them by this list; snapshot/key.ts hashes them.)
+ */
+export const PYODIDE_FILES = [
+	'pyodide.mjs',
+	'pyodide.asm.mjs',
+	'pyodide.asm.wasm',
+	'python_stdlib.zip',
+	'pyodide-lock.json'
+] as const;
+export type PyodideFileName = (typeof PYODIDE_FILES)[number];
 
 export interface DownloadProgress {
 	loaded: number;
 	/** Total bytes, once every response has said how long it is; null before that. */
 	total: number | null;
+}
+
+/** The `progress` message for a download, or null while its total size is not known. */
+export function downloadProgress({
+	loaded,
+	total
+}: DownloadProgress): Extract<RunnerMessage, { type: 'progress' }> | null {
+	if (total === null) return null;
+	const mb = (n: number) => (n / 1e6).toFixed(1);
+	return {
+		type: 'progress',
+		stage: 'download',
+		message: `Downloading Python ${mb(loaded)} / ${mb(total)} MB`,
+		// The download is the first half of the start-up bar; starting Python is the second.
+		progress: Math.min(1, loaded / total) * 0.5
+	};
 }
 
 /**

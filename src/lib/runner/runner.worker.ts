@@ -8,8 +8,8 @@
  * failures of the runner itself are `run_failed` / `fatal` messages.
  *
  * In the sandbox this script runs as a `blob:` worker inside an opaque-origin frame whose policy
- * allows no network: the page hands in the Pyodide files as Blobs (`init.files`), and Pyodide's
- * own loader is served from them through a temporary `fetch` override.
+ * allows no network: the page hands in the Pyodide files as Blobs (`init.plan.files`), and
+ * Pyodide's own loader is served from them through a temporary `fetch` override.
  */
 import type { PyodideAPI } from 'pyodide';
 import { Engine } from '$lib/engine/engine';
@@ -17,7 +17,6 @@ import { pythonSources } from '$lib/engine/python-sources';
 import {
 	assertNever,
 	parseWorkerCommand,
-	PYODIDE_FILES,
 	type InitCommand,
 	type PyodideFiles,
 	type RunCommand,
@@ -25,7 +24,7 @@ import {
 	type SnapshotCommand,
 	type RunnerMessage
 } from './protocol';
-import { fetchPyodideFiles } from './pyodide-files';
+import { downloadProgress, fetchPyodideFiles, PYODIDE_FILES } from './pyodide-files';
 import { bootRuntime } from './snapshot/boot';
 import { SnapshotRejected } from './snapshot/verify';
 
@@ -100,22 +99,18 @@ async function start(init: InitCommand): Promise<Runtime> {
 	const started = performance.now();
 	// The host checks the snapshot while Pyodide's own code loads here; Pyodide awaits the bytes
 	// just before it instantiates the interpreter.
-	const snapshot = init.snapshot ? snapshotBytes : null;
-	let files = init.files;
+	const { plan } = init;
+	const snapshot = plan.snapshot ? snapshotBytes : null;
+	let files = plan.files;
 	if (!files) {
 		send({ type: 'progress', stage: 'download', message: 'Downloading Python', progress: 0 });
 		let lastReport = 0;
-		files = await fetchPyodideFiles(init.index_url, ({ loaded, total }) => {
+		files = await fetchPyodideFiles(init.index_url, (download) => {
 			const now = performance.now();
-			if (total === null || now - lastReport < 100) return;
+			const message = downloadProgress(download);
+			if (!message || now - lastReport < 100) return;
 			lastReport = now;
-			const mb = (n: number) => (n / 1e6).toFixed(1);
-			send({
-				type: 'progress',
-				stage: 'download',
-				message: `Downloading Python ${mb(loaded)} / ${mb(total)} MB`,
-				progress: Math.min(1, loaded / total) * 0.5
-			});
+			send(message);
 		});
 	}
 
@@ -137,7 +132,7 @@ async function start(init: InitCommand): Promise<Runtime> {
 		// load that makes a snapshot when the page asks for one (snapshot/boot.ts).
 		booted = await bootRuntime({
 			snapshot,
-			makeSnapshot: init.make_snapshot ?? false,
+			makeSnapshot: plan.make_snapshot,
 			sources: pythonSources,
 			load: (extra) =>
 				loader.loadPyodide({
@@ -179,8 +174,8 @@ let receiveSnapshot: (command: SnapshotCommand) => void = () => {};
 const snapshotBytes = new Promise<Uint8Array>((resolve, reject) => {
 	receiveSnapshot = (command) => {
 		receiveSnapshot = () => {};
-		if ('bytes' in command && command.bytes) resolve(new Uint8Array(command.bytes));
-		else reject(new SnapshotRejected('problem' in command ? command.problem : 'no bytes'));
+		if (command.bytes) resolve(new Uint8Array(command.bytes));
+		else reject(new SnapshotRejected(command.problem ?? 'no bytes'));
 	};
 });
 snapshotBytes.catch(() => {}); // a rejection is handled by bootRuntime, which awaits it later
@@ -232,7 +227,7 @@ scope.onmessage = (event: MessageEvent) => {
 	switch (command.type) {
 		case 'init':
 			if (runtime) return;
-			pagePort = command.port ?? null;
+			pagePort = command.port;
 			runtime = start(command);
 			runtime.catch((error: unknown) =>
 				send({ type: 'fatal', error: toRunnerError('startup', error) })

@@ -4,39 +4,39 @@
  * after Stop, crashes and the warm spare never read storage twice.
  *
  *   const keeper = new SnapshotKeeper({ indexUrl, engineSha256 });
- *   const plan = await keeper.plan();              // before booting a runner
- *   ... runner ready: keeper.settle(plan, { source, snapshot, notes })
+ *   const planned = await keeper.plan();           // before starting a runner with planned.plan
+ *   ... runner ready: keeper.settle(planned, { source, snapshot, notes })
  *
  * Failures never reach the user as errors: each one turns into a plain load and a sentence in
- * `plan.note` / the returned note, for the status line's details.
+ * `planned.note` / the returned note, for the status line's details.
  */
-import { fetchPyodideFiles } from '../pyodide-files';
-import { PYODIDE_FILES, type PyodideFiles, type SnapshotHandle } from '../protocol';
+import {
+	NO_SNAPSHOT,
+	type PyodideFiles,
+	type ReadyMessage,
+	type SnapshotHandle,
+	type StartPlan,
+	type StartSource
+} from '../protocol';
+import { fetchPyodideFiles, PYODIDE_FILES } from '../pyodide-files';
 import { fetchManifest, sha256Hex, snapshotKey, type PyodideManifest } from './key';
 import { openSnapshotStore, type SnapshotStore } from './store';
 import { measureSnapshot } from './verify';
 
-export interface BootPlan {
-	/** The snapshot for this runner to check and restore, or null for a plain load. */
-	snapshot: SnapshotHandle | null;
-	/** The Pyodide files stored with it, so the runner's host need not fetch them; or null. */
-	files: PyodideFiles | null;
-	/**
-	 * This runner should make a snapshot if it loads in full: always without `snapshot`; with one,
-	 * when the bytes fail their check, so a damaged snapshot is replaced at once.
-	 */
-	makeSnapshot: boolean;
-	/** Why no snapshot is used, when none is; empty otherwise. */
+/** The keeper's answer for one runner: the plan it starts with, and why it has no snapshot. */
+export interface PlannedStart {
+	/** Handed unchanged to the runner (StartPlan in protocol.ts says what each field means). */
+	plan: StartPlan;
+	/** Why no snapshot is used, when none is; empty otherwise. Stays on the page. */
 	note: string;
 }
 
-export interface BootReport {
-	source: 'snapshot' | 'full';
-	/** A snapshot the runner made during a plain load, before any user code ran. */
-	snapshot?: Blob | null;
-	/** The runner's own notes (a refused or failed restore, a snapshot it could not make). */
-	notes?: string[];
-}
+/**
+ * What a runner said about its start in `ready`: where its Python came from, a snapshot it made
+ * during a plain load (before any user code ran), and its own notes (a refused or failed
+ * restore, a snapshot it could not make).
+ */
+export type StartReport = { source: StartSource } & Pick<ReadyMessage, 'snapshot' | 'notes'>;
 
 export interface SnapshotKeeperOptions {
 	/** Directory URL of the Pyodide files (holding manifest.json), ending in "/". */
@@ -51,8 +51,6 @@ export interface SnapshotKeeperOptions {
 }
 
 type Key = { key: string; manifest: PyodideManifest } | { key: null; reason: string };
-
-const NO_SNAPSHOT = { snapshot: null, files: null, makeSnapshot: false } as const;
 
 export class SnapshotKeeper {
 	readonly #store: SnapshotStore | null;
@@ -101,31 +99,34 @@ export class SnapshotKeeper {
 	}
 
 	/** How the next runner should start. Never rejects. */
-	async plan(): Promise<BootPlan> {
-		if (this.#disabled) return { ...NO_SNAPSHOT, note: this.#disabled };
+	async plan(): Promise<PlannedStart> {
+		if (this.#disabled) return { plan: NO_SNAPSHOT, note: this.#disabled };
 		const key = await this.#key;
-		if (key.key === null) return { ...NO_SNAPSHOT, note: `no snapshot: ${key.reason}` };
+		if (key.key === null) return { plan: NO_SNAPSHOT, note: `no snapshot: ${key.reason}` };
 		let note = this.#storeProblem ? `no snapshot: ${this.#storeProblem}` : '';
 		if (!this.#snapshot && this.#lookup) note = await this.#lookup;
 		if (this.#measuring) await this.#measuring;
-		if (this.#disabled) return { ...NO_SNAPSHOT, note: this.#disabled };
+		if (this.#disabled) return { plan: NO_SNAPSHOT, note: this.#disabled };
 		if (this.#snapshot) {
-			return { snapshot: this.#snapshot, files: this.#files, makeSnapshot: true, note: '' };
+			return {
+				plan: { snapshot: this.#snapshot, make_snapshot: true, files: this.#files },
+				note: ''
+			};
 		}
 		// Without storage a snapshot still helps this page's restarts, so it is made all the same.
-		if (this.#making) return { ...NO_SNAPSHOT, note };
+		if (this.#making) return { plan: NO_SNAPSHOT, note };
 		this.#making = true;
-		return { ...NO_SNAPSHOT, makeSnapshot: true, note };
+		return { plan: { ...NO_SNAPSHOT, make_snapshot: true }, note };
 	}
 
 	/**
 	 * A runner is ready: keep the snapshot it made, or forget one that failed to restore.
 	 * Returns a sentence for the status line's details (empty when there is nothing to say).
 	 */
-	settle(plan: BootPlan, report: BootReport): string {
+	settle({ plan, note }: PlannedStart, report: StartReport): string {
 		const notes = [...(report.notes ?? [])];
-		if (plan.note) notes.unshift(plan.note);
-		if (plan.makeSnapshot && !plan.snapshot) this.#making = false;
+		if (note) notes.unshift(note);
+		if (isMaker(plan)) this.#making = false;
 		// A snapshot comes only with a full load (a restored runner has no reason to make one).
 		const made =
 			report.source === 'full' && report.snapshot && report.snapshot.size > 0
@@ -139,7 +140,7 @@ export class SnapshotKeeper {
 			this.#disabled = 'snapshots disabled for this page after a failed restore';
 			void this.#keyed((key) => this.#store?.delete(key));
 		}
-		if (plan.makeSnapshot && made && !this.#disabled) this.#adopt(made);
+		if (plan.make_snapshot && made && !this.#disabled) this.#adopt(made);
 		return notes.join('; ');
 	}
 
@@ -147,9 +148,10 @@ export class SnapshotKeeper {
 	 * A runner failed to start at all (not merely to restore): if it was given stored files or a
 	 * stored snapshot, they may be what is broken, so they are forgotten and deleted.
 	 */
-	failed(plan: BootPlan): void {
-		this.abandon(plan);
-		if (!plan.snapshot && !plan.files) return;
+	failed(planned: PlannedStart): void {
+		this.abandon(planned);
+		const { snapshot, files } = planned.plan;
+		if (!snapshot && !files) return;
 		this.#snapshot = null;
 		this.#files = null;
 		this.#disabled = 'snapshots disabled for this page after a runner failed to start';
@@ -157,8 +159,8 @@ export class SnapshotKeeper {
 	}
 
 	/** A runner was discarded before it was ready: another may make the snapshot instead. */
-	abandon(plan: BootPlan): void {
-		if (plan.makeSnapshot && !plan.snapshot) this.#making = false;
+	abandon({ plan }: PlannedStart): void {
+		if (isMaker(plan)) this.#making = false;
 	}
 
 	/** Resolves when the last snapshot handed to `settle` is stored, with what happened. */
@@ -217,6 +219,11 @@ export class SnapshotKeeper {
 		if (this.#snapshot === snapshot) this.#files = files;
 		return `snapshot stored in ${Math.round(saved.ms)} ms`;
 	}
+}
+
+/** True for the plan of the one runner that makes the page's first snapshot. */
+function isMaker(plan: StartPlan): boolean {
+	return plan.make_snapshot && !plan.snapshot;
 }
 
 /** Which of `files` does not have the length `manifest` lists, or ''. */

@@ -13,17 +13,10 @@
  * time instead, so it never restores a snapshot of an engine that has since been edited.
  */
 
+import { PYODIDE_FILES } from '../pyodide-files';
+
 /** Bump when what goes into a snapshot changes (the boot steps in boot.ts), to miss old ones. */
 export const SNAPSHOT_FORMAT = 1;
-
-/** The Pyodide files a snapshot depends on: everything the runner serves. */
-export const SNAPSHOT_PYODIDE_FILES = [
-	'pyodide.mjs',
-	'pyodide.asm.mjs',
-	'pyodide.asm.wasm',
-	'python_stdlib.zip',
-	'pyodide-lock.json'
-] as const;
 
 /** static/pyodide/manifest.json, written by scripts/copy-pyodide.js. */
 export interface PyodideManifest {
@@ -62,7 +55,7 @@ export function parseManifest(data: unknown): PyodideManifest {
 	if (typeof version !== 'string' || version === '') throw new Error('manifest has no version');
 	if (typeof files !== 'object' || files === null) throw new Error('manifest has no files');
 	const checked: PyodideManifest['files'] = {};
-	for (const name of SNAPSHOT_PYODIDE_FILES) {
+	for (const name of PYODIDE_FILES) {
 		const entry = (files as Record<string, unknown>)[name] as
 			{ bytes?: unknown; sha256?: unknown } | undefined;
 		if (
@@ -113,7 +106,7 @@ export async function snapshotKey(
 	manifest: PyodideManifest,
 	engineSha256: string
 ): Promise<string> {
-	const files = SNAPSHOT_PYODIDE_FILES.map((name) => {
+	const files = PYODIDE_FILES.map((name) => {
 		const entry = manifest.files[name];
 		if (!entry) throw new Error(`manifest has no entry for ${name}`);
 		return [name, entry.bytes, entry.sha256];

@@ -16,7 +16,8 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { bootRuntime, type BootResult, type LoadWithOptions } from './boot';
-import { SNAPSHOT_FORMAT, SNAPSHOT_PYODIDE_FILES } from './key';
+import { PYODIDE_FILES } from '../pyodide-files';
+import { SNAPSHOT_FORMAT } from './key';
 import { MIN_SNAPSHOT_BYTES } from './store';
 
 export interface NodeBootOptions {
@@ -44,7 +45,7 @@ function defaultCacheDir(): string {
 /** The cache file name for this Pyodide, these sources and this Node. */
 export function nodeSnapshotKey(sources: Record<string, string>): string {
 	const dir = pyodideDir();
-	const files = SNAPSHOT_PYODIDE_FILES.map((name) => [name, sha256(readFileSync(join(dir, name)))]);
+	const files = PYODIDE_FILES.map((name) => [name, sha256(readFileSync(join(dir, name)))]);
 	const engine = Object.keys(sources)
 		.sort()
 		.map((path) => [path, sha256(sources[path])]);

@@ -9,7 +9,8 @@
  * (verify.ts). A record of the wrong shape, key or length is deleted and reported as a miss, and
  * the caller falls back to a plain load. Only one snapshot is kept: saving one removes the rest.
  */
-import { PYODIDE_FILES, type PyodideFiles, type SnapshotHandle } from '../protocol';
+import type { PyodideFiles, SnapshotHandle } from '../protocol';
+import { PYODIDE_FILES } from '../pyodide-files';
 import { SHA256_HEX } from './key';
 
 export interface StoredSnapshot extends SnapshotHandle {

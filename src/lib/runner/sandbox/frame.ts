@@ -1,0 +1,104 @@
+/**
+ * The runner sandbox's only script, run in static/runner/frame.html (an opaque-origin frame).
+ * Built into the classic script /runner/frame.js by frame-script.ts: no imports at run time.
+ *
+ * It starts the runner worker from the script text the page hands in, passes it the page's
+ * private MessagePort, checks the stored snapshot for it, and relays the page's commands. The
+ * worker answers the page on that port only; what arrives on the worker's own `postMessage`
+ * (which the user's Python can call) is never read here, so a forged or huge message is dropped
+ * unopened. It accepts commands only from the page that embeds it.
+ */
+import {
+	assertNever,
+	parseFrameCommand,
+	type FrameMessage,
+	type InitCommand,
+	type WorkerCommand
+} from '../protocol';
+import { snapshotVerdict } from '../snapshot/verify';
+
+const page = window.parent;
+let worker: Worker | null = null;
+let interrupt: Int32Array | null = null;
+let initialized = false;
+
+function toPage(message: FrameMessage): void {
+	page.postMessage(message, '*');
+}
+
+function fail(message: string): void {
+	toPage({ type: 'fatal', error: { kind: 'crash', message, traceback: '' } });
+}
+
+function describe(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+function toWorker(command: WorkerCommand, transfer: Transferable[] = []): void {
+	worker?.postMessage(command, transfer);
+}
+
+function boot(workerSource: string): void {
+	if (worker) return;
+	const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
+	try {
+		worker = new Worker(url);
+	} catch (error) {
+		fail(`The runner worker could not start: ${describe(error)}`);
+		return;
+	}
+	worker.onerror = (event) => {
+		event.preventDefault();
+		fail(`The runner worker failed: ${event.message || 'unknown error'}`);
+	};
+}
+
+function init(command: InitCommand): void {
+	if (!worker || initialized) return;
+	initialized = true;
+	// The interrupt buffer needs SharedArrayBuffer, which only a cross-origin isolated frame has.
+	if (self.crossOriginIsolated && typeof SharedArrayBuffer === 'function') {
+		const buffer = new SharedArrayBuffer(4);
+		interrupt = new Int32Array(buffer);
+		command.interrupt_buffer = buffer;
+	}
+	// The Pyodide files and the snapshot are Blobs: handles, passed on without a copy.
+	toWorker(command, command.port ? [command.port] : []);
+	// Checked here, not in the worker: this frame has WebCrypto, its blob: worker has none, and
+	// the check runs while the worker loads Pyodide.
+	const snapshot = command.plan.snapshot;
+	if (snapshot) {
+		void snapshotVerdict(snapshot).then((verdict) =>
+			toWorker(verdict, verdict.bytes ? [verdict.bytes] : [])
+		);
+	}
+}
+
+window.addEventListener('message', (event) => {
+	if (event.source !== page) return;
+	const command = parseFrameCommand(event.data);
+	if (!command) return;
+	switch (command.type) {
+		case 'boot':
+			boot(command.worker_source);
+			break;
+		case 'init':
+			init(command.init);
+			break;
+		case 'hello':
+			// The page adopted a frame started before its scripts ran (prestart.js) and may have
+			// missed the frame_ready sent on load.
+			toPage({ type: 'frame_ready' });
+			break;
+		case 'interrupt':
+			if (interrupt) Atomics.store(interrupt, 0, 2); // SIGINT
+			break;
+		case 'to_worker':
+			toWorker(command.message);
+			break;
+		default:
+			assertNever(command);
+	}
+});
+
+toPage({ type: 'frame_ready' });

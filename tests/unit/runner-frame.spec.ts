@@ -1,0 +1,157 @@
+/**
+ * The sandbox frame's script as the build makes it (/runner/frame.js, from sandbox/frame.ts):
+ * a classic script with no imports, that starts the worker, hands it `init` and the page's port,
+ * and checks a stored snapshot with the same code the page uses (snapshot/verify.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { Script } from 'node:vm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NO_SNAPSHOT, type InitCommand, type SnapshotHandle } from '$lib/runner/protocol';
+import { buildFrameScript } from '$lib/runner/sandbox/frame-script';
+import { measureSnapshot, snapshotVerdict } from '$lib/runner/snapshot/verify';
+
+let code: string;
+
+beforeAll(async () => {
+	({ code } = await buildFrameScript());
+}, 60_000);
+
+/** A worker the frame starts: records what the frame posts to it. */
+class FakeWorker {
+	static started: FakeWorker[] = [];
+	posted: { data: unknown; transfer: Transferable[] }[] = [];
+	onerror: ((event: { message: string; preventDefault(): void }) => void) | null = null;
+	constructor(readonly url: string) {
+		FakeWorker.started.push(this);
+	}
+	postMessage(data: unknown, transfer: Transferable[] = []) {
+		this.posted.push({ data, transfer });
+	}
+}
+
+/** Runs the built script as the frame would, with the page and the worker stood in for. */
+function startFrame(options: { crossOriginIsolated?: boolean } = {}) {
+	FakeWorker.started = [];
+	const toPage: unknown[] = [];
+	const page = { postMessage: (message: unknown) => toPage.push(message) };
+	let listener: ((event: { source: unknown; data: unknown }) => void) | null = null;
+	const window = {
+		parent: page,
+		addEventListener: (type: string, fn: typeof listener) => {
+			if (type === 'message') listener = fn;
+		}
+	};
+	const self = { crossOriginIsolated: options.crossOriginIsolated ?? false };
+	// The script's free names resolve to these stand-ins; everything else is Node's own.
+	new Function('window', 'self', 'Worker', code)(window, self, FakeWorker);
+	return {
+		toPage,
+		/** The page (or, with `source`, another window) posts `data` to the frame. */
+		post: (data: unknown, source: unknown = page) => listener?.({ source, data }),
+		worker: () => FakeWorker.started[0]
+	};
+}
+
+function bytes(size = 4096): Uint8Array<ArrayBuffer> {
+	return new Uint8Array(size).map((_, i) => (i * 7) & 0xff);
+}
+
+function initWith(snapshot: SnapshotHandle | null): InitCommand {
+	return {
+		type: 'init',
+		plan: { ...NO_SNAPSHOT, snapshot, make_snapshot: true },
+		index_url: 'http://127.0.0.1/pyodide/',
+		interrupt_buffer: null,
+		port: new MessageChannel().port2
+	};
+}
+
+/** The frame's verdict on `snapshot`, as its worker receives it. */
+async function frameVerdict(snapshot: SnapshotHandle): Promise<unknown> {
+	const frame = startFrame();
+	frame.post({ type: 'boot', worker_source: 'self.onmessage = () => {}' });
+	frame.post({ type: 'init', init: initWith(snapshot) });
+	await expect.poll(() => frame.worker().posted.length).toBe(2);
+	return frame.worker().posted[1].data;
+}
+
+describe('the sandbox frame script', () => {
+	it('is one classic script: no import or export, static or dynamic', () => {
+		expect(() => new Script(code)).not.toThrow();
+		expect(code).not.toMatch(/^\s*(import|export)\b/m);
+		expect(code).not.toMatch(/\bimport\s*\(/);
+	});
+
+	it('is what frame.html loads, under a policy that allows only our own scripts and blob:', () => {
+		const html = readFileSync('static/runner/frame.html', 'utf8');
+		expect(html).toContain('<script src="frame.js"></script>');
+		expect(html).toMatch(/script-src 'self' blob: 'wasm-unsafe-eval';/);
+		expect(html).toMatch(/connect-src 'none'/);
+	});
+
+	it('says frame_ready on load, and again when the page says hello', () => {
+		const frame = startFrame();
+		expect(frame.toPage).toEqual([{ type: 'frame_ready' }]);
+		frame.post({ type: 'hello' });
+		expect(frame.toPage).toEqual([{ type: 'frame_ready' }, { type: 'frame_ready' }]);
+	});
+
+	it('starts the worker from the page’s script, hands it init and the port, and relays runs', () => {
+		const frame = startFrame();
+		frame.post({ type: 'boot', worker_source: 'self.onmessage = () => {}' });
+		expect(frame.worker().url).toMatch(/^blob:/);
+		const init = initWith(null);
+		frame.post({ type: 'init', init });
+		expect(frame.worker().posted).toEqual([{ data: init, transfer: [init.port] }]);
+		const run = { type: 'run', id: 7, source: 'print(1)', options: {} };
+		frame.post({ type: 'to_worker', message: run });
+		expect(frame.worker().posted[1]).toEqual({ data: run, transfer: [] });
+	});
+
+	it('ignores other windows and commands it cannot read', () => {
+		const frame = startFrame();
+		frame.post({ type: 'boot', worker_source: 'x' }, { postMessage() {} });
+		frame.post({ type: 'boot', worker_source: 42 });
+		frame.post({ type: 'navigate', url: 'https://example.test/' });
+		expect(FakeWorker.started).toEqual([]);
+	});
+
+	it('gives the worker an interrupt buffer when cross-origin isolated', () => {
+		const frame = startFrame({ crossOriginIsolated: true });
+		frame.post({ type: 'boot', worker_source: 'x' });
+		frame.post({ type: 'init', init: initWith(null) });
+		const sent = frame.worker().posted[0].data as InitCommand;
+		expect(sent.interrupt_buffer).toBeInstanceOf(SharedArrayBuffer);
+		frame.post({ type: 'interrupt' });
+		expect(new Int32Array(sent.interrupt_buffer!)[0]).toBe(2); // SIGINT
+	});
+
+	it('passes a snapshot that matches the page’s record, handing over its bytes', async () => {
+		const data = bytes();
+		const verdict = (await frameVerdict(await measureSnapshot(new Blob([data])))) as {
+			bytes: ArrayBuffer;
+		};
+		expect(Buffer.from(verdict.bytes).equals(Buffer.from(data))).toBe(true);
+	});
+
+	it.each([
+		['one bit flipped', (h: SnapshotHandle, d: Uint8Array) => ({ ...h, blob: flip(d) })],
+		['another length', (h: SnapshotHandle) => ({ ...h, length: h.length + 1 })],
+		['another hash', (h: SnapshotHandle) => ({ ...h, sha256: '0'.repeat(64) })]
+	])(
+		'refuses a snapshot with %s, in the same words as the page’s own check',
+		async (_name, damage) => {
+			const data = bytes();
+			const handle = damage(await measureSnapshot(new Blob([data])), data);
+			const verdict = await frameVerdict(handle);
+			expect(verdict).toMatchObject({ type: 'snapshot', problem: expect.any(String) });
+			expect(verdict).toEqual(await snapshotVerdict(handle));
+		}
+	);
+});
+
+function flip(data: Uint8Array): Blob {
+	const copy = data.slice();
+	copy[100] ^= 1;
+	return new Blob([copy]);
+}

@@ -1,0 +1,182 @@
+/**
+ * FrameHost owns its frame's handshake: the frame says `frame_ready`, the host answers with
+ * `boot` and `init` itself, and nothing above the host ever sees the handshake. A page, a frame
+ * and the network are stood in for.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+	NO_SNAPSHOT,
+	type FrameCommand,
+	type InitCommand,
+	type PyodideFiles,
+	type StartPlan
+} from '$lib/runner/protocol';
+import { PYODIDE_FILES } from '$lib/runner/pyodide-files';
+
+const WORKER_SOURCE = 'self.onmessage = () => {};';
+
+/** The sandbox frame as the host sees it: attributes, and a window that records what it is sent. */
+class FakeFrame {
+	readonly attributes = new Map<string, string>();
+	readonly posted: { command: FrameCommand; transfer: Transferable[] }[] = [];
+	readonly contentWindow = {
+		postMessage: (command: FrameCommand, _origin: string, transfer: Transferable[] = []) =>
+			this.posted.push({ command, transfer })
+	};
+	title = '';
+	src = '';
+	style = { cssText: '' };
+	connected = false;
+	setAttribute(name: string, value: string) {
+		this.attributes.set(name, value);
+	}
+	getAttribute(name: string) {
+		return this.attributes.get(name) ?? null;
+	}
+	removeAttribute(name: string) {
+		this.attributes.delete(name);
+	}
+	remove() {
+		this.connected = false;
+	}
+	commands() {
+		return this.posted.map((p) => p.command);
+	}
+}
+
+let frames: FakeFrame[];
+let prestarted: FakeFrame | null;
+let listeners: Set<(event: { source: unknown; data: unknown }) => void>;
+let fetched: string[];
+
+function files(): PyodideFiles {
+	return Object.fromEntries(PYODIDE_FILES.map((name) => [name, new Blob([name])])) as PyodideFiles;
+}
+
+beforeEach(() => {
+	// hosts.ts fetches the worker script and the Pyodide files once per page: a fresh page each.
+	vi.resetModules();
+	frames = [];
+	prestarted = null;
+	listeners = new Set();
+	fetched = [];
+	vi.stubGlobal('HTMLIFrameElement', FakeFrame);
+	vi.stubGlobal('document', {
+		baseURI: 'http://site.test/',
+		getElementById: (id: string) => (id === 'runner-frame' ? prestarted : null),
+		createElement: () => {
+			const frame = new FakeFrame();
+			frames.push(frame);
+			return frame;
+		},
+		body: { appendChild: (frame: FakeFrame) => (frame.connected = true) }
+	});
+	vi.stubGlobal('window', {
+		addEventListener: (_type: string, fn: never) => listeners.add(fn),
+		removeEventListener: (_type: string, fn: never) => listeners.delete(fn)
+	});
+	vi.stubGlobal('fetch', async (url: URL | string) => {
+		fetched.push(String(url));
+		const body = /pyodide\//.test(String(url)) ? `bytes of ${url}` : WORKER_SOURCE;
+		return new Response(body, { headers: { 'content-length': String(body.length) } });
+	});
+});
+
+afterEach(() => {
+	vi.unstubAllGlobals();
+});
+
+/** `data` arrives on the page's window from `source` (by default the host's frame). */
+function fromFrame(data: unknown, source: unknown = frames[0]?.contentWindow) {
+	for (const listener of listeners) listener({ source, data });
+}
+
+async function startHost(plan: StartPlan) {
+	const { FrameHost } = await import('$lib/runner/hosts');
+	const host = new FrameHost();
+	const received: unknown[] = [];
+	host.onmessage = (data) => received.push(data);
+	host.start(Promise.resolve(plan));
+	return { host, received };
+}
+
+describe('FrameHost', () => {
+	it('answers the frame’s frame_ready itself: boot, then init with the plan and a private port', async () => {
+		const plan = { ...NO_SNAPSHOT, make_snapshot: true, files: files() };
+		const { host, received } = await startHost(plan);
+		const frame = frames[0];
+		expect(frame.connected).toBe(true);
+		expect(frame.getAttribute('sandbox')).toBe('allow-scripts');
+		await vi.waitFor(() => expect(fetched).toHaveLength(1)); // the worker script, meanwhile
+		expect(frame.posted).toEqual([]);
+
+		fromFrame({ type: 'frame_ready' });
+		await vi.waitFor(() => expect(frame.posted).toHaveLength(2));
+		const [boot, init] = frame.posted;
+		expect(boot.command).toEqual({ type: 'boot', worker_source: WORKER_SOURCE });
+		const command = init.command as { type: 'init'; init: InitCommand };
+		expect(command.init).toMatchObject({ type: 'init', plan, interrupt_buffer: null });
+		expect(command.init.plan.files).toBe(plan.files);
+		expect(init.transfer).toEqual([command.init.port]);
+
+		// The handshake never reaches the pool; what the worker says on the port does.
+		expect(received).toEqual([]);
+		command.init.port!.postMessage({
+			type: 'progress',
+			stage: 'python',
+			message: 'x',
+			progress: 0.5
+		});
+		await vi.waitFor(() => expect(received).toHaveLength(1));
+		host.destroy();
+	});
+
+	it('boots once, however often the frame says it is ready, and ignores other windows', async () => {
+		const { host } = await startHost({ ...NO_SNAPSHOT, files: files() });
+		fromFrame({ type: 'frame_ready' }, { postMessage() {} });
+		await new Promise((resolve) => setTimeout(resolve, 10));
+		expect(frames[0].posted).toEqual([]);
+		fromFrame({ type: 'frame_ready' });
+		fromFrame({ type: 'frame_ready' });
+		await vi.waitFor(() => expect(frames[0].posted).toHaveLength(2));
+		await new Promise((resolve) => setTimeout(resolve, 10));
+		expect(frames[0].commands().map((c) => c.type)).toEqual(['boot', 'init']);
+		host.destroy();
+	});
+
+	it('passes the frame’s other messages (its worker failed) up unread', async () => {
+		const { host, received } = await startHost(NO_SNAPSHOT);
+		const fatal = { type: 'fatal', error: { kind: 'crash', message: 'no worker', traceback: '' } };
+		fromFrame(fatal);
+		expect(received).toEqual([fatal]);
+		host.destroy();
+		fromFrame(fatal);
+		expect(received).toHaveLength(1);
+	});
+
+	it('fetches the Pyodide files when the plan has none, reporting the download', async () => {
+		const { host, received } = await startHost(NO_SNAPSHOT);
+		fromFrame({ type: 'frame_ready' });
+		await vi.waitFor(() => expect(frames[0].posted).toHaveLength(2));
+		const init = (frames[0].posted[1].command as { init: InitCommand }).init;
+		expect(Object.keys(init.plan.files ?? {}).sort()).toEqual([...PYODIDE_FILES].sort());
+		expect(received.at(-1)).toMatchObject({ type: 'progress', stage: 'download', progress: 0.5 });
+		host.destroy();
+	});
+
+	it('adopts the frame prestart.js started, and asks it to say frame_ready again', async () => {
+		prestarted = new FakeFrame();
+		prestarted.setAttribute('sandbox', 'allow-scripts');
+		prestarted.setAttribute('allow', 'cross-origin-isolated');
+		prestarted.src = 'http://site.test/runner/frame.html';
+		prestarted.connected = true;
+		frames.push(prestarted);
+		const { host } = await startHost({ ...NO_SNAPSHOT, files: files() });
+		expect(frames).toEqual([prestarted]);
+		expect(prestarted.commands()).toEqual([{ type: 'hello' }]);
+		expect(prestarted.title).toBe('Python runner');
+		fromFrame({ type: 'frame_ready' });
+		await vi.waitFor(() => expect(prestarted!.posted).toHaveLength(3));
+		host.destroy();
+	});
+});
