@@ -9,7 +9,7 @@ export interface Budget {
 	id: string;
 	/** The figure's median must be at most this (same unit as the figure). */
 	max: number;
-	/** As DESIGN.md section 9 says it, e.g. "< 1 s". */
+	/** As the budget is written, e.g. "< 1 s". */
 	text: string;
 }
 
@@ -126,7 +126,7 @@ export function renderReport(report: Report): string {
 		'',
 		'Written by `npm run bench` (bench/run.ts); do not edit by hand. Every figure is a median',
 		'over several timed runs after untimed warm-up runs, beside an anchor measured in the same',
-		'run, with the budget from DESIGN.md section 9 where there is one.',
+		'run, with its budget (docs/architecture.md, "Budgets") where there is one.',
 		'',
 		'## Machine',
 		'',

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: every budget of DESIGN.md section 9 measured beside its anchor, in Node and
+ * `npm run bench`: every budget in docs/architecture.md ("Budgets") measured beside its anchor, in Node and
  * in headless Chromium, written to BENCHMARKS.md. Not part of the test suite.
  *
  *   npm run bench                 full run (about 5-10 minutes)

@@ -2,7 +2,7 @@
  * The engine for the command-line tool, started from a memory snapshot when one is cached.
  *
  * A plain Pyodide start in Node takes about 2 s; a start from a snapshot made by the same Node,
- * the same Pyodide files and the same engine takes a fraction of that (DESIGN.md §10). The cache
+ * the same Pyodide files and the same engine takes a fraction of that (docs/decisions/0045). The cache
  * and its checks are `bootNodeRuntime`'s (src/lib/runner/snapshot/node-cache.ts), shared with the
  * engine tests: anything odd about the cache falls back to a plain start that writes a new one,
  * so the cache can only make things faster.
