@@ -7,18 +7,13 @@ import { copyFileSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PYODIDE_FILES } from '../src/lib/runner/pyodide-file-names.js';
 
 const require = createRequire(import.meta.url);
 /** The npm package's folder: the files are copied from here, and the manifest describes them. */
 export const pyodidePackageDir = dirname(require.resolve('pyodide/package.json'));
 const target = join(dirname(fileURLToPath(import.meta.url)), '..', 'static', 'pyodide');
-const files = [
-	'pyodide.mjs',
-	'pyodide.asm.mjs',
-	'pyodide.asm.wasm',
-	'python_stdlib.zip',
-	'pyodide-lock.json'
-];
+const files = PYODIDE_FILES;
 
 /**
  * The manifest of the Pyodide files in `dir`: the package's version and each file's length and

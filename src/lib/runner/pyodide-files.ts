@@ -5,18 +5,11 @@
  * no HTTP cache and whose policy allows no network) and by the plain worker in development.
  */
 import type { PyodideFiles, RunnerMessage } from './protocol';
+// The Pyodide files a runner loads, by file name: all it needs, and all a snapshot depends on
+// (protocol.ts checks them by this list; snapshot/key.ts hashes them).
+import { PYODIDE_FILES } from './pyodide-file-names.js';
 
-/**
- * The Pyodide files a runner loads, by file name: all it needs, and all a snapshot depends on.
- * (protocol.ts checks them by this list; snapshot/key.ts hashes them.)
- */
-export const PYODIDE_FILES = [
-	'pyodide.mjs',
-	'pyodide.asm.mjs',
-	'pyodide.asm.wasm',
-	'python_stdlib.zip',
-	'pyodide-lock.json'
-] as const;
+export { PYODIDE_FILES };
 export type PyodideFileName = (typeof PYODIDE_FILES)[number];
 
 export interface DownloadProgress {
