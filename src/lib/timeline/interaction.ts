@@ -27,6 +27,8 @@ export interface TimelineProps {
 	pinned: RunModel | null;
 	highlightLine: number | null;
 	theme: ThemeName;
+	/** The chart's text size in pixels; everything else scales with it (sizes.ts). */
+	textSize: number;
 	onselectline?: (line: number) => void;
 }
 
@@ -107,6 +109,8 @@ export class TimelineInteraction {
 			this.scrollY = 0;
 			this.focus = null;
 			this.relayout();
+		} else if (previous.textSize !== props.textSize) {
+			this.relayout();
 		}
 		this.renderNow();
 	}
@@ -159,7 +163,8 @@ export class TimelineInteraction {
 			width: this.width,
 			theme: props.theme,
 			pinned: props.pinned,
-			idPrefix: `${this.idPrefix}x`
+			idPrefix: `${this.idPrefix}x`,
+			textSize: props.textSize
 		});
 	}
 
@@ -207,7 +212,10 @@ export class TimelineInteraction {
 
 	private relayout(): void {
 		const props = this.requireProps();
-		this.layout = layoutTimeline(runsOf(props.model, props.pinned), { expanded: this.expanded });
+		this.layout = layoutTimeline(runsOf(props.model, props.pinned), {
+			expanded: this.expanded,
+			textSize: props.textSize
+		});
 	}
 
 	private requireProps(): TimelineProps {

@@ -8,7 +8,7 @@ import { append, svgElement, SVG_NS } from './dom';
 import { visibleRows, type TimelineLayout } from './layout';
 import { clampDomain, frame as makeFrame, fullDomain, timeScale, type Domain } from './scales';
 import { FONT_FAMILY, type Palette } from './theme';
-import { axis, AXIS_HEIGHT } from './marks/axis';
+import { axis } from './marks/axis';
 import { blocked } from './marks/blocked';
 import { concurrency } from './marks/concurrency';
 import { focusRing } from './marks/focus';
@@ -22,6 +22,7 @@ import { markers } from './marks/markers';
 import { sections } from './marks/sections';
 import { scrollbar } from './marks/scrollbar';
 import { segments } from './marks/segments';
+import type { ChartSizes } from './sizes';
 
 export interface SwimlaneOptions {
 	width: number;
@@ -60,13 +61,13 @@ const CONTENT_MARKS: Mark[] = [
 const HEADER_MARKS: Mark[] = [legend(), axis(), scrollbar()];
 
 /** The header's height at a width: legend rows plus the axis. */
-export function headerHeight(width: number, deadlocked = false): number {
-	return legendHeight(width, deadlocked) + AXIS_HEIGHT;
+export function headerHeight(width: number, sizes: ChartSizes, deadlocked = false): number {
+	return legendHeight(width, sizes, deadlocked) + sizes.axis;
 }
 
 /** The SVG height that shows every row. */
 export function fullHeight(layout: TimelineLayout, width: number): number {
-	return headerHeight(width, hasDeadlock({ layout })) + layout.height + 8;
+	return headerHeight(width, layout.sizes, hasDeadlock({ layout })) + layout.height + 8;
 }
 
 /** Build the scales and the visible window for one frame. */
@@ -75,11 +76,12 @@ export function renderContext(
 	layout: TimelineLayout,
 	options: SwimlaneOptions
 ): RenderContext {
-	const frame = makeFrame(options.width);
+	const sizes = layout.sizes;
+	const frame = makeFrame(options.width, sizes);
 	const full = fullDomain(layout.duration);
 	const domain = options.domain ? clampDomain(options.domain, full) : full;
 	const deadlocked = hasDeadlock({ layout });
-	const header = headerHeight(options.width, deadlocked);
+	const header = headerHeight(options.width, sizes, deadlocked);
 	const height = options.height ?? fullHeight(layout, options.width);
 	const maxScroll = Math.max(0, layout.height + 8 - (height - header));
 	const scrollY = Math.min(Math.max(options.scrollY ?? 0, 0), maxScroll);
@@ -94,12 +96,13 @@ export function renderContext(
 			clip: `${options.idPrefix}-clip`
 		},
 		layout,
+		sizes,
 		x: timeScale(domain, frame),
 		domain,
 		frame,
 		height,
 		headerHeight: header,
-		legendHeight: legendHeight(options.width, deadlocked),
+		legendHeight: legendHeight(options.width, sizes, deadlocked),
 		viewTop,
 		viewBottom,
 		rows: visibleRows(layout.rows, viewTop, viewBottom),
@@ -124,7 +127,7 @@ export function renderSwimlane(
 		viewBox: `0 0 ${width} ${Math.round(context.height * 10) / 10}`,
 		role: 'img',
 		'aria-label': options.title ?? 'Timeline of the run',
-		style: `font-family:${FONT_FAMILY};font-size:11px;background:${context.palette.background}`
+		style: `font-family:${FONT_FAMILY};font-size:${context.sizes.text}px;background:${context.palette.background}`
 	}) as SVGSVGElement;
 	const content = svgElement(document, 'g', {
 		transform: `translate(0,${context.headerHeight - context.viewTop})`

@@ -2,9 +2,8 @@
 import type { Mark, RenderContext } from '../context';
 import { append, svgElement, textWidth } from '../dom';
 import { formatSeconds } from '../../engine/format';
+import type { ChartSizes } from '../sizes';
 import { markerShape } from './markers';
-
-export const LEGEND_ROW_HEIGHT = 22;
 
 type Swatch =
 	| 'running'
@@ -41,15 +40,21 @@ export function hasDeadlock(context: {
 	return context.layout.sections.some((section) => section.model.deadlock !== null);
 }
 
+/** A swatch's width, and the gap after an item's label, at the default scale. */
 const SWATCH_WIDTH = 18;
 const ITEM_GAP = 14;
 
 /** Where each legend item goes, wrapping onto more rows when the chart is narrow. */
-export function legendPositions(width: number, deadlocked = false): { x: number; row: number }[] {
+export function legendPositions(
+	width: number,
+	sizes: ChartSizes,
+	deadlocked = false
+): { x: number; row: number }[] {
 	let x = 10;
 	let row = 0;
 	return legendItems(deadlocked).map((item) => {
-		const itemWidth = SWATCH_WIDTH + 5 + textWidth(item.label) + ITEM_GAP;
+		const itemWidth =
+			itemLabelX(sizes) + textWidth(item.label, sizes.text) + ITEM_GAP * sizes.scale;
 		if (x + itemWidth > width - 10 && x > 10) {
 			row++;
 			x = 10;
@@ -60,9 +65,14 @@ export function legendPositions(width: number, deadlocked = false): { x: number;
 	});
 }
 
-export function legendHeight(width: number, deadlocked = false): number {
-	const positions = legendPositions(width, deadlocked);
-	return (positions[positions.length - 1].row + 1) * LEGEND_ROW_HEIGHT + 6;
+export function legendHeight(width: number, sizes: ChartSizes, deadlocked = false): number {
+	const positions = legendPositions(width, sizes, deadlocked);
+	return (positions[positions.length - 1].row + 1) * sizes.legendRow + 6;
+}
+
+/** Where an item's label starts, after its swatch. */
+function itemLabelX(sizes: ChartSizes): number {
+	return (SWATCH_WIDTH + 5) * sizes.scale;
 }
 
 /** A one-line summary of a single run, shown beside the legend when it fits. */
@@ -75,28 +85,30 @@ export function summaryText(context: RenderContext): string | null {
 
 export class LegendMark implements Mark {
 	render(context: RenderContext): SVGElement {
-		const { document, palette } = context;
+		const { document, palette, sizes } = context;
 		const g = svgElement(document, 'g', { class: 'tl-legend' });
 		const items = legendItems(hasDeadlock(context));
-		const positions = legendPositions(context.frame.width, hasDeadlock(context));
+		const positions = legendPositions(context.frame.width, sizes, hasDeadlock(context));
+		const rowCenter = (row: number) => 6 + row * sizes.legendRow + sizes.legendRow / 2;
 		items.forEach((item, i) => {
 			const { x, row } = positions[i];
-			const cy = 6 + row * LEGEND_ROW_HEIGHT + LEGEND_ROW_HEIGHT / 2;
+			const cy = rowCenter(row);
 			append(
 				g,
 				this.swatch(context, item.swatch, x, cy),
 				svgElement(
 					document,
 					'text',
-					{ x: x + SWATCH_WIDTH + 5, y: cy + 4, style: `fill:${palette.text}` },
+					{ x: x + itemLabelX(sizes), y: cy + 4 * sizes.scale, style: `fill:${palette.text}` },
 					item.label
 				)
 			);
 		});
 		const summary = summaryText(context);
 		const lastRow = positions[positions.length - 1];
-		const lastEnd = lastRow.x + SWATCH_WIDTH + 5 + textWidth(items[items.length - 1].label);
-		if (summary && lastEnd + textWidth(summary) + 30 < context.frame.width) {
+		const lastEnd =
+			lastRow.x + itemLabelX(sizes) + textWidth(items[items.length - 1].label, sizes.text);
+		if (summary && lastEnd + textWidth(summary, sizes.text) + 30 < context.frame.width) {
 			append(
 				g,
 				svgElement(
@@ -104,7 +116,7 @@ export class LegendMark implements Mark {
 					'text',
 					{
 						x: context.frame.width - 10,
-						y: 6 + lastRow.row * LEGEND_ROW_HEIGHT + LEGEND_ROW_HEIGHT / 2 + 4,
+						y: rowCenter(lastRow.row) + 4 * sizes.scale,
 						'text-anchor': 'end',
 						style: `fill:${palette.muted}`
 					},
@@ -116,13 +128,14 @@ export class LegendMark implements Mark {
 	}
 
 	private swatch(context: RenderContext, swatch: Swatch, x: number, cy: number): SVGElement {
-		const { document, palette, ids } = context;
+		const { document, palette, ids, sizes } = context;
+		const width = SWATCH_WIDTH * sizes.scale;
 		const bar = (style: string) =>
 			svgElement(document, 'rect', {
 				x,
-				y: cy - 6,
-				width: SWATCH_WIDTH,
-				height: 12,
+				y: cy - 6 * sizes.scale,
+				width,
+				height: 12 * sizes.scale,
 				rx: 2,
 				style
 			});
@@ -135,12 +148,12 @@ export class LegendMark implements Mark {
 				return bar(`fill:${palette.blocked}`);
 			case 'link':
 				return svgElement(document, 'path', {
-					d: `M${x},${cy}H${x + SWATCH_WIDTH - 3}`,
+					d: `M${x},${cy}H${x + width - 3}`,
 					'marker-end': `url(#${ids.arrow})`,
 					style: `stroke:${palette.link};stroke-width:1.5;fill:none`
 				});
 			default:
-				return markerShape(context, swatch, x + SWATCH_WIDTH / 2, cy);
+				return markerShape(context, swatch, x + width / 2, cy);
 		}
 	}
 }
