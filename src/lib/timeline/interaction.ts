@@ -8,6 +8,7 @@ import type { FocusTarget, RenderContext } from './context';
 import {
 	describeLane,
 	describeSegment,
+	laneFields,
 	markerFields,
 	markerLine,
 	segmentFields,
@@ -15,7 +16,7 @@ import {
 } from './describe';
 import { formatSeconds } from '../engine/format';
 import { hitTest, type Hit } from './hit';
-import { layoutTimeline, type LaneRow, type TimelineLayout } from './layout';
+import { layoutTimeline, laneTitle, type LaneRow, type TimelineLayout } from './layout';
 import { cursor } from './marks/cursor';
 import { fullDomain, panDomain, zoomDomain, type Domain } from './scales';
 import { renderTimelineSvg, runsOf } from './svg';
@@ -28,7 +29,7 @@ export interface TimelineProps {
 	highlightLine: number | null;
 	theme: ThemeName;
 	/** The chart's text size in pixels; everything else scales with it (sizes.ts). */
-	textSize: number;
+	textSize?: number;
 	onselectline?: (line: number) => void;
 }
 
@@ -38,10 +39,18 @@ export interface TimelineElements {
 	tooltip: HTMLElement;
 	/** An ARIA live region for spoken descriptions. */
 	live: HTMLElement;
+	/**
+	 * The host has a height of its own (the page's chart pane) and the chart fills it: lanes
+	 * scroll inside it, and a few lanes grow to use it. Otherwise the chart takes the height of
+	 * its rows, up to MAX_HEIGHT.
+	 */
+	fill?: boolean;
 }
 
-/** The tallest the chart grows before its lanes scroll. */
+/** The tallest the chart grows before its lanes scroll, when it does not fill a given height. */
 const MAX_HEIGHT = 560;
+/** The most a few lanes grow to fill the chart's height. */
+const MAX_LANE_STRETCH = 1.6;
 const ZOOM_STEP = 1.6;
 /** Pointer travel (px) under which a press counts as a click, not a drag. */
 const CLICK_SLOP = 4;
@@ -58,6 +67,9 @@ export class TimelineInteraction {
 	private domain: Domain | null = null;
 	private scrollY = 0;
 	private width = 800;
+	/** The host's height when it fills one (0 until measured, or when it does not). */
+	private height = 0;
+	private laneStretch = 1;
 	private focus: FocusTarget | null = null;
 	private cursorT: number | null = null;
 	private frameRequest = 0;
@@ -86,15 +98,18 @@ export class TimelineInteraction {
 		this.listen(host, 'pointerleave', () => this.onPointerLeave());
 		this.listen(host, 'wheel', (e) => this.onWheel(e as WheelEvent), { passive: false });
 		this.listen(host, 'keydown', (e) => this.onKeyDown(e as KeyboardEvent));
+		this.listen(host, 'focusout', () => this.hideTooltip());
 		this.resizeObserver =
 			typeof ResizeObserver === 'undefined'
 				? null
 				: new ResizeObserver(() => {
 						const width = Math.max(320, Math.floor(host.clientWidth));
-						if (width !== this.width) {
-							this.width = width;
-							this.schedule();
-						}
+						const height = elements.fill ? Math.floor(host.clientHeight) : 0;
+						if (width === this.width && height === this.height) return;
+						this.width = width;
+						this.height = height;
+						if (this.props) this.fitLanes();
+						this.schedule();
 					});
 		this.resizeObserver?.observe(host);
 	}
@@ -111,6 +126,7 @@ export class TimelineInteraction {
 			this.relayout();
 		} else if (previous.textSize !== props.textSize) {
 			this.relayout();
+			this.hideTooltip();
 		}
 		this.renderNow();
 	}
@@ -176,7 +192,7 @@ export class TimelineInteraction {
 		const layout = this.layout;
 		if (!props || !layout) return;
 		const started = performance.now();
-		const height = Math.min(fullHeight(layout, this.width), MAX_HEIGHT);
+		const height = Math.min(fullHeight(layout, this.width), this.height || MAX_HEIGHT);
 		const { svg, context } = renderSwimlane(document, layout, {
 			width: this.width,
 			height,
@@ -214,8 +230,28 @@ export class TimelineInteraction {
 		const props = this.requireProps();
 		this.layout = layoutTimeline(runsOf(props.model, props.pinned), {
 			expanded: this.expanded,
-			textSize: props.textSize
+			textSize: props.textSize,
+			laneStretch: this.laneStretch
 		});
+		this.fitLanes();
+	}
+
+	/**
+	 * When the chart fills a height and its lanes leave much of it empty, they grow (up to
+	 * MAX_LANE_STRETCH times) to use it; many lanes keep their size and scroll.
+	 */
+	private fitLanes(): void {
+		const layout = this.layout;
+		if (!layout || !this.height) return;
+		const lanes = layout.lanes.reduce((sum, lane) => sum + lane.height, 0) / this.laneStretch;
+		if (lanes === 0) return;
+		const others = layout.height - lanes * this.laneStretch;
+		const frame = fullHeight(layout, this.width) - layout.height; // the header and the margin
+		const room = this.height - frame - others;
+		const stretch = Math.min(MAX_LANE_STRETCH, Math.max(1, room / lanes));
+		if (Math.abs(stretch - this.laneStretch) < 0.02) return;
+		this.laneStretch = stretch;
+		this.relayout();
 	}
 
 	private requireProps(): TimelineProps {
@@ -531,6 +567,7 @@ export class TimelineInteraction {
 				return;
 			case 'Escape':
 				this.focus = null;
+				this.hideTooltip();
 				this.schedule();
 				return;
 			default:
@@ -545,7 +582,31 @@ export class TimelineInteraction {
 		} else {
 			this.announce(describeLane(target, next.lane, layout.lanes.length));
 		}
-		this.schedule();
+		// Drawn first, so the tooltip is placed against the frame the learner will see.
+		this.renderNow();
+		this.showFocusTooltip(next);
+	}
+
+	/** What the keyboard rests on, shown beside it: the spoken description, for the eyes. */
+	private showFocusTooltip(target: FocusTarget): void {
+		const context = this.context;
+		const lane = this.layout?.lanes[target.lane];
+		if (!context || !lane) return;
+		const y = lane.y + lane.height - context.viewTop + context.headerHeight;
+		if (lane.kind === 'task' && target.segment !== null) {
+			const segment = lane.task.segments[target.segment];
+			const middle = context.x((segment.start + segment.end) / 2);
+			const x = Math.min(Math.max(middle, context.frame.plotLeft), context.frame.plotRight);
+			this.showTooltip(
+				{ title: `${lane.task.name}: ${segment.kind}`, fields: segmentFields(lane.task, segment) },
+				{ x, y }
+			);
+		} else {
+			this.showTooltip(
+				{ title: laneTitle(lane).name, fields: laneFields(lane) },
+				{ x: context.frame.plotLeft, y }
+			);
+		}
 	}
 
 	/** Scroll and pan so the focused lane and segment are on screen. */

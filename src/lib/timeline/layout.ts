@@ -107,6 +107,9 @@ export interface LayoutOptions {
 	expanded?: ReadonlySet<string>;
 	/** The chart's text size in pixels; lanes and everything else scale with it (sizes.ts). */
 	textSize?: number;
+	/** Task and group lanes are this many times their size's height (at least 1): a chart with
+	 * few lanes fills the room it has. */
+	laneStretch?: number;
 	collapseAboveTasks?: number;
 	minGroupSize?: number;
 }
@@ -167,6 +170,9 @@ function taskLanes(
 		}
 	}
 	const lanes: LaneRow[] = [];
+	const stretch = Math.max(1, options.laneStretch ?? 1);
+	const laneHeight = sizes.lane * stretch;
+	const groupHeight = sizes.group * stretch;
 	const groupByKey = new Map<string, GroupRow>();
 	// Tasks come depth-first, so a task's parent is always placed before it.
 	const ownerOf = new Map<TaskId, GroupRow>();
@@ -184,7 +190,7 @@ function taskLanes(
 			lanes.push({
 				kind: 'task',
 				y: 0,
-				height: sizes.lane,
+				height: laneHeight,
 				section,
 				index: 0,
 				task,
@@ -198,7 +204,7 @@ function taskLanes(
 				kind: 'group',
 				y: 0,
 				index: 0,
-				height: sizes.group,
+				height: groupHeight,
 				section,
 				key,
 				coro: task.coro,

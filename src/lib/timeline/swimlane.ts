@@ -16,13 +16,12 @@ import { grid } from './marks/grid';
 import { groups } from './marks/groups';
 import { highlight } from './marks/highlight';
 import { lanes } from './marks/lanes';
-import { hasDeadlock, legend, legendHeight } from './marks/legend';
+import { legend, legendHeight } from './marks/legend';
 import { links } from './marks/links';
 import { markers } from './marks/markers';
 import { sections } from './marks/sections';
 import { scrollbar } from './marks/scrollbar';
 import { segments } from './marks/segments';
-import type { ChartSizes } from './sizes';
 
 export interface SwimlaneOptions {
 	width: number;
@@ -61,13 +60,13 @@ const CONTENT_MARKS: Mark[] = [
 const HEADER_MARKS: Mark[] = [legend(), axis(), scrollbar()];
 
 /** The header's height at a width: legend rows plus the axis. */
-export function headerHeight(width: number, sizes: ChartSizes, deadlocked = false): number {
-	return legendHeight(width, sizes, deadlocked) + sizes.axis;
+export function headerHeight(layout: TimelineLayout, width: number): number {
+	return legendHeight(layout, width) + layout.sizes.axis;
 }
 
 /** The SVG height that shows every row. */
 export function fullHeight(layout: TimelineLayout, width: number): number {
-	return headerHeight(width, layout.sizes, hasDeadlock({ layout })) + layout.height + 8;
+	return headerHeight(layout, width) + layout.height + 8;
 }
 
 /** Build the scales and the visible window for one frame. */
@@ -80,8 +79,7 @@ export function renderContext(
 	const frame = makeFrame(options.width, sizes);
 	const full = fullDomain(layout.duration);
 	const domain = options.domain ? clampDomain(options.domain, full) : full;
-	const deadlocked = hasDeadlock({ layout });
-	const header = headerHeight(options.width, sizes, deadlocked);
+	const header = headerHeight(layout, options.width);
 	const height = options.height ?? fullHeight(layout, options.width);
 	const maxScroll = Math.max(0, layout.height + 8 - (height - header));
 	const scrollY = Math.min(Math.max(options.scrollY ?? 0, 0), maxScroll);
@@ -102,7 +100,7 @@ export function renderContext(
 		frame,
 		height,
 		headerHeight: header,
-		legendHeight: legendHeight(options.width, sizes, deadlocked),
+		legendHeight: legendHeight(layout, options.width),
 		viewTop,
 		viewBottom,
 		rows: visibleRows(layout.rows, viewTop, viewBottom),

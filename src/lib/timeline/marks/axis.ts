@@ -26,7 +26,8 @@ export class AxisMark implements Mark {
 				document,
 				'text',
 				{
-					x: frame.plotLeft - 10,
+					// Clear of the first tick's label, centred on plotLeft, at any text size.
+					x: frame.plotLeft - (14 * sizes.scale - 4),
 					y: top + 15 * sizes.scale,
 					'text-anchor': 'end',
 					style: `fill:${palette.muted};font-style:italic`

@@ -1,7 +1,12 @@
-/** The legend and a one-line summary of the run: what each colour, pattern and shape means. */
+/**
+ * The legend and a one-line summary of the run: what each colour, pattern and shape means, for
+ * what the chart shows. An entry for something the runs never do is noise, and on a projector it
+ * takes a row the lanes need.
+ */
 import type { Mark, RenderContext } from '../context';
 import { append, svgElement, textWidth } from '../dom';
 import { formatSeconds } from '../../engine/format';
+import type { TimelineLayout } from '../layout';
 import type { ChartSizes } from '../sizes';
 import { markerShape } from './markers';
 
@@ -16,28 +21,50 @@ type Swatch =
 	| 'stuck'
 	| 'link';
 
-const ITEMS: { swatch: Swatch; label: string }[] = [
-	{ swatch: 'running', label: 'running' },
-	{ swatch: 'waiting', label: 'waiting (awaits …)' },
-	{ swatch: 'blocked', label: 'loop blocked' },
-	{ swatch: 'created', label: 'created' },
-	{ swatch: 'done', label: 'done' },
-	{ swatch: 'raised', label: 'raised' },
-	{ swatch: 'cancelled', label: 'cancelled' },
-	{ swatch: 'link', label: 'awaits task' }
+type RunModel = TimelineLayout['sections'][number]['model'];
+
+/** Each entry, and whether a run shows what it explains. */
+const ITEMS: { swatch: Swatch; label: string; shown: (model: RunModel) => boolean }[] = [
+	{ swatch: 'running', label: 'running', shown: () => true },
+	{ swatch: 'waiting', label: 'waiting (awaits …)', shown: (m) => hasSegment(m, 'waiting') },
+	{
+		swatch: 'blocked',
+		label: 'loop blocked',
+		shown: (m) => m.blocked.length > 0 || hasSegment(m, 'blocked')
+	},
+	{ swatch: 'created', label: 'created', shown: () => true },
+	{ swatch: 'done', label: 'done', shown: (m) => m.tasks.some((t) => t.state === 'done') },
+	{ swatch: 'raised', label: 'raised', shown: (m) => m.tasks.some((t) => t.state === 'raised') },
+	{
+		swatch: 'cancelled',
+		label: 'cancelled',
+		shown: (m) => m.tasks.some((t) => t.state === 'cancelled')
+	},
+	{ swatch: 'link', label: 'awaits task', shown: (m) => m.links.length > 0 },
+	{ swatch: 'stuck', label: 'stuck (deadlock)', shown: (m) => m.deadlock !== null }
 ];
 
-/** Shown only when a run deadlocked: a legend entry for something absent is noise. */
-const STUCK_ITEM = { swatch: 'stuck' as const, label: 'stuck (deadlock)' };
-
-function legendItems(deadlocked: boolean): { swatch: Swatch; label: string }[] {
-	return deadlocked ? [...ITEMS, STUCK_ITEM] : ITEMS;
+function hasSegment(model: RunModel, kind: 'waiting' | 'blocked'): boolean {
+	return model.tasks.some((task) => task.segments.some((segment) => segment.kind === kind));
 }
 
-export function hasDeadlock(context: {
-	layout: { sections: { model: { deadlock: unknown } }[] };
-}): boolean {
-	return context.layout.sections.some((section) => section.model.deadlock !== null);
+type Item = { swatch: Swatch; label: string };
+
+/** Per layout: the legend is asked for every frame, and finding it reads every segment. */
+const itemsOf = new WeakMap<TimelineLayout, Item[]>();
+
+/** The entries for what some run on the chart shows, in a fixed order. */
+export function legendItems(layout: TimelineLayout): Item[] {
+	let items = itemsOf.get(layout);
+	if (!items) {
+		const models = layout.sections.map((section) => section.model);
+		items = ITEMS.filter((item) => models.some(item.shown)).map(({ swatch, label }) => ({
+			swatch,
+			label
+		}));
+		itemsOf.set(layout, items);
+	}
+	return items;
 }
 
 /** A swatch's width, and the gap after an item's label, at the default scale. */
@@ -46,13 +73,13 @@ const ITEM_GAP = 14;
 
 /** Where each legend item goes, wrapping onto more rows when the chart is narrow. */
 export function legendPositions(
-	width: number,
-	sizes: ChartSizes,
-	deadlocked = false
+	layout: TimelineLayout,
+	width: number
 ): { x: number; row: number }[] {
+	const sizes = layout.sizes;
 	let x = 10;
 	let row = 0;
-	return legendItems(deadlocked).map((item) => {
+	return legendItems(layout).map((item) => {
 		const itemWidth =
 			itemLabelX(sizes) + textWidth(item.label, sizes.text) + ITEM_GAP * sizes.scale;
 		if (x + itemWidth > width - 10 && x > 10) {
@@ -65,9 +92,9 @@ export function legendPositions(
 	});
 }
 
-export function legendHeight(width: number, sizes: ChartSizes, deadlocked = false): number {
-	const positions = legendPositions(width, sizes, deadlocked);
-	return (positions[positions.length - 1].row + 1) * sizes.legendRow + 6;
+export function legendHeight(layout: TimelineLayout, width: number): number {
+	const positions = legendPositions(layout, width);
+	return (positions[positions.length - 1].row + 1) * layout.sizes.legendRow + 6;
 }
 
 /** Where an item's label starts, after its swatch. */
@@ -87,8 +114,8 @@ export class LegendMark implements Mark {
 	render(context: RenderContext): SVGElement {
 		const { document, palette, sizes } = context;
 		const g = svgElement(document, 'g', { class: 'tl-legend' });
-		const items = legendItems(hasDeadlock(context));
-		const positions = legendPositions(context.frame.width, sizes, hasDeadlock(context));
+		const items = legendItems(context.layout);
+		const positions = legendPositions(context.layout, context.frame.width);
 		const rowCenter = (row: number) => 6 + row * sizes.legendRow + sizes.legendRow / 2;
 		items.forEach((item, i) => {
 			const { x, row } = positions[i];
