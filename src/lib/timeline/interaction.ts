@@ -18,7 +18,7 @@ import { formatSeconds } from '../engine/format';
 import { hitTest, type Hit } from './hit';
 import { layoutTimeline, laneTitle, type LaneRow, type TimelineLayout } from './layout';
 import { cursor } from './marks/cursor';
-import { fullDomain, panDomain, zoomDomain, type Domain } from './scales';
+import { clampDomain, fullDomain, panDomain, zoomDomain, type Domain } from './scales';
 import { renderTimelineSvg, runsOf } from './svg';
 import { fullHeight, renderSwimlane } from './swimlane';
 import { cssPalette, type ThemeName } from './theme';
@@ -203,7 +203,7 @@ export class TimelineInteraction {
 			highlightLine: props.highlightLine,
 			focus: this.focus,
 			stacked: props.pinned !== null,
-			title: `Timeline of ${props.model.tasks.length} tasks over ${formatSeconds(props.model.duration)}. The table of tasks below lists the same.`
+			title: this.title(props.model)
 		});
 		this.scrollY = context.viewTop;
 		svg.style.display = 'block';
@@ -216,6 +216,16 @@ export class TimelineInteraction {
 		this.cursorGroup = null;
 		this.drawCursor();
 		this.lastRenderMs = performance.now() - started;
+	}
+
+	/** The chart's accessible name: what it shows, and which part of the run once zoomed. */
+	private title(model: RunModel): string {
+		const whole = `Timeline of ${model.tasks.length} tasks over ${formatSeconds(model.duration)}.`;
+		const shown = this.domain ? clampDomain(this.domain, this.full()) : null;
+		const window = shown
+			? ` Showing ${formatSeconds(Math.max(0, shown[0]))} to ${formatSeconds(shown[1])}.`
+			: '';
+		return `${whole}${window} The table of tasks below lists the same.`;
 	}
 
 	private schedule(): void {
