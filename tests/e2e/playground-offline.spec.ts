@@ -5,7 +5,8 @@
  * - the service worker caches one build per version; a new deploy installs beside it, waits for
  *   the learner, then replaces it: the page reloads into the new build and the old cache is gone;
  * - with the browser offline and the server closed, a reload restores Python, runs the default
- *   example and draws its chart, and a share link and an exercise link open, run and chart too.
+ *   example and draws its chart, and a share link and an exercise link open, run and chart too;
+ * - a snippet can neither read the cache nor register a worker of its own.
  *
  * http://127.0.0.1 is a secure context, so service workers work on the test server.
  */
@@ -22,6 +23,7 @@ import {
 	editorText,
 	pythonReady,
 	region,
+	setCode,
 	totalTime,
 	waitForMonaco
 } from './playground-helpers';
@@ -158,6 +160,41 @@ describe('offline', () => {
 
 			// Nothing reached the server: it was closed, and the browser offline.
 			expect(site.requests.length).toBe(served);
+		},
+		TEST_TIMEOUT
+	);
+
+	it(
+		'keeps the cache out of the snippet’s reach: no reading it, no worker of its own',
+		async () => {
+			const before = await caches();
+			await setCode(
+				page,
+				[
+					'import js',
+					'def attempt(name, action):',
+					'    try:',
+					'        action()',
+					'        print(name, "ran")',
+					'    except BaseException as error:',
+					'        print(name, "failed:", type(error).__name__)',
+					'attempt("read caches", lambda: js.caches.keys())',
+					'attempt("open cache", lambda: js.caches.open("asyncio-playground-x"))',
+					'attempt("register", lambda: js.navigator.serviceWorker.register("/evil.js"))',
+					'print("done")',
+					''
+				].join('\n')
+			);
+			await button(page, 'Run').click();
+			const output = region(page, 'Output');
+			await output.locator('li', { hasText: 'done' }).waitFor({ timeout: READY_TIMEOUT });
+			const lines = await output.locator('li .text').allTextContents();
+			expect(lines.filter((line) => line.endsWith(' ran'))).toEqual([]);
+			expect(lines.filter((line) => line.includes('failed'))).toHaveLength(3);
+			expect(await caches()).toEqual(before);
+			expect(
+				await page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length)
+			).toBe(1);
 		},
 		TEST_TIMEOUT
 	);
