@@ -461,9 +461,11 @@ export class TimelineInteraction {
 		const width = tooltip.offsetWidth || 220;
 		const left = p.x + 16 + width > this.width ? p.x - 16 - width : p.x + 16;
 		tooltip.style.left = `${Math.max(0, left)}px`;
-		// Below the pointer, or above it near the bottom of the chart.
+		// Below the pointer, or above it near the bottom of the chart (or of its area, when the
+		// chart fills one taller than itself).
 		const height = tooltip.offsetHeight || 120;
-		const below = p.y + 14 + height <= (this.context?.height ?? 0);
+		const room = Math.max(this.context?.height ?? 0, this.elements.host.clientHeight);
+		const below = p.y + 14 + height <= room;
 		tooltip.style.top = `${Math.max(0, below ? p.y + 14 : p.y - 10 - height)}px`;
 	}
 
