@@ -29,12 +29,6 @@ export class ExerciseCourse {
 	/** The open exercise's slug, or null in free play. */
 	slug: string | null = $state(null);
 
-	/** The course first, then every stored pack. */
-	readonly collections: readonly ExerciseCollection[] = $derived([
-		this.builtIn,
-		...this.library.packs.map((pack) => this.#collectionOf(pack))
-	]);
-
 	constructor(
 		exercises: readonly Exercise[] = allExercises,
 		progress: ExerciseProgress = new ExerciseProgress(),
@@ -42,6 +36,11 @@ export class ExerciseCourse {
 	) {
 		this.builtIn = { packId: null, title: COURSE_TITLE, exercises, progress };
 		this.library = library;
+	}
+
+	/** The course first, then every stored pack. */
+	get collections(): readonly ExerciseCollection[] {
+		return [this.builtIn, ...this.library.packs.map((pack) => this.#collectionOf(pack))];
 	}
 
 	/** The collection of the open exercise (the course when none is open). */

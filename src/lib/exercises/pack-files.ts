@@ -91,13 +91,18 @@ function unzipCapped(name: string, bytes: Uint8Array): PackFile[] {
 	});
 }
 
-/** The pack's files from a Markdown file or a zip of them; a PackError says what is wrong. */
-export function readPackFiles(name: string, bytes: Uint8Array): PackFile[] {
-	if (bytes.length > PACK_LIMITS.inputBytes) {
+/** Refuses a file too large to be a pack, before anything is read from it. */
+export function checkPackSize(name: string, size: number): void {
+	if (size > PACK_LIMITS.inputBytes) {
 		throw new PackError(
 			`${name} is larger than ${kilobytes(PACK_LIMITS.inputBytes)}, too large for a pack`
 		);
 	}
+}
+
+/** The pack's files from a Markdown file or a zip of them; a PackError says what is wrong. */
+export function readPackFiles(name: string, bytes: Uint8Array): PackFile[] {
+	checkPackSize(name, bytes.length);
 	if (/\.zip$/i.test(name) || looksLikeZip(bytes)) {
 		const files = unzipCapped(name, bytes);
 		if (files.length === 0) throw new PackError(`${name} holds no exercise file (.md)`);
