@@ -105,8 +105,9 @@ export function parseExercise(file: string, text: string): Exercise {
 }
 
 /**
- * A file of one or more exercises. A file with one exercise takes its slug from the file name
- * (as the course does); with several, each takes it from its title. A `slug:` line wins over both.
+ * A file of one or more exercises. A file of one exercise and no pack header takes its slug from
+ * the file name (as the course does); otherwise each exercise takes it from its title. A `slug:`
+ * line wins over both.
  */
 export function parseExerciseFile(file: string, text: string): ExerciseFile {
 	const lines = text.replace(/\r\n?/g, '\n').split('\n');
@@ -128,7 +129,8 @@ export function parseExerciseFile(file: string, text: string): ExerciseFile {
 	}
 
 	const drafts = sections.map((section) => parseSection(file, lines, section, fail));
-	const single = drafts.length === 1;
+	// A lone exercise without a pack header is named by its file, as the course's files are.
+	const single = drafts.length === 1 && header === null;
 	const exercises = drafts.map((draft, index) => ({
 		...draft,
 		slug:

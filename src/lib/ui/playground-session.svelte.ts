@@ -81,10 +81,16 @@ export interface RunResult {
 	message: RunMessage | null;
 }
 
-const NOTHING_TO_SHOW: RunResult = { run: null, notices: [], message: null };
+export const NOTHING_TO_SHOW: RunResult = { run: null, notices: [], message: null };
 
-/** What a run's outcome leaves on the page, and what the status line then says of it. */
-function resultOf(outcome: RunOutcome, source: string): { result: RunResult; lastRun: LastRun } {
+/**
+ * What a run's outcome leaves on the page, and what the status line then says of it (the
+ * embed's session reads outcomes the same way).
+ */
+export function resultOf(
+	outcome: RunOutcome,
+	source: string
+): { result: RunResult; lastRun: LastRun } {
 	switch (outcome.kind) {
 		case 'finished':
 			return {
