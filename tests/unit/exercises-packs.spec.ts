@@ -137,6 +137,18 @@ describe('parsePack', () => {
 		);
 	});
 
+	it('reads a pack the same after Prettier has formatted it', async () => {
+		const { format } = await import('prettier');
+		const formatted = await format(workshop, { parser: 'markdown' });
+		expect(formatted).not.toBe(workshop);
+		const before = parsePack([{ name: 'w.md', text: workshop }], 'w');
+		const after = parsePack([{ name: 'w.md', text: formatted }], 'w');
+		expect(after.title).toBe(before.title);
+		expect(
+			after.exercises.map((e) => [e.slug, e.title, e.checks.length, e.predict.length])
+		).toEqual(before.exercises.map((e) => [e.slug, e.title, e.checks.length, e.predict.length]));
+	});
+
 	it('makes an id from any title', () => {
 		expect(packId('Asyncio: Tag 1 – Übungen!')).toBe('asyncio-tag-1-ubungen');
 		expect(packId('日本語')).toBe('pack');

@@ -8,11 +8,10 @@
 import { examples as allExamples, type Example } from '$lib/examples';
 import { exercises as allExercises } from '$lib/exercises';
 import type { Exercise } from '$lib/exercises/types';
-import { encodeShare, shareFragment } from '$lib/share/codec';
 import { outputItems } from '$lib/ui/output-items';
 import { NOTHING_TO_SHOW, resultOf, type RunResult } from '$lib/ui/playground-session.svelte';
 import type { LazyRunner } from './lazy-runner.svelte';
-import type { EmbedOptions, EmbedSource } from './options';
+import { playgroundAddress, type EmbedOptions, type EmbedSource } from './options';
 
 export interface EmbedCatalog {
 	examples: readonly Example[];
@@ -100,19 +99,10 @@ export class EmbedSession {
 		this.runner.stop();
 	}
 
-	/**
-	 * The address that opens this code in the playground at `site`: the exercise itself while its
-	 * starter is unchanged, else the code as a share link (which the playground never runs by
-	 * itself), or the playground alone when the code is too long for a link.
-	 */
+	/** The address that opens this code in the playground at `site` (see playgroundAddress). */
 	playgroundLink(site: string): string {
-		const url = new URL(site);
-		if (this.source?.kind === 'exercise' && this.code === this.original && this.code !== '') {
-			url.searchParams.set('exercise', this.source.slug);
-			return url.href;
-		}
-		const encoded = encodeShare(this.code);
-		if (encoded.ok && this.code !== '') url.hash = shareFragment(encoded.payload).slice(1);
-		return url.href;
+		const exercise =
+			this.source?.kind === 'exercise' && this.code === this.original ? this.source.slug : null;
+		return playgroundAddress(site, this.code, exercise);
 	}
 }

@@ -83,6 +83,22 @@ export function readEmbedOptions(href: string): EmbedOptions {
 	return { source, theme, height, panes, problems };
 }
 
+/**
+ * The address that opens `code` in the playground at `site`: the exercise itself when the code is
+ * its unchanged starter, else the code as a share link (which the playground never runs by
+ * itself), or the playground alone when the code is too long for a link.
+ */
+export function playgroundAddress(site: string, code: string, exercise: string | null): string {
+	const url = new URL(site);
+	if (exercise && code !== '') {
+		url.searchParams.set('exercise', exercise);
+		return url.href;
+	}
+	const encoded = encodeShare(code);
+	if (encoded.ok && code !== '') url.hash = shareFragment(encoded.payload).slice(1);
+	return url.href;
+}
+
 /** The embed's address for `source` on the site at `site` (its origin and base path, "…/"). */
 export function embedAddress(
 	site: string,

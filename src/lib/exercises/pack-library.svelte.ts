@@ -52,7 +52,8 @@ export class PackLibrary {
 	/** In the order they were first opened. */
 	packs: readonly ExercisePack[] = $state.raw([]);
 	readonly #store: KeyValueStore | null;
-	readonly #progress = new Map<string, ExerciseProgress>();
+	/** Each pack's progress, made once (not reactive itself: its records are). */
+	readonly #progress: Record<string, ExerciseProgress> = {};
 
 	constructor(store: KeyValueStore | null = browserStore()) {
 		this.#store = store;
@@ -65,12 +66,10 @@ export class PackLibrary {
 
 	/** The pack's own progress (one localStorage key per pack). */
 	progressOf(id: string): ExerciseProgress {
-		let progress = this.#progress.get(id);
-		if (!progress) {
-			progress = new ExerciseProgress(this.#store, packProgressKey(id));
-			this.#progress.set(id, progress);
+		if (!Object.hasOwn(this.#progress, id)) {
+			this.#progress[id] = new ExerciseProgress(this.#store, packProgressKey(id));
 		}
-		return progress;
+		return this.#progress[id];
 	}
 
 	/**
@@ -89,7 +88,7 @@ export class PackLibrary {
 	remove(id: string): void {
 		this.packs = this.packs.filter((pack) => pack.id !== id);
 		this.progressOf(id).clear();
-		this.#progress.delete(id);
+		delete this.#progress[id];
 		this.#save();
 	}
 

@@ -16,7 +16,7 @@ export const PACK_LINK_FILE = 'pack.md';
 
 export type PackLinkResult = { ok: true; pack: ExercisePack } | { ok: false; message: string };
 
-/** The address that opens `pack` in the playground at `page` (its origin and path). */
+/** The address that opens `pack` in the playground at `page` (its query and fragment dropped). */
 export function packLink(
 	page: string,
 	pack: ExercisePack
@@ -24,6 +24,7 @@ export function packLink(
 	const encoded = encodeShare(packAsMarkdown(pack), 'pack');
 	if (!encoded.ok) return { ok: false, message: encoded.message };
 	const url = new URL(page);
+	url.search = '';
 	url.hash = shareFragment(encoded.payload, PACK_LINK_PARAM).slice(1);
 	return { ok: true, url: url.href };
 }

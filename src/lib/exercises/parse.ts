@@ -52,6 +52,8 @@ const FENCE = /^(`{3,}|~{3,})\s*(.*?)\s*$/;
 const KEY_VALUE = /^([A-Za-z_-]+)\s*:\s*(.*)$/;
 /** A front-matter line as it opens an exercise: a lowercase key, so "---" then "Note: ..." is prose. */
 const OPENING_KEY = /^[a-z][a-z_-]*\s*:/;
+/** After blank lines (Prettier writes one after a "---" it takes for a rule), only a known key. */
+const KNOWN_OPENING_KEY = /^(title|topic|slug)\s*:/;
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /** `03-three-downloads.md` → "three-downloads": links stay valid when exercises are renumbered. */
@@ -153,7 +155,8 @@ export function parseExerciseFile(file: string, text: string): ExerciseFile {
 
 /**
  * The lines (0-based) where exercises begin: the first line, and every later `---` outside a
- * fenced block that is followed by a lowercase `key: value` line (a horizontal rule is not).
+ * fenced block that is followed by a lowercase `key: value` line, or by blank lines and then
+ * `title:`, `topic:` or `slug:` (a horizontal rule is not).
  */
 function sectionStarts(lines: string[]): number[] {
 	const starts = [0];
@@ -181,12 +184,20 @@ function sectionStarts(lines: string[]): number[] {
 			fence = marker[1];
 			continue;
 		}
-		if (line.trim() === '---' && OPENING_KEY.test(lines[i + 1] ?? '')) {
+		if (line.trim() === '---' && opensFrontMatter(lines, i)) {
 			starts.push(i);
 			inFrontMatter = true;
 		}
 	}
 	return starts;
+}
+
+/** True when the `---` at `index` opens a front matter rather than being a horizontal rule. */
+function opensFrontMatter(lines: string[], index: number): boolean {
+	if (OPENING_KEY.test(lines[index + 1] ?? '')) return true;
+	let next = index + 1;
+	while (next < lines.length && lines[next].trim() === '') next++;
+	return next > index + 1 && KNOWN_OPENING_KEY.test(lines[next] ?? '');
 }
 
 /** Reads `key: value` lines after the `---` at `start` until the closing `---`. */

@@ -332,9 +332,7 @@ export class PlaygroundSession {
 	packLink(id: string): { ok: true; url: string } | { ok: false; message: string } {
 		const pack = this.course.library.find(id);
 		if (!pack) return { ok: false, message: 'That pack is no longer here.' };
-		const page = new URL(this.#address.href());
-		page.search = '';
-		return packLink(page.href, pack);
+		return packLink(this.#address.href(), pack);
 	}
 
 	/** Turns Predict first on or off, and remembers the choice. */
