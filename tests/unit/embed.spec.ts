@@ -19,34 +19,14 @@ import { parseExercise } from '../../src/lib/exercises/parse';
 import { decodeShare, payloadFromHash } from '../../src/lib/share/codec';
 import { iframeSnippet, markdownSnippet } from '../../src/lib/share/snippets';
 import { model } from './exercises-model';
+import { exerciseMarkdown } from './exercise-fixtures';
 
 const site = 'https://play.example/';
 const gather = 'import asyncio\nawait asyncio.gather(a(), b())\n';
 const examples: Example[] = [
 	{ slug: '01-gather', title: 'Gather', topic: 't', notice: '', code: gather }
 ];
-const fence = '```';
-const exercises = [
-	parseExercise(
-		'04-three-downloads.md',
-		[
-			'---',
-			'title: Three downloads',
-			'topic: t',
-			'---',
-			'Do it.',
-			`${fence}python starter`,
-			'print("starter")',
-			fence,
-			`${fence}python solution`,
-			'print(1)',
-			fence,
-			`${fence}checks`,
-			'no-error',
-			fence
-		].join('\n')
-	)
-];
+const exercises = [parseExercise('04-three-downloads.md', exerciseMarkdown('Three downloads'))];
 const catalog = { examples, exercises };
 
 class StubClient implements EmbedRunner {
@@ -143,7 +123,7 @@ describe('EmbedSession', () => {
 		const open = (href: string) => new EmbedSession(readEmbedOptions(href), runner, catalog);
 		expect(open(`${site}embed?example=gather`)).toMatchObject({ code: gather, title: 'Gather' });
 		expect(open(`${site}embed?exercise=three-downloads`)).toMatchObject({
-			code: 'print("starter")\n',
+			code: 'print("start")\n',
 			title: 'Three downloads'
 		});
 		expect(open(`${site}embed?example=nope`).problems).toEqual(['There is no example "nope".']);

@@ -14,50 +14,9 @@ import { packFromPayload, packLink, packPayloadFromHash } from '../../src/lib/ex
 import { ExerciseProgress, packProgressKey } from '../../src/lib/exercises/progress.svelte';
 import { resultsText } from '../../src/lib/exercises/results';
 import { MAX_CODE_BYTES, MAX_LINK_CHARS, encodeShare } from '../../src/lib/share/codec';
+import { exerciseMarkdown, lineOf, memoryStore } from './exercise-fixtures';
 
-const fence = '```';
-
-function exercise(title: string, extra = ''): string {
-	return [
-		'---',
-		`title: ${title}`,
-		'topic: Tasks',
-		extra,
-		'---',
-		`Do ${title}.`,
-		'',
-		'---',
-		'',
-		'A horizontal rule above, then more instructions.',
-		`${fence}python starter`,
-		'print("start")',
-		fence,
-		`${fence}python solution`,
-		'print("done")',
-		fence,
-		`${fence}checks`,
-		'output-equals: "done"',
-		fence,
-		`${fence}predict`,
-		'total-time: 0.1',
-		fence,
-		''
-	]
-		.filter((line, index) => !(index === 3 && line === ''))
-		.join('\n');
-}
-
-const workshop = `---\npack: Workshop day 1\n---\n\n${exercise('First steps')}\n${exercise('Two at once', 'slug: both')}`;
-
-function memoryStore(initial: Record<string, string> = {}) {
-	const data = new Map(Object.entries(initial));
-	return {
-		data,
-		getItem: (key: string) => data.get(key) ?? null,
-		setItem: (key: string, value: string) => void data.set(key, value),
-		removeItem: (key: string) => void data.delete(key)
-	};
-}
+const workshop = `---\npack: Workshop day 1\n---\n\n${exerciseMarkdown('First steps')}\n${exerciseMarkdown('Two at once', 'slug: both')}`;
 
 describe('parsePack', () => {
 	it('reads a titled file of several exercises, slugs from titles or slug: lines', () => {
@@ -77,7 +36,7 @@ describe('parsePack', () => {
 
 	it("takes a one-exercise file's slug from its name, and the pack's title from the file", () => {
 		const pack = parsePack(
-			[{ name: '07-first-steps.md', text: exercise('First steps') }],
+			[{ name: '07-first-steps.md', text: exerciseMarkdown('First steps') }],
 			'lesson'
 		);
 		expect(pack.title).toBe('lesson');
@@ -87,8 +46,8 @@ describe('parsePack', () => {
 	it('orders the files of a folder by name, and refuses one slug used twice', () => {
 		const pack = parsePack(
 			[
-				{ name: 'b/02-second.md', text: exercise('Second') },
-				{ name: 'b/01-first.md', text: exercise('First') }
+				{ name: 'b/02-second.md', text: exerciseMarkdown('Second') },
+				{ name: 'b/01-first.md', text: exerciseMarkdown('First') }
 			],
 			'b'
 		);
@@ -96,8 +55,8 @@ describe('parsePack', () => {
 		expect(() =>
 			parsePack(
 				[
-					{ name: 'a.md', text: exercise('A') },
-					{ name: 'b.md', text: exercise('B', 'slug: a') }
+					{ name: 'a.md', text: exerciseMarkdown('A') },
+					{ name: 'b.md', text: exerciseMarkdown('B', 'slug: a') }
 				],
 				'x'
 			)
@@ -114,7 +73,7 @@ describe('parsePack', () => {
 			ExerciseFormatError
 		);
 		expect(() => parsePack([{ name: 'workshop.md', text: broken }], 'w')).toThrow(
-			/^workshop\.md:21: unknown check "max-time"/
+			`workshop.md:${lineOf(broken, 'max-time')}: unknown check "max-time"`
 		);
 	});
 
@@ -123,9 +82,12 @@ describe('parsePack', () => {
 			[
 				{
 					name: 'w/01-first-steps.md',
-					text: `---\npack: Week 1\n---\n\n${exercise('First steps')}`
+					text: `---\npack: Week 1\n---\n\n${exerciseMarkdown('First steps')}`
 				},
-				{ name: 'w/02-more.md', text: exercise('More') + '\n' + exercise('Even more') }
+				{
+					name: 'w/02-more.md',
+					text: exerciseMarkdown('More') + '\n' + exerciseMarkdown('Even more')
+				}
 			],
 			'w'
 		);
@@ -220,7 +182,12 @@ describe('a pack link', () => {
 
 	it('refuses a pack too large for a link when it is made', () => {
 		const big = parsePack(
-			[{ name: 'big.md', text: exercise('Big').replace('Do Big.', 'x'.repeat(MAX_CODE_BYTES)) }],
+			[
+				{
+					name: 'big.md',
+					text: exerciseMarkdown('Big').replace('Do Big.', 'x'.repeat(MAX_CODE_BYTES))
+				}
+			],
 			'big'
 		);
 		expect(packLink('https://play.example/', big)).toEqual({
@@ -230,7 +197,10 @@ describe('a pack link', () => {
 	});
 
 	it('shows a mistake inside the pack as file:line', () => {
-		const encoded = encodeShare(exercise('Broken').replace('total-time: 0.1', 'guess: 3'), 'pack');
+		const encoded = encodeShare(
+			exerciseMarkdown('Broken').replace('total-time: 0.1', 'guess: 3'),
+			'pack'
+		);
 		expect(encoded.ok && packFromPayload(encoded.payload)).toEqual({
 			ok: false,
 			message:
@@ -308,7 +278,10 @@ describe('ExerciseCourse with packs', () => {
 
 describe('resultsText', () => {
 	it('sums up solutions, checks and predictions for the teacher, in plain text', () => {
-		const pack = parsePack([{ name: 'w.md', text: workshop + '\n' + exercise('Untouched') }], 'w');
+		const pack = parsePack(
+			[{ name: 'w.md', text: workshop + '\n' + exerciseMarkdown('Untouched') }],
+			'w'
+		);
 		const progress = new ExerciseProgress(null);
 		progress.markPassed('first-steps');
 		progress.recordChecks('first-steps', { passed: 1, total: 1, failing: [] });

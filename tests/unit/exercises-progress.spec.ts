@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExerciseProgress, PROGRESS_KEY } from '../../src/lib/exercises/progress.svelte';
-
-function memoryStore(initial: Record<string, string> = {}) {
-	const data = new Map(Object.entries(initial));
-	return {
-		data,
-		getItem: (key: string) => data.get(key) ?? null,
-		setItem: (key: string, value: string) => void data.set(key, value),
-		removeItem: (key: string) => void data.delete(key)
-	};
-}
+import { memoryStore } from './exercise-fixtures';
 
 describe('ExerciseProgress', () => {
 	it('remembers passes, hints and code across page loads', () => {

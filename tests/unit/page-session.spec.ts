@@ -20,6 +20,7 @@ import {
 	type Runner
 } from '../../src/lib/ui/playground-session.svelte';
 import { model } from './exercises-model';
+import { exerciseMarkdown, lineOf, memoryStore } from './exercise-fixtures';
 
 const gather = 'import asyncio\nawait asyncio.gather(a(), b())\n';
 const oneByOne = 'import asyncio\nawait a()\nawait b()\n';
@@ -59,15 +60,6 @@ class StubRunner implements Runner {
 	finish(result: RunModel, notices: string[] = []): Promise<void> {
 		return this.settle({ kind: 'finished', events: [], model: result, notices });
 	}
-}
-
-function memoryStore(): KeyValueStore {
-	const data = new Map<string, string>();
-	return {
-		getItem: (key) => data.get(key) ?? null,
-		setItem: (key, value) => void data.set(key, value),
-		removeItem: (key) => void data.delete(key)
-	};
 }
 
 function fakeAddress(href: string): PageAddress & { current: string } {
@@ -433,28 +425,7 @@ describe('PlaygroundSession: predict first', () => {
 });
 
 describe('PlaygroundSession: exercise packs', () => {
-	const fence = '```';
-	const packText = [
-		'---',
-		'pack: Workshop',
-		'---',
-		'',
-		'---',
-		'title: First',
-		'topic: Tasks',
-		'---',
-		'Print done.',
-		`${fence}python starter`,
-		'print("start")',
-		fence,
-		`${fence}python solution`,
-		'print("done")',
-		fence,
-		`${fence}checks`,
-		'output-equals: "done"',
-		fence,
-		''
-	].join('\n');
+	const packText = `---\npack: Workshop\n---\n\n${exerciseMarkdown('First')}`;
 	const file = (name: string, text: string | Uint8Array) => {
 		const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
 		return { name, size: bytes.length, arrayBuffer: async () => bytes.slice().buffer };
@@ -545,12 +516,11 @@ describe('PlaygroundSession: exercise packs', () => {
 		const browser = memoryStore();
 		const { session, runner } = setUp('https://play.example/', undefined, browser);
 		session.start(runner);
-		await session.openPackFile(
-			file('workshop.md', packText.replace('output-equals', 'output-equal'))
-		);
+		const broken = packText.replace('output-equals', 'output-equal');
+		await session.openPackFile(file('workshop.md', broken));
 		expect(session.banner?.tone).toBe('error');
 		expect(session.banner?.text).toMatch(
-			/^The pack was not opened: workshop\.md:17: unknown check "output-equal"/
+			`The pack was not opened: workshop.md:${lineOf(broken, 'output-equal')}: unknown check "output-equal"`
 		);
 		expect(new PackLibrary(browser).packs).toEqual([]);
 		await session.openPackFile(file('huge.zip', new Uint8Array(2 * 1024 * 1024)));

@@ -168,18 +168,11 @@ function sectionStarts(lines: string[]): number[] {
 			if (line.trim() === '---') inFrontMatter = false;
 			continue;
 		}
-		const marker = FENCE.exec(line);
 		if (fence) {
-			if (
-				marker &&
-				marker[2] === '' &&
-				marker[1][0] === fence[0] &&
-				marker[1].length >= fence.length
-			) {
-				fence = null;
-			}
+			if (closesFence(line, fence)) fence = null;
 			continue;
 		}
+		const marker = FENCE.exec(line);
 		if (marker) {
 			fence = marker[1];
 			continue;
@@ -190,6 +183,17 @@ function sectionStarts(lines: string[]): number[] {
 		}
 	}
 	return starts;
+}
+
+/** True when `line` closes a block opened with `opening` (``` or ~~~, at least as long, bare). */
+function closesFence(line: string, opening: string): boolean {
+	const close = FENCE.exec(line);
+	return (
+		close !== null &&
+		close[2] === '' &&
+		close[1][0] === opening[0] &&
+		close[1].length >= opening.length
+	);
 }
 
 /** True when the `---` at `index` opens a front matter rather than being a horizontal rule. */
@@ -283,13 +287,7 @@ function parseSection(
 		const body: string[] = [];
 		let closed = false;
 		for (i = i + 1; i < end; i++) {
-			const close = FENCE.exec(lines[i]);
-			if (
-				close &&
-				close[2] === '' &&
-				close[1][0] === marker[0] &&
-				close[1].length >= marker.length
-			) {
+			if (closesFence(lines[i], marker)) {
 				closed = true;
 				break;
 			}

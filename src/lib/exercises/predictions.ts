@@ -77,6 +77,12 @@ interface PredictionKind<Q extends Question> {
 const quote = (text: string): string => JSON.stringify(text);
 const texts = (args: CheckArg[]): string[] => args.map((arg) => String(arg.value));
 
+/** `"a" is listed twice` for the first value given twice, else null. */
+function listedTwice(values: string[]): string | null {
+	const repeated = values.find((value, index) => values.indexOf(value) !== index);
+	return repeated === undefined ? null : `${quote(repeated)} is listed twice`;
+}
+
 /** Free play orders at most this many lines: beyond that, ordering is a chore, not a question. */
 const FREE_PLAY_LINES = 6;
 /** Free play offers at most this many choices for the first finisher. */
@@ -211,9 +217,7 @@ export const PREDICTIONS: { [K in QuestionId]: PredictionKind<Extract<Question, 
 			if (args.length < 2 || !args.every((arg) => arg.kind === 'string')) {
 				return 'expected "order: "LINE" "LINE" ..." with at least two quoted lines';
 			}
-			const lines = texts(args);
-			const repeated = lines.find((line, index) => lines.indexOf(line) !== index);
-			return repeated === undefined ? null : `${quote(repeated)} is listed twice`;
+			return listedTwice(texts(args));
 		},
 		fromSpec: (args) => ({ id: 'order', lines: texts(args) }),
 		fromRun: (model) => {
@@ -299,9 +303,7 @@ export const PREDICTIONS: { [K in QuestionId]: PredictionKind<Extract<Question, 
 			if (args.length < 2 || !args.every(isName)) {
 				return 'expected "first-finisher: NAME NAME ..." with at least two coroutine or task names';
 			}
-			const names = texts(args);
-			const repeated = names.find((name, index) => names.indexOf(name) !== index);
-			return repeated === undefined ? null : `${quote(repeated)} is listed twice`;
+			return listedTwice(texts(args));
 		},
 		fromSpec: (args) => ({ id: 'first-finisher', choices: texts(args) }),
 		fromRun: (model) => {
