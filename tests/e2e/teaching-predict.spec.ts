@@ -114,7 +114,7 @@ describe('predict, then reveal', () => {
 	);
 
 	it(
-		'asks free play its questions from the run itself',
+		'asks free play its questions from the run itself, with lines dragged into order',
 		async () => {
 			const { page } = await e2e.open('/');
 			await pythonReady(page);
@@ -123,6 +123,11 @@ describe('predict, then reveal', () => {
 			await expect(form(page).textContent()).resolves.toContain(
 				'How long does the whole run take?'
 			);
+			// Lines can be dragged: the last one dropped on the first goes to the top.
+			const before = await shownOrder(page);
+			const items = form(page).locator('li');
+			await items.nth(before.length - 1).dragTo(items.first());
+			expect(await shownOrder(page)).toEqual([before.at(-1), ...before.slice(0, -1)]);
 			await expect(region(page, 'Summary').textContent()).resolves.not.toContain('Total time');
 			await page.getByLabel('Total time in seconds').fill('3');
 			await button(page, 'Reveal').click();

@@ -422,6 +422,18 @@ describe('PlaygroundSession: predict first', () => {
 		await runner.finish(starterRun);
 		expect(session.prediction?.owner).toBeNull();
 	});
+
+	it('leaves Predict first alone on an exercise once the learner has set it', () => {
+		const browser = memoryStore();
+		setUp('https://play.example/', undefined, browser).session.setPredictFirst(false);
+		const { session, runner } = setUp(
+			'https://play.example/?exercise=three-downloads',
+			undefined,
+			browser
+		);
+		session.start(runner);
+		expect(session.predictFirst).toBe(false);
+	});
 });
 
 describe('PlaygroundSession: exercise packs', () => {

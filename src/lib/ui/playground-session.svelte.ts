@@ -198,6 +198,8 @@ export class PlaygroundSession {
 	readonly #settings: KeyValueStore | null;
 	readonly #address: PageAddress;
 	readonly #saveDraft = debounce((text: string) => this.#storeDraft(text), 400);
+	/** True once the learner set Predict first themselves: exercises then leave it alone. */
+	#predictChosen = false;
 	/** Counts runs, so the outcome of a run that a newer one replaced is ignored. */
 	#runSequence = 0;
 	#sawCrash = false;
@@ -208,7 +210,9 @@ export class PlaygroundSession {
 		this.course = options.course ?? new ExerciseCourse();
 		this.#address = options.address ?? browserAddress;
 		this.#settings = options.settings === undefined ? browserStore() : options.settings;
-		this.predictFirst = this.#readSetting(PREDICT_FIRST_KEY) === 'on';
+		const predictSetting = this.#readSetting(PREDICT_FIRST_KEY);
+		this.predictFirst = predictSetting === 'on';
+		this.#predictChosen = predictSetting !== null;
 		this.code = this.examples[0]?.code ?? '';
 		this.exampleSlug = this.examples[0]?.slug ?? null;
 	}
@@ -338,6 +342,7 @@ export class PlaygroundSession {
 	/** Turns Predict first on or off, and remembers the choice. */
 	setPredictFirst(on: boolean): void {
 		this.predictFirst = on;
+		this.#predictChosen = true;
 		this.#writeSetting(PREDICT_FIRST_KEY, on ? 'on' : 'off');
 		// Turned off while questions wait: show the run as it is.
 		if (!on && this.hidden) this.prediction = null;
@@ -470,10 +475,13 @@ export class PlaygroundSession {
 		return new PredictionRound(questionsFor(null, model), model);
 	}
 
-	/** An exercise that asks for predictions not yet made turns Predict first on (not remembered). */
+	/**
+	 * An exercise that asks for predictions not yet made turns Predict first on (not remembered),
+	 * unless the learner has set it themselves.
+	 */
 	#askIfNotPredicted(): void {
 		const exercise = this.course.exercise;
-		if (exercise && exercise.predict.length > 0) {
+		if (exercise && exercise.predict.length > 0 && !this.#predictChosen) {
 			if (this.course.progress.get(exercise.slug).prediction.attempts === 0)
 				this.predictFirst = true;
 		}
