@@ -1,0 +1,203 @@
+"""The run's simulated machine below the event loop: what happens at virtual times outside it.
+
+A real program's loop waits in `select()` for the operating system: a packet arrives, a thread
+finishes and wakes the loop. Here the operating system is this object. It holds a queue of timed
+events (a network delivery, a simulated thread's result or printed line), the simulated threads
+waiting for their turn to run, and the clock-polling model (docs/decisions/0084-clock-polling.md).
+Every wait in the run, the loop's `select()` included, asks it what happens next and moves the
+clock there.
+"""
+
+from __future__ import annotations
+
+import heapq
+import sys
+from asyncio import events
+from collections import deque
+from typing import Any, Callable, NoReturn
+
+from .limits import steps_message, virtual_time_message
+from .session import RunSession, user_line
+
+# After this many loop turns in a row at one instant in which the program read a clock, the
+# program is polling the clock (`while time.time() < end: await asyncio.sleep(0)`) ...
+POLLING_TURNS = 100
+# ... and each further such turn costs this much virtual time, as a turn of a real loop does.
+POLLING_TURN_COST = 0.001
+
+_active: Kernel | None = None
+
+
+def active() -> Kernel | None:
+    """The kernel of the run in progress, or None outside a run."""
+    return _active
+
+
+def activate(kernel: Kernel | None) -> None:
+    """Make `kernel` the run's kernel (None when the run ends)."""
+    global _active
+    _active = kernel
+
+
+class Kernel:
+    """Timed events, simulated threads waiting to start, and the clock-polling model of one run."""
+
+    def __init__(self, session: RunSession) -> None:
+        self.session = session
+        self._clock = session.clock
+        # A heap of timed events; equal times stay in the order they were queued.
+        self._events: list[TimedEvent] = []
+        self._sequence = 0
+        # Simulated threads started but not yet run: they run at the next wait (deferred start).
+        self._starting: deque[Callable[[], None]] = deque()
+        # The event loop whose select() is starting threads now (they may run its turns).
+        self.selecting: Any = None
+        # Turns of event loops other than the run's own (which count task steps instead).
+        self._turns = 0
+        # Clock polling: reads since the last loop turn, and turns in a row that read it.
+        self._reads = 0
+        self._polling_turns = 0
+        self._turn_time = -1.0
+
+    # -- timed events ---------------------------------------------------------------------------
+
+    def at(self, when: float, action: Callable[[], None]) -> TimedEvent | None:
+        """Run `action` when the clock reaches `when`: at once if it already has (None), else
+        return the queued event, which can be cancelled."""
+        if when <= self._clock.now:
+            action()
+            return None
+        self._sequence += 1
+        event = TimedEvent(when, self._sequence, action)
+        heapq.heappush(self._events, event)
+        return event
+
+    def next_time(self) -> float | None:
+        """When the next timed event is due, or None when there is none."""
+        events = self._events
+        while events and events[0].cancelled:
+            heapq.heappop(events)
+        return events[0].when if events else None
+
+    def advance(self, to: float) -> None:
+        """Move the clock forwards to `to`, running every timed event due on the way, in order."""
+        clock = self._clock
+        events = self._events
+        while True:
+            when = self.next_time()
+            if when is None or when > to:
+                break
+            event = heapq.heappop(events)
+            if when > clock.now:
+                clock.advance(when)
+            event.action()
+        if to > clock.now:
+            clock.advance(to)
+
+    def advance_checked(self, to: float, on_limit: Callable[[], None] | None = None) -> None:
+        """`advance`, unless `to` is past the run's virtual-time limit: then the run stops
+        (through `on_limit` when given: an event loop reports its own limits)."""
+        session = self.session
+        limits = session.limits
+        if to > limits.max_virtual_time:
+            if on_limit is not None:
+                on_limit()
+            line = user_line(sys._getframe(1))
+            session.instrument.limit_reached("virtual_time", virtual_time_message(limits), line)
+            raise session.halt("virtual_time")
+        self.advance(to)
+
+    def deadlock(self) -> NoReturn:
+        """Nothing can ever happen again: report the deadlock and end the run."""
+        loop = events._get_running_loop()
+        report = getattr(loop, "_report_deadlock", None)
+        if report is not None:
+            report()
+        session = self.session
+        session.instrument.deadlocked([])
+        raise session.halt("deadlock")
+
+    # -- simulated threads waiting to run -------------------------------------------------------
+
+    def soon(self, start: Callable[[], None]) -> None:
+        """Run `start` (a simulated thread) at the next wait: the loop's or a blocking call's."""
+        self._starting.append(start)
+
+    def start_waiting_threads(self, loop: Any = None) -> bool:
+        """Run every simulated thread waiting to start, in the order started; True if any ran.
+
+        `loop` is the event loop whose select() calls this: those threads may run its turns.
+        """
+        ran = False
+        outer = self.selecting
+        self.selecting = loop
+        try:
+            while self._starting:
+                self._starting.popleft()()
+                ran = True
+        finally:
+            self.selecting = outer
+        return ran
+
+    def finish(self) -> None:
+        """The program is over: run every thread still waiting and every timed event left.
+
+        CPython waits for a program's threads before it exits, so their output and time count.
+        """
+        while True:
+            self.start_waiting_threads()
+            when = self.next_time()
+            if when is None:
+                break
+            self.advance(when)
+
+    def count_loop_turn(self) -> None:
+        """A turn of an event loop the program built itself: the step limit applies to those."""
+        self._turns += 1
+        limits = self.session.limits
+        if self._turns > limits.max_steps:
+            session = self.session
+            line = user_line(sys._getframe(1))
+            session.instrument.limit_reached("steps", steps_message(limits), line)
+            raise session.halt("steps")
+
+    # -- clock polling --------------------------------------------------------------------------
+
+    def clock_read(self) -> None:
+        """The program read a clock (counted only to recognise polling)."""
+        self._reads += 1
+
+    def turn_cost(self) -> float:
+        """Called once per loop turn that has callbacks ready: the virtual time the turn costs.
+
+        Zero, unless the program has read a clock in each of the last POLLING_TURNS turns while
+        the clock stood still: then it is polling, and each turn costs POLLING_TURN_COST.
+        """
+        now = self._clock.now
+        if self._reads and now == self._turn_time:
+            self._polling_turns += 1
+        else:
+            self._polling_turns = 0
+        self._reads = 0
+        cost = POLLING_TURN_COST if self._polling_turns >= POLLING_TURNS else 0.0
+        self._turn_time = now + cost
+        return cost
+
+
+class TimedEvent:
+    """Something the kernel does at a virtual time; cancelled events are skipped."""
+
+    __slots__ = ("when", "_sequence", "action", "cancelled")
+
+    def __init__(self, when: float, sequence: int, action: Callable[[], None]) -> None:
+        self.when = when
+        self._sequence = sequence
+        self.action = action
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        """Do not run this event, and let the clock not stop for it."""
+        self.cancelled = True
+
+    def __lt__(self, other: TimedEvent) -> bool:
+        return (self.when, self._sequence) < (other.when, other._sequence)
