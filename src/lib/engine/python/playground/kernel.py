@@ -24,6 +24,12 @@ from .session import RunSession, user_line
 POLLING_TURNS = 100
 # ... and each further such turn costs this much virtual time, as a turn of a real loop does.
 POLLING_TURN_COST = 0.001
+# After this many clock reads in a row at one instant, with no task step between them, the code
+# is spinning on the clock (`while time.time() < end: pass`, or an event loop built by hand
+# that waits for its next timer) ...
+SPINNING_READS = 1000
+# ... and each further read costs this much virtual time, as reading a real clock does.
+SPINNING_READ_COST = 0.00001
 
 _active: Kernel | None = None
 
@@ -58,6 +64,9 @@ class Kernel:
         self._reads = 0
         self._polling_turns = 0
         self._turn_time = -1.0
+        # Spinning on a clock: reads in a row, and the clock reading and task step they share.
+        self._spinning_reads = 0
+        self._spinning_at: tuple[float, int] = (-1.0, -1)
 
     # -- timed events ---------------------------------------------------------------------------
 
@@ -164,8 +173,29 @@ class Kernel:
     # -- clock polling --------------------------------------------------------------------------
 
     def clock_read(self) -> None:
-        """The program read a clock (counted only to recognise polling)."""
+        """The program read a clock: counted to recognise polling, and spinning on it.
+
+        Code that reads a clock SPINNING_READS times in a row while the clock stands still and no
+        task step runs is spinning, and would wait for ever on a clock that only moves when the
+        program waits: from then on each read moves the clock (a simulated thread's own clock,
+        in a thread) by SPINNING_READ_COST, as reading a real clock takes time. Nothing else
+        runs meanwhile: a spin blocks whatever called it, as it does in CPython.
+        """
         self._reads += 1
+        clock = self._clock
+        at = (clock.time(), self.session.steps)
+        if at != self._spinning_at:
+            self._spinning_at = at
+            self._spinning_reads = 0
+            return
+        self._spinning_reads += 1
+        if self._spinning_reads < SPINNING_READS:
+            return
+        if clock.thread_elapsed is not None:
+            clock.thread_elapsed += SPINNING_READ_COST
+        else:
+            self.advance_checked(clock.now + SPINNING_READ_COST)
+        self._spinning_at = (clock.time(), self.session.steps)
 
     def turn_cost(self) -> float:
         """Called once per loop turn that has callbacks ready: the virtual time the turn costs.

@@ -68,7 +68,7 @@ class _VirtualSelector(loopback.VirtualSelector):
         if session.steps > session.limits.max_steps:
             loop._stop_at_limit("steps", limit_messages.steps_message(session.limits))
         next_timer = loop._scheduled[0]._when if loop._scheduled else None
-        return loopback.active().wait(
+        return loop._network.wait(
             readers,
             writers,
             timeout,
@@ -95,6 +95,8 @@ class VirtualClockLoop(selector_events.BaseSelectorEventLoop):
             raise RuntimeError("VirtualClockLoop needs an active playground run")
         self._session: RunSession = chosen
         self._clock = chosen.clock
+        # The run's in-memory network, which the loop's select() waits on.
+        self._network = loopback.active()
         super().__init__(_VirtualSelector(self))
         self._timer_seq = 0
         # Signal handlers the program registered (add_signal_handler); none ever fires.

@@ -29,7 +29,8 @@ import _socket
 
 from . import kernel as kernel_module
 from .kernel import Kernel
-from .threads import block_until
+from .threads import CANNOT_WAIT_MESSAGE, block_until, cannot_wait
+from .threads import current as current_thread
 
 NO_INTERNET = (
     "the playground has no internet: servers you start in this program are reachable at localhost"
@@ -150,6 +151,10 @@ class Network:
             if deadline is not None and (upcoming is None or deadline < upcoming):
                 upcoming = deadline
             if upcoming is None:
+                if current_thread() is not None:
+                    # A loop inside a simulated thread: what it waits for could only come from
+                    # the code that runs after the thread (threads.py).
+                    raise cannot_wait(CANNOT_WAIT_MESSAGE)
                 if on_deadlock is not None:
                     on_deadlock()
                 kernel.deadlock()

@@ -54,6 +54,9 @@ _GUARDED_MODULES: tuple[ModuleType, ...] = (
 
 _ORIGIN_LINE = re.compile(r'File "main\.py", line (\d+)')
 
+# How many frames of a coroutine's origin the engine tracks, for never-awaited warnings.
+ENGINE_ORIGIN_DEPTH = 4
+
 # A module's namespace, and a copy of it to put back.
 _Namespace = dict[str, Any]
 
@@ -73,6 +76,8 @@ class Patches:
         self.kernel = Kernel(session)
         # Whether our SIGINT handler is installed (a Stop then halts the run before it raises).
         self.handles_interrupts = False
+        # The coroutine origin tracking depth the program has set (0 until it sets one).
+        self.origin_depth: Callable[[], int] = lambda: 0
 
     def __enter__(self) -> Patches:
         """Install every patch; if one fails, undo those already made and raise."""
@@ -133,12 +138,7 @@ class Patches:
         warnings.resetwarnings()
         warnings.simplefilter("default")
         self._install_warnings()
-        depth = sys.get_coroutine_origin_tracking_depth()
-        undo.callback(sys.set_coroutine_origin_tracking_depth, depth)
-        # Never-awaited warnings fire where the coroutine is destroyed; its origin says where
-        # it was created, which is the line a learner needs (docs/decisions/0085-patches-and-
-        # other-loops.md: what the program sees stays CPython's default).
-        sys.set_coroutine_origin_tracking_depth(4)
+        self._install_origin_tracking()
         # Exceptions that logging prints (a task's exception never retrieved) show no frame of
         # the engine.
         factory = logging.getLogRecordFactory()
@@ -196,6 +196,36 @@ class Patches:
         signal.getsignal = getsignal
         signal.signal = signal_
 
+    def _install_origin_tracking(self) -> None:
+        """Track where coroutines are created, while the program sees the depth it set.
+
+        Never-awaited warnings fire where the coroutine is destroyed; its origin says where it
+        was created, which is the line a learner needs, so the interpreter tracks at least
+        ENGINE_ORIGIN_DEPTH frames. sys.get_coroutine_origin_tracking_depth() answers what the
+        program (or asyncio's debug mode) set, 0 at first, and the printed warning shows the
+        origin only when the program asked for it (docs/decisions/0085-patches-and-other-loops.md).
+        """
+        real_get = sys.get_coroutine_origin_tracking_depth
+        real_set = sys.set_coroutine_origin_tracking_depth
+        self._undo.callback(real_set, real_get())
+        self._undo.callback(setattr, sys, "get_coroutine_origin_tracking_depth", real_get)
+        self._undo.callback(setattr, sys, "set_coroutine_origin_tracking_depth", real_set)
+        program_depth = [0]
+
+        def get_coroutine_origin_tracking_depth() -> int:
+            return program_depth[0]
+
+        def set_coroutine_origin_tracking_depth(depth: int) -> None:
+            if depth < 0:
+                raise ValueError("depth must be >= 0")
+            real_set(max(depth, ENGINE_ORIGIN_DEPTH))
+            program_depth[0] = depth
+
+        sys.get_coroutine_origin_tracking_depth = get_coroutine_origin_tracking_depth
+        sys.set_coroutine_origin_tracking_depth = set_coroutine_origin_tracking_depth
+        real_set(ENGINE_ORIGIN_DEPTH)
+        self.origin_depth = get_coroutine_origin_tracking_depth
+
     def _install_warnings(self) -> None:
         """Show warnings as CPython does, on stderr, and record each in the trace.
 
@@ -212,11 +242,12 @@ class Patches:
             where: int | None = message.lineno if message.filename == USER_FILE else None
             head, marker, origin = text.partition("\nCoroutine created at")
             if marker:
-                # The origin is the engine's (tracking depth 4); CPython's default shows none.
                 created = _ORIGIN_LINE.findall(origin)
                 if created:
                     where = int(created[-1])
                 text = head
+            if marker and not self.origin_depth():
+                # The origin is the engine's own tracking: CPython at depth 0 shows none.
                 message = warnings.WarningMessage(
                     text,
                     message.category,

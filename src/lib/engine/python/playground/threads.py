@@ -20,6 +20,7 @@ import concurrent.futures
 import contextvars
 import functools
 import itertools
+import sys
 import threading
 import weakref
 from asyncio import events
@@ -30,7 +31,7 @@ from typing import Any, Callable
 from . import kernel as kernel_module
 from .kernel import Kernel
 from .limits import virtual_time_message
-from .session import RunHalted
+from .session import RunHalted, user_line
 
 _real_current_thread = threading.current_thread
 _real_get_ident = threading.get_ident
@@ -38,6 +39,16 @@ _real_get_ident = threading.get_ident
 
 class ThreadCannotWait(RuntimeError):
     """A simulated thread waits for something only code that runs after it could do."""
+
+
+def cannot_wait(message: str) -> ThreadCannotWait:
+    """The error a simulated thread gets when it cannot wait, noted in the trace as well: the
+    thread's exception may only reach a future that the program never reads."""
+    active = kernel_module.active()
+    if active is not None:
+        line = user_line(sys._getframe(1))
+        active.session.instrument.note_added("thread_cannot_wait", message, line)
+    return ThreadCannotWait(message)
 
 
 CANNOT_WAIT_MESSAGE = (
@@ -226,7 +237,7 @@ def block_until(ready: Callable[[], bool], timeout: float | None) -> bool:
                 break
             if loop is not None and not loop.is_closed():
                 if loop._stopping:
-                    raise ThreadCannotWait(LOOP_STOPPED_MESSAGE)
+                    raise cannot_wait(LOOP_STOPPED_MESSAGE)
                 loop._run_once()
                 continue
             if active.start_waiting_threads():
@@ -236,7 +247,7 @@ def block_until(ready: Callable[[], bool], timeout: float | None) -> bool:
                 upcoming = deadline
             if upcoming is None:
                 if simulated is not None:
-                    raise ThreadCannotWait(CANNOT_WAIT_MESSAGE)
+                    raise cannot_wait(CANNOT_WAIT_MESSAGE)
                 active.deadlock()
             active.advance_checked(upcoming)
     finally:
