@@ -22,8 +22,10 @@ from .session import RunSession, user_line
 # After this many loop turns in a row at one instant in which the program read a clock, the
 # program is polling the clock (`while time.time() < end: await asyncio.sleep(0)`) ...
 POLLING_TURNS = 100
-# ... and each further such turn costs this much virtual time, as a turn of a real loop does.
+# ... and each further such turn costs this much virtual time, as a turn of a real loop does,
 POLLING_TURN_COST = 0.001
+# ... except the few turns after the clock reaches a timer, which run what the timer woke.
+FREE_TURNS = 10
 # After this many clock reads in a row at one instant, with no task step between them, the code
 # is spinning on the clock (`while time.time() < end: pass`, or an event loop built by hand
 # that waits for its next timer) ...
@@ -64,6 +66,7 @@ class Kernel:
         self._reads = 0
         self._polling_turns = 0
         self._turn_time = -1.0
+        self._free_turns = 0
         # Spinning on a clock: reads in a row, and the clock reading and task step they share.
         self._spinning_reads = 0
         self._spinning_at: tuple[float, int] = (-1.0, -1)
@@ -194,24 +197,39 @@ class Kernel:
         if clock.thread_elapsed is not None:
             clock.thread_elapsed += SPINNING_READ_COST
         else:
-            self.advance_checked(clock.now + SPINNING_READ_COST)
+            self.advance_checked(round(clock.now + SPINNING_READ_COST, 9))
         self._spinning_at = (clock.time(), self.session.steps)
 
-    def turn_cost(self) -> float:
-        """Called once per loop turn that has callbacks ready: the virtual time the turn costs.
+    def loop_turn(self, next_timer: float | None, on_limit: Callable[[], None] | None) -> None:
+        """An event loop turn with callbacks ready: it costs time only while the program polls.
 
-        Zero, unless the program has read a clock in each of the last POLLING_TURNS turns while
-        the clock stood still: then it is polling, and each turn costs POLLING_TURN_COST.
+        Once the program has read a clock in each of the last POLLING_TURNS turns while the
+        clock stood still, it is polling, and each further such turn moves the clock by
+        POLLING_TURN_COST, never past the loop's next timer (`next_timer`) or the next timed
+        event. Landing on one of those gives FREE_TURNS free turns, so that what the timer wakes
+        up runs at the timer's own time, as it would when nobody polls.
         """
-        now = self._clock.now
+        clock = self._clock
+        now = clock.now
         if self._reads and now == self._turn_time:
             self._polling_turns += 1
         else:
             self._polling_turns = 0
         self._reads = 0
-        cost = POLLING_TURN_COST if self._polling_turns >= POLLING_TURNS else 0.0
-        self._turn_time = now + cost
-        return cost
+        self._turn_time = now
+        if self._polling_turns < POLLING_TURNS:
+            return
+        if self._free_turns:
+            self._free_turns -= 1
+            return
+        # Rounded to the nanosecond, as trace times are: a thousand turns of 1 ms land on 1.0.
+        target = round(now + POLLING_TURN_COST, 9)
+        for bound in (next_timer, self.next_time()):
+            if bound is not None and bound <= target:
+                target = bound
+                self._free_turns = FREE_TURNS
+        self.advance_checked(target, on_limit)
+        self._turn_time = clock.now
 
 
 class TimedEvent:

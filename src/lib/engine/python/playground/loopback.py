@@ -143,7 +143,7 @@ class Network:
             callbacks_ready = loop is not None and bool(loop._ready)
             if callbacks_ready or (timeout is not None and timeout <= 0):
                 if loop is not None and timeout is not None and timeout <= 0:
-                    self._turn(kernel, next_timer, on_limit)
+                    kernel.loop_turn(next_timer, on_limit)
                 return readable, writable
             if deadline is not None and clock.now >= deadline:
                 return readable, writable
@@ -159,19 +159,6 @@ class Network:
                     on_deadlock()
                 kernel.deadlock()
             kernel.advance_checked(upcoming, on_limit)
-
-    def _turn(
-        self, kernel: Kernel, next_timer: float | None, on_limit: Callable[[], None] | None
-    ) -> None:
-        """A loop turn with callbacks ready: it costs time only while the program polls a clock."""
-        cost = kernel.turn_cost()
-        if not cost:
-            return
-        target = kernel.session.clock.now + cost
-        for bound in (next_timer, kernel.next_time()):
-            if bound is not None and bound < target:
-                target = bound
-        kernel.advance_checked(target, on_limit)
 
 
 def _real_fd_ready(fd: int, *, write: bool) -> bool:
