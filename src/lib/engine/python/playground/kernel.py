@@ -73,14 +73,19 @@ class Kernel:
 
     # -- timed events ---------------------------------------------------------------------------
 
-    def at(self, when: float, action: Callable[[], None]) -> TimedEvent | None:
+    def at(
+        self, when: float, action: Callable[[], None], *, thread: bool = False
+    ) -> TimedEvent | None:
         """Run `action` when the clock reaches `when`: at once if it already has (None), else
-        return the queued event, which can be cancelled."""
+        return the queued event, which can be cancelled. `thread`: it is part of a simulated
+        thread's work, which the program's end waits for (a packet still on its way is not)."""
+        # Rounded to the nanosecond, as trace times are: 0.1 + 0.05 is 0.15.
+        when = round(when, 9)
         if when <= self._clock.now:
             action()
             return None
         self._sequence += 1
-        event = TimedEvent(when, self._sequence, action)
+        event = TimedEvent(when, self._sequence, action, thread)
         heapq.heappush(self._events, event)
         return event
 
@@ -152,16 +157,17 @@ class Kernel:
         return ran
 
     def finish(self) -> None:
-        """The program is over: run every thread still waiting and every timed event left.
+        """The program is over: run every thread still waiting, and their timed events.
 
-        CPython waits for a program's threads before it exits, so their output and time count.
+        CPython waits for a program's threads before it exits, so their output and time count;
+        a packet still on its way is lost with the process.
         """
         while True:
             self.start_waiting_threads()
-            when = self.next_time()
-            if when is None:
+            later = [event.when for event in self._events if event.thread and not event.cancelled]
+            if not later:
                 break
-            self.advance(when)
+            self.advance(min(later))
 
     def count_loop_turn(self) -> None:
         """A turn of an event loop the program built itself: the step limit applies to those."""
@@ -235,12 +241,15 @@ class Kernel:
 class TimedEvent:
     """Something the kernel does at a virtual time; cancelled events are skipped."""
 
-    __slots__ = ("when", "_sequence", "action", "cancelled")
+    __slots__ = ("when", "_sequence", "action", "thread", "cancelled")
 
-    def __init__(self, when: float, sequence: int, action: Callable[[], None]) -> None:
+    def __init__(
+        self, when: float, sequence: int, action: Callable[[], None], thread: bool
+    ) -> None:
         self.when = when
         self._sequence = sequence
         self.action = action
+        self.thread = thread
         self.cancelled = False
 
     def cancel(self) -> None:

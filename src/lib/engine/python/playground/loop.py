@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import heapq
+import linecache
 import signal
 import sys
 from asyncio import coroutines, events, selector_events
+from types import FrameType
 from typing import Any, Callable
 
 from . import limits as limit_messages
@@ -258,7 +260,7 @@ class PlaygroundLoopPolicy(events._BaseDefaultEventLoopPolicy):
         """The current loop; created (with a note) when none is set and the program asked."""
         if self._local._loop is None:
             # asyncio.get_event_loop is C code, so the frame above this one is its caller.
-            if sys._getframe(1).f_code.co_filename != USER_FILE:
+            if not _calls_get_event_loop(sys._getframe(1)):
                 return super().get_event_loop()
             session = _active
             loop = self.new_event_loop()
@@ -269,6 +271,29 @@ class PlaygroundLoopPolicy(events._BaseDefaultEventLoopPolicy):
                     "get_event_loop_314", GET_EVENT_LOOP_NOTE, caller_line()
                 )
         return self._local._loop
+
+
+def _calls_get_event_loop(frame: FrameType) -> bool:
+    """Whether `frame` is the program's code calling get_event_loop() right now.
+
+    asyncio.Future() and the other functions that need a loop are C code as well, so the
+    caller's frame alone cannot tell them apart: the expression the frame is evaluating can.
+    """
+    code = frame.f_code
+    if code.co_filename != USER_FILE:
+        return False
+    positions = list(code.co_positions())
+    index = frame.f_lasti // 2
+    if index >= len(positions):
+        return False
+    first, last, start, end = positions[index]
+    if first is None or last is None:
+        return False
+    lines = [linecache.getline(USER_FILE, number) for number in range(first, last + 1)]
+    if start is not None and end is not None:
+        lines[-1] = lines[-1][:end]
+        lines[0] = lines[0][start:]
+    return "get_event_loop" in "".join(lines)
 
 
 GET_EVENT_LOOP_NOTE = (

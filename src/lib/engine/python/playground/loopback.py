@@ -127,7 +127,8 @@ class Network:
         The simulated threads waiting to start run first (they may make the loop ready). The
         wait ends at once when `loop` has callbacks ready; otherwise the clock moves to the next
         timed event of the kernel or the end of the timeout (`next_timer`, the loop's own exact
-        deadline, when given). With nothing to wait for and no timeout, `on_deadlock` is called.
+        deadline, when given), whichever comes first, and the wait ends there. With nothing to
+        wait for and no timeout, `on_deadlock` is called.
         """
         kernel = self.kernel
         clock = kernel.session.clock
@@ -135,30 +136,32 @@ class Network:
         deadline = None
         if timeout is not None and timeout > 0:
             deadline = next_timer if next_timer is not None else clock.now + timeout
-        while True:
-            kernel.start_waiting_threads(loop)
-            readable, writable = self.ready(reads, writes)
-            if readable or writable:
-                return readable, writable
-            callbacks_ready = loop is not None and bool(loop._ready)
-            if callbacks_ready or (timeout is not None and timeout <= 0):
-                if loop is not None and timeout is not None and timeout <= 0:
-                    kernel.loop_turn(next_timer, on_limit)
-                return readable, writable
-            if deadline is not None and clock.now >= deadline:
-                return readable, writable
-            upcoming = kernel.next_time()
-            if deadline is not None and (upcoming is None or deadline < upcoming):
-                upcoming = deadline
-            if upcoming is None:
-                if current_thread() is not None:
-                    # A loop inside a simulated thread: what it waits for could only come from
-                    # the code that runs after the thread (threads.py).
-                    raise cannot_wait(CANNOT_WAIT_MESSAGE)
-                if on_deadlock is not None:
-                    on_deadlock()
-                kernel.deadlock()
-            kernel.advance_checked(upcoming, on_limit)
+        kernel.start_waiting_threads(loop)
+        readable, writable = self.ready(reads, writes)
+        if readable or writable:
+            return readable, writable
+        callbacks_ready = loop is not None and bool(loop._ready)
+        if callbacks_ready or (timeout is not None and timeout <= 0):
+            if loop is not None and timeout is not None and timeout <= 0:
+                kernel.loop_turn(next_timer, on_limit)
+            return readable, writable
+        if deadline is not None and clock.now >= deadline:
+            return readable, writable
+        upcoming = kernel.next_time()
+        if deadline is not None and (upcoming is None or deadline < upcoming):
+            upcoming = deadline
+        if upcoming is None:
+            if current_thread() is not None:
+                # A loop inside a simulated thread: what it waits for could only come from
+                # the code that runs after the thread (threads.py).
+                raise cannot_wait(CANNOT_WAIT_MESSAGE)
+            if on_deadlock is not None:
+                on_deadlock()
+            kernel.deadlock()
+        # Whatever happens then (a timer, a delivery, a thread's result) wakes the wait, as
+        # the operating system wakes a real select().
+        kernel.advance_checked(upcoming, on_limit)
+        return self.ready(reads, writes)
 
 
 def _real_fd_ready(fd: int, *, write: bool) -> bool:
@@ -573,6 +576,15 @@ class VirtualSocket:
         while len(view):
             sent = self.send(view, flags)
             view = view[sent:]
+
+    def sendmsg(
+        self, buffers: Iterable[Any], ancdata: Any = (), flags: int = 0, address: Any = None
+    ) -> int:
+        """send() (or sendto()) of the buffers joined; asyncio's transports write with it."""
+        data = b"".join(bytes(memoryview(buffer).cast("B")) for buffer in buffers)
+        if address is not None:
+            return self.sendto(data, flags, address)
+        return self.send(data, flags)
 
     def _room(self) -> int:
         peer = self._peer

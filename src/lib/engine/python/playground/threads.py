@@ -32,6 +32,7 @@ from . import kernel as kernel_module
 from .kernel import Kernel
 from .limits import virtual_time_message
 from .session import RunHalted, user_line
+from .tracebacks import strip_engine_frames
 
 _real_current_thread = threading.current_thread
 _real_get_ident = threading.get_ident
@@ -160,6 +161,7 @@ def _run(active: Kernel, simulated: SimulatedThread) -> None:
     except (RunHalted, KeyboardInterrupt):
         raise
     except BaseException as raised:  # the thread's own exception goes where CPython sends it
+        strip_engine_frames(raised)
         error = raised
     finally:
         _leave(active, simulated)
@@ -167,7 +169,7 @@ def _run(active: Kernel, simulated: SimulatedThread) -> None:
     simulated.done_at = done_at
     if simulated.pool is not None:
         simulated.pool.release(simulated)
-    active.at(done_at, functools.partial(_finish, simulated, result, error))
+    active.at(done_at, functools.partial(_finish, simulated, result, error), thread=True)
 
 
 def _finish(simulated: SimulatedThread, result: Any, error: BaseException | None) -> None:
@@ -206,7 +208,7 @@ def _leave(active: Kernel, simulated: SimulatedThread) -> None:
     events._set_running_loop(loop)
     if output is not None:
         for t, stream, text in output.release(held):
-            active.at(t, functools.partial(output.replay, t, stream, text))
+            active.at(t, functools.partial(output.replay, t, stream, text), thread=True)
 
 
 def block_until(ready: Callable[[], bool], timeout: float | None) -> bool:
@@ -587,6 +589,12 @@ def install(undo: ExitStack) -> None:
     _running.clear()
     _finishing = False
     undo.callback(_running.clear)
+    # Threads are named Thread-1, ThreadPoolExecutor-0 ... from the start in every run, as in a
+    # new process. (The threading module is guarded: its counter comes back after the run.)
+    threading._counter = itertools.count(1).__next__  # pyright: ignore[reportAttributeAccessIssue]
+    pool_class = concurrent.futures.ThreadPoolExecutor
+    undo.callback(setattr, pool_class, "_counter", vars(pool_class)["_counter"])
+    pool_class._counter = itertools.count().__next__  # pyright: ignore[reportAttributeAccessIssue]
     for owner, name, value in (
         (threading, "Lock", SimulatedLock),
         (threading, "RLock", SimulatedRLock),

@@ -46,6 +46,12 @@ def _no_subprocess(*args: Any, **kwargs: Any) -> NoReturn:
     _refuse(SUBPROCESSES)
 
 
+def _no_popen(self: Any, *args: Any, **kwargs: Any) -> NoReturn:
+    # Popen.__del__ reads this, as CPython's own __init__ sets it first for that reason.
+    self._child_created = False
+    _refuse(SUBPROCESSES)
+
+
 def _no_signal(*args: Any, **kwargs: Any) -> NoReturn:
     _refuse(SIGNALS)
 
@@ -78,7 +84,7 @@ def install(undo: ExitStack) -> None:
             "_make_subprocess_transport",
             _no_subprocess_transport,
         ),
-        (subprocess.Popen, "_execute_child", _no_subprocess),
+        (subprocess.Popen, "__init__", _no_popen),
         (concurrent.futures, "ProcessPoolExecutor", ProcessPoolExecutor),
         (concurrent.futures, "InterpreterPoolExecutor", InterpreterPoolExecutor),
         (signal, "raise_signal", _no_signal),
