@@ -39,7 +39,7 @@ _VIRTUAL_CLOCK_IDS = {
     for name in ("CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_MONOTONIC_RAW", "CLOCK_BOOTTIME")
     if hasattr(time, name)
 }
-_WALL_CLOCK_IDS = {time.CLOCK_REALTIME} if hasattr(time, "CLOCK_REALTIME") else set()
+_WALL_CLOCK_IDS: set[int] = {time.CLOCK_REALTIME} if hasattr(time, "CLOCK_REALTIME") else set()
 
 _UTCNOW_DEPRECATION = (
     "datetime.datetime.utcnow() is deprecated and scheduled for removal in a future version. "
@@ -161,12 +161,12 @@ _real_gmtime = time.gmtime
 def _utc_struct(secs: float) -> time.struct_time:
     """gmtime as Linux gives it: the zone is named UTC (Emscripten says GMT)."""
     fields = tuple(_real_gmtime(secs))[:9]
-    return time.struct_time((*fields, "UTC", 0))  # pyright: ignore[reportArgumentType]
+    return time.struct_time((*fields, "UTC", 0))
 
 _real_asctime = time.asctime
 _real_strftime = time.strftime
-_real_clock_gettime: Callable[[int], float] = getattr(time, "clock_gettime", time.time)
-_real_clock_gettime_ns: Callable[[int], int] = getattr(time, "clock_gettime_ns", time.time_ns)
+_real_clock_gettime = time.clock_gettime
+_real_clock_gettime_ns = time.clock_gettime_ns
 
 
 class _RealInstances(type):
@@ -204,8 +204,8 @@ def _virtual_date_classes(wall: Callable[[], float]) -> tuple[type, type]:
             return cls.fromtimestamp(wall())
 
         @classmethod
-        def fromtimestamp(cls, t: float) -> Any:
-            day = utc(t)
+        def fromtimestamp(cls, timestamp: float) -> Any:
+            day = utc(timestamp)
             return cls(day.year, day.month, day.day)
 
     class datetime_(_REAL_DATETIME, metaclass=_RealInstances):
@@ -230,8 +230,8 @@ def _virtual_date_classes(wall: Callable[[], float]) -> tuple[type, type]:
             return cls._from_utc(utc(wall()).replace(tzinfo=None))
 
         @classmethod
-        def fromtimestamp(cls, t: float, tz: datetime.tzinfo | None = None) -> Any:
-            moment = utc(t)
+        def fromtimestamp(cls, timestamp: float, tz: datetime.tzinfo | None = None) -> Any:
+            moment = utc(timestamp)
             moment = moment.replace(tzinfo=None) if tz is None else moment.astimezone(tz)
             return cls._from_utc(moment)
 

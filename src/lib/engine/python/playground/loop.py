@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import heapq
+import inspect
 import linecache
 import signal
 import sys
@@ -194,7 +195,7 @@ class VirtualClockLoop(selector_events.BaseSelectorEventLoop):
         """Register a handler, with CPython's checks. It never fires: no signal can arrive in
         the playground, so a program that waits for one behaves as CPython does when none comes.
         """
-        if coroutines.iscoroutine(callback) or coroutines._iscoroutinefunction(callback):  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
+        if coroutines.iscoroutine(callback) or inspect.iscoroutinefunction(callback):
             raise TypeError("coroutines cannot be used with add_signal_handler()")
         _check_signal(sig)
         self._check_closed()

@@ -27,7 +27,6 @@ from typing import Any, Callable, Iterable
 
 import _socket
 
-from . import kernel as kernel_module
 from .kernel import Kernel
 from .threads import CANNOT_WAIT_MESSAGE, block_until, cannot_wait
 from .threads import current as current_thread
@@ -210,13 +209,21 @@ def network(*, latency: float = 0.0) -> None:
 
 
 def _host_port(address: Any) -> tuple[str, int]:
-    if not isinstance(address, tuple) or len(address) < 2:  # pyright: ignore[reportUnknownArgumentType]
-        raise TypeError("getsockaddrarg: AF_INET address must be tuple, not " + type(address).__name__)
-    host, port = address[0], address[1]  # pyright: ignore[reportUnknownVariableType]
+    """(host, port) from a socket address, with CPython's errors for a malformed one."""
+    if not isinstance(address, tuple):
+        raise TypeError(
+            f"getsockaddrarg: AF_INET address must be tuple, not {type(address).__name__}"
+        )
+    parts: tuple[Any, ...] = address  # pyright: ignore[reportUnknownVariableType]
+    if len(parts) < 2:
+        raise TypeError("AF_INET address must be a pair (host, port)")
+    host, port = parts[0], parts[1]
     if host is None:
         host = ""
-    if not isinstance(host, str) or not isinstance(port, int):
-        raise TypeError("str, bytes or bytearray expected, not " + type(host).__name__)  # pyright: ignore[reportUnknownArgumentType]
+    if not isinstance(host, str):
+        raise TypeError(f"str, bytes or bytearray expected, not {type(host).__name__}")
+    if not isinstance(port, int):
+        raise TypeError(f"'{type(port).__name__}' object cannot be interpreted as an integer")
     if not 0 <= port <= 65535:
         raise OverflowError("bind(): port must be 0-65535.")
     return host, port
@@ -284,7 +291,8 @@ def _getaddrinfo(
     for af in families:
         name = "0.0.0.0" if host is None else _numeric(host, af)
         for kind in kinds:
-            protocol = proto or (socket.IPPROTO_TCP if kind == socket.SOCK_STREAM else socket.IPPROTO_UDP)
+            default = socket.IPPROTO_TCP if kind == socket.SOCK_STREAM else socket.IPPROTO_UDP
+            protocol = proto or default
             address = (name, port, 0, 0) if af == socket.AF_INET6 else (name, port)
             results.append(
                 (socket.AddressFamily(af), socket.SocketKind(kind), protocol, "", address)
@@ -372,7 +380,10 @@ class VirtualSocket:
             f"proto={self.proto}"
         )
         if self._closed:
-            return f"<socket.socket [closed] fd=-1, family={self._family}, type={self._type}, proto={self.proto}>"
+            return (
+                f"<socket.socket [closed] fd=-1, family={self._family}, type={self._type}, "
+                f"proto={self.proto}>"
+            )
         if self._local is not None:
             text += f", laddr={self._local}"
         if self._peer_address is not None and not self._connecting:
@@ -542,7 +553,7 @@ class VirtualSocket:
             self._peer_address = None
             self._peer = None
 
-    # -- streams ------------------------------------------------------------------------------------
+    # -- streams --------------------------------------------------------------------------
 
     def send(self, data: Any, flags: int = 0) -> int:
         """Send what fits in the connection's buffer; the peer receives it after the latency."""
@@ -761,7 +772,9 @@ _STRERROR = {
 }
 
 
-def _socketpair(family: int = socket.AF_INET, type: int = socket.SOCK_STREAM, proto: int = 0) -> tuple[VirtualSocket, VirtualSocket]:
+def _socketpair(
+    family: int = socket.AF_INET, type: int = socket.SOCK_STREAM, proto: int = 0
+) -> tuple[VirtualSocket, VirtualSocket]:
     """socket.socketpair for the run: two connected stream sockets of the simulation."""
     first = VirtualSocket(family, type, proto)
     second = VirtualSocket(family, type, proto)
@@ -772,12 +785,22 @@ def _socketpair(family: int = socket.AF_INET, type: int = socket.SOCK_STREAM, pr
     return first, second
 
 
-def _create_connection(address: Any, timeout: Any = socket._GLOBAL_DEFAULT_TIMEOUT, source_address: Any = None, *, all_errors: bool = False) -> VirtualSocket:  # pyright: ignore[reportPrivateUsage]
+# socket.create_connection's "no timeout given" (undeclared in typeshed).
+_DEFAULT_TIMEOUT: object = getattr(socket, "_GLOBAL_DEFAULT_TIMEOUT")
+
+
+def _create_connection(
+    address: Any,
+    timeout: Any = _DEFAULT_TIMEOUT,
+    source_address: Any = None,
+    *,
+    all_errors: bool = False,
+) -> VirtualSocket:
     """socket.create_connection for the run."""
     host, port = address
     family, kind, proto, _, sockaddr = _getaddrinfo(host, port, 0, socket.SOCK_STREAM)[0]
     sock = VirtualSocket(family, kind, proto)
-    if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:  # pyright: ignore[reportPrivateUsage]
+    if timeout is not _DEFAULT_TIMEOUT:
         sock.settimeout(timeout)
     if source_address:
         sock.bind(source_address)
@@ -789,7 +812,7 @@ def _create_connection(address: Any, timeout: Any = socket._GLOBAL_DEFAULT_TIMEO
     return sock
 
 
-# ---- select, poll and the selectors over them -------------------------------------------------------
+# ---- select, poll and the selectors over them -------------------------------------------
 
 
 def _fd_of(obj: Any) -> int:
@@ -841,7 +864,9 @@ class VirtualPoll:
     def __init__(self) -> None:
         self._masks: dict[int, int] = {}
 
-    def register(self, fd: Any, eventmask: int = select.POLLIN | select.POLLPRI | select.POLLOUT) -> None:
+    def register(
+        self, fd: Any, eventmask: int = select.POLLIN | select.POLLPRI | select.POLLOUT
+    ) -> None:
         """Watch `fd` for `eventmask`."""
         self._masks[_fd_of(fd)] = eventmask
 
@@ -859,7 +884,8 @@ class VirtualPoll:
     def poll(self, timeout: float | None = None) -> list[tuple[int, int]]:
         """The ready descriptors and their events, waiting at most `timeout` milliseconds."""
         seconds = None if timeout is None or timeout < 0 else timeout / 1000
-        readers = [fd for fd, mask in self._masks.items() if mask & (select.POLLIN | select.POLLPRI)]
+        reading = select.POLLIN | select.POLLPRI
+        readers = [fd for fd, mask in self._masks.items() if mask & reading]
         writers = [fd for fd, mask in self._masks.items() if mask & select.POLLOUT]
         readable, writable = _wait_for_any_loop(readers, writers, seconds)
         ready: list[tuple[int, int]] = []
@@ -878,6 +904,11 @@ class VirtualSelector(selectors.SelectSelector):
     A subclass serves one event loop: it says when the loop's next timer is due and what to do
     when the loop can never wake again (loop.py).
     """
+
+    # SelectSelector's own state, which typeshed does not declare.
+    _readers: set[int]
+    _writers: set[int]
+    _fd_to_key: dict[int, selectors.SelectorKey]
 
     def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
         """The keys that are ready, after waiting at most `timeout` virtual seconds."""

@@ -233,8 +233,9 @@ class Patches:
         CPython's text needs); one that a `catch_warnings(record=True)` of the program collects
         is not shown, so it is not recorded either.
         """
-        show = warnings._showwarnmsg  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType, reportUnknownVariableType]
-        shown_by_cpython = warnings._showwarnmsg_impl  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType, reportUnknownVariableType]
+        # The warnings module's hooks, which typeshed does not declare.
+        show: Callable[[Any], None] = getattr(warnings, "_showwarnmsg")
+        shown_by_cpython: object = getattr(warnings, "_showwarnmsg_impl")
         session = self._session
 
         def showwarnmsg(message: Any) -> None:
@@ -257,12 +258,12 @@ class Patches:
                     message.line,
                     message.source,
                 )
-            if warnings._showwarnmsg_impl is shown_by_cpython:  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
+            if getattr(warnings, "_showwarnmsg_impl") is shown_by_cpython:
                 session.instrument.warning_issued(message.category.__name__, text, where)
             show(message)
 
         self._undo.callback(setattr, warnings, "_showwarnmsg", show)
-        warnings._showwarnmsg = showwarnmsg  # pyright: ignore[reportAttributeAccessIssue]
+        setattr(warnings, "_showwarnmsg", showwarnmsg)
 
     def _on_interrupt(self, signum: int, frame: FrameType | None) -> None:
         # Our own handler, so that asyncio.Runner does not install its own (which only cancels

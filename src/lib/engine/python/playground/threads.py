@@ -407,13 +407,15 @@ def _condition_wait(self: Any, timeout: float | None = None) -> bool:
 
 def _thread_start(self: threading.Thread) -> None:
     """threading.Thread.start: a simulated thread that runs the Thread's run()."""
-    if not self._initialized:  # pyright: ignore[reportAttributeAccessIssue]
+    # The Thread's private state, which typeshed does not declare.
+    state: Any = self
+    if not state._initialized:
         raise RuntimeError("thread.__init__() not called")
-    if self._started.is_set():  # pyright: ignore[reportAttributeAccessIssue]
+    if state._started.is_set():
         raise RuntimeError("threads can only be started once")
-    context = self._context  # pyright: ignore[reportAttributeAccessIssue]
+    context: contextvars.Context | None = state._context
     if context is None:
-        context = self._context = contextvars.Context()  # pyright: ignore[reportAttributeAccessIssue]
+        context = state._context = contextvars.Context()
     thread = self
 
     def on_exit(result: Any, error: BaseException | None) -> None:
@@ -431,10 +433,9 @@ def _thread_start(self: threading.Thread) -> None:
         self.name, functools.partial(context.run, self.run), on_exit, daemon=self.daemon,
         thread=self,
     )
-    self._ident = simulated.ident  # pyright: ignore[reportAttributeAccessIssue]
-    self._native_id = simulated.ident  # pyright: ignore[reportAttributeAccessIssue]
+    state._ident = state._native_id = simulated.ident
     _threads_done[self] = False
-    self._started.set()  # pyright: ignore[reportAttributeAccessIssue]
+    state._started.set()
     start(simulated)
 
 
@@ -446,7 +447,8 @@ _finishing = False
 
 def _thread_join(self: threading.Thread, timeout: float | None = None) -> None:
     """threading.Thread.join on the virtual clock."""
-    if not self._started.is_set():  # pyright: ignore[reportAttributeAccessIssue]
+    state: Any = self
+    if not state._started.is_set():
         raise RuntimeError("cannot join thread before it is started")
     if self is threading.current_thread():
         raise RuntimeError("cannot join current thread")
@@ -475,8 +477,9 @@ def _get_ident() -> int:
 def _thread_object(name: str, ident: int, daemon: bool) -> threading.Thread:
     """A threading.Thread that stands for a pool's worker inside current_thread()."""
     thread = threading.Thread(name=name, daemon=daemon)
-    thread._ident = ident  # pyright: ignore[reportAttributeAccessIssue]
-    thread._started.set()  # pyright: ignore[reportAttributeAccessIssue]
+    state: Any = thread
+    state._ident = ident
+    state._started.set()
     return thread
 
 
@@ -487,8 +490,9 @@ class _Pool:
     """A ThreadPoolExecutor's workers: when each is free, so that jobs queue as in CPython."""
 
     def __init__(self, executor: concurrent.futures.ThreadPoolExecutor) -> None:
-        self.prefix: str = executor._thread_name_prefix  # pyright: ignore[reportAttributeAccessIssue]
-        self._max_workers: int = executor._max_workers  # pyright: ignore[reportAttributeAccessIssue]
+        # ThreadPoolExecutor.__init__ always sets a prefix (its own when none is given).
+        self.prefix: str = executor._thread_name_prefix or "ThreadPoolExecutor"
+        self._max_workers: int = executor._max_workers
         # When each worker is free again (None while it runs a job that waits).
         self._free_at: list[float | None] = []
         self._workers: dict[SimulatedThread, int] = {}
@@ -538,10 +542,10 @@ def _submit(
     **kwargs: Any
 ) -> concurrent.futures.Future[Any]:
     """ThreadPoolExecutor.submit: the job runs on a simulated worker thread."""
-    with self._shutdown_lock:  # pyright: ignore[reportAttributeAccessIssue]
-        if self._broken:  # pyright: ignore[reportAttributeAccessIssue]
-            raise futures_thread.BrokenThreadPool(self._broken)  # pyright: ignore[reportAttributeAccessIssue]
-        if self._shutdown:  # pyright: ignore[reportAttributeAccessIssue]
+    with self._shutdown_lock:
+        if self._broken:
+            raise futures_thread.BrokenThreadPool(self._broken)
+        if self._shutdown:
             raise RuntimeError("cannot schedule new futures after shutdown")
         future: concurrent.futures.Future[Any] = concurrent.futures.Future()
 
@@ -570,8 +574,8 @@ def _shutdown(
     self: concurrent.futures.ThreadPoolExecutor, wait: bool = True, *, cancel_futures: bool = False
 ) -> None:
     """ThreadPoolExecutor.shutdown: waits (on the virtual clock) for the simulated jobs."""
-    with self._shutdown_lock:  # pyright: ignore[reportAttributeAccessIssue]
-        self._shutdown = True  # pyright: ignore[reportAttributeAccessIssue]
+    with self._shutdown_lock:
+        self._shutdown = True
     pool = _pools.get(self)
     if pool is None:
         return
@@ -591,10 +595,10 @@ def install(undo: ExitStack) -> None:
     undo.callback(_running.clear)
     # Threads are named Thread-1, ThreadPoolExecutor-0 ... from the start in every run, as in a
     # new process. (The threading module is guarded: its counter comes back after the run.)
-    threading._counter = itertools.count(1).__next__  # pyright: ignore[reportAttributeAccessIssue]
+    setattr(threading, "_counter", itertools.count(1).__next__)
     pool_class = concurrent.futures.ThreadPoolExecutor
     undo.callback(setattr, pool_class, "_counter", vars(pool_class)["_counter"])
-    pool_class._counter = itertools.count().__next__  # pyright: ignore[reportAttributeAccessIssue]
+    setattr(pool_class, "_counter", itertools.count().__next__)
     for owner, name, value in (
         (threading, "Lock", SimulatedLock),
         (threading, "RLock", SimulatedRLock),

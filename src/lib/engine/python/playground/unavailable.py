@@ -80,7 +80,7 @@ def install(undo: ExitStack) -> None:
     replacements: list[tuple[Any, str, Any]] = [
         (base_events.BaseEventLoop, "_make_subprocess_transport", _no_subprocess_transport),
         (
-            unix_events._UnixSelectorEventLoop,  # pyright: ignore[reportPrivateUsage]
+            unix_events._UnixSelectorEventLoop,
             "_make_subprocess_transport",
             _no_subprocess_transport,
         ),
