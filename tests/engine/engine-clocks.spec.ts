@@ -1,6 +1,6 @@
 /**
- * Engine: every clock a program can read agrees with the virtual clock (decision 0081), and a
- * program that polls or spins on a clock still reaches its deadline (decision 0084).
+ * Engine: every clock a program can read agrees with the virtual clock (decision 0091), and a
+ * program that polls or spins on a clock still reaches its deadline (decision 0094).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/lib/engine/engine';

@@ -1,5 +1,5 @@
 /**
- * Engine: the in-memory network (decision 0082). Servers and clients of one run talk over
+ * Engine: the in-memory network (decision 0092). Servers and clients of one run talk over
  * localhost with asyncio's own streams, protocols and transports, with no delay or with the
  * latency the program chose; no other host exists, and no real socket is ever opened.
  */

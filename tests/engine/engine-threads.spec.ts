@@ -1,5 +1,5 @@
 /**
- * Engine: threads, simulated on the virtual clock (decision 0083). A thread starts at the
+ * Engine: threads, simulated on the virtual clock (decision 0093). A thread starts at the
  * program's next wait, runs on its own clock, and may wait on the event loop
  * (run_coroutine_threadsafe) or on other threads; what cannot work says so.
  */

@@ -1,7 +1,7 @@
 # Source: https://docs.python.org/3.14/howto/a-conceptual-overview-of-asyncio.html#a-homemade-asyncio-sleep
 # Completed: "the full program" whose output the page shows, put together from its three
 # snippets with the imports they use. It polls time.time() between turns of the loop: on the
-# virtual clock each turn costs time while a program polls (docs/decisions/0084-clock-polling.md),
+# virtual clock each turn costs time while a program polls (docs/decisions/0094-clock-polling.md),
 # so it ends after 3 s as in CPython. (Python 3.11 cannot parse the nested quotes in its
 # f-strings; 3.12 and later can.)
 # Expected output (the docs'; wall clock from 00:00:00):

@@ -3,7 +3,7 @@
 # CPython: runs an event loop in a worker thread while the main thread submits a coroutine to
 # it, and prints nothing. The playground runs simulated threads one at a time, so the thread's
 # loop cannot wait for the main thread: the thread gets ThreadCannotWait, noted in the run with
-# what to do instead (docs/decisions/0083-simulated-threads.md), its loop closes, and the main
+# what to do instead (docs/decisions/0093-simulated-threads.md), its loop closes, and the main
 # thread then finds the loop closed.
 # Expected note: thread_cannot_wait
 # Expected error: RuntimeError: Event loop is closed

@@ -1,7 +1,7 @@
 # Source: https://docs.python.org/3.14/library/asyncio-task.html#coroutines
 # Completed: the page shows only this main(), "modifying the above example"; the imports,
 # say_after() and asyncio.run(main()) are the previous example's.
-# Expected output (the docs'; the playground's wall clock starts at 00:00:00, decision 0081):
+# Expected output (the docs'; the playground's wall clock starts at 00:00:00, decision 0091):
 #   started at 00:00:00
 #   hello
 #   world

@@ -1,5 +1,5 @@
 # Source: https://docs.python.org/3.14/library/asyncio-task.html#coroutines
-# Expected output (the docs'; the playground's wall clock starts at 00:00:00, decision 0081):
+# Expected output (the docs'; the playground's wall clock starts at 00:00:00, decision 0091):
 #   started at 00:00:00
 #   hello
 #   world

@@ -1,6 +1,6 @@
 # Source: https://docs.python.org/3.14/library/asyncio-task.html#sleeping
 # Expected output (five dates a second apart; the playground's wall clock starts at
-# 2025-01-01 00:00:00 UTC, decision 0081):
+# 2025-01-01 00:00:00 UTC, decision 0091):
 #   2025-01-01 00:00:00
 #   2025-01-01 00:00:01
 #   2025-01-01 00:00:02

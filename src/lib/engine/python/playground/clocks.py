@@ -1,4 +1,4 @@
-"""Every clock a program can read, on the run's virtual clock (docs/decisions/0081-wall-clock.md).
+"""Every clock a program can read, on the run's virtual clock (docs/decisions/0091-wall-clock.md).
 
 The monotonic clocks read the virtual clock itself (0.0 when the run starts). The wall clock
 reads a fixed instant, 2025-01-01 00:00:00 UTC, plus the virtual clock, and the program's local
@@ -95,7 +95,7 @@ def install(undo: ExitStack, session: RunSession, kernel: Kernel) -> None:
         return _utc_struct(wall() if secs is None else secs)
 
     def localtime(secs: float | None = None) -> time.struct_time:
-        # The run's local zone is UTC (decision 0081), whatever the visitor's machine says.
+        # The run's local zone is UTC (decision 0091), whatever the visitor's machine says.
         return _utc_struct(wall() if secs is None else secs)
 
     def mktime(t: Any) -> float:

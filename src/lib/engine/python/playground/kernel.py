@@ -3,7 +3,7 @@
 A real program's loop waits in `select()` for the operating system: a packet arrives, a thread
 finishes and wakes the loop. Here the operating system is this object. It holds a queue of timed
 events (a network delivery, a simulated thread's result or printed line), the simulated threads
-waiting for their turn to run, and the clock-polling model (docs/decisions/0084-clock-polling.md).
+waiting for their turn to run, and the clock-polling model (docs/decisions/0094-clock-polling.md).
 Every wait in the run, the loop's `select()` included, asks it what happens next and moves the
 clock there.
 """

@@ -1,4 +1,4 @@
-"""An in-memory network inside one run, on the virtual clock (docs/decisions/0082-network.md).
+"""An in-memory network inside one run, on the virtual clock (docs/decisions/0092-network.md).
 
 For the run, `socket.socket`, `socket.socketpair` and name resolution are replaced by a
 simulation: sockets are objects of this module with file descriptors of their own (from 1000),
@@ -197,7 +197,7 @@ def network(*, latency: float = 0.0) -> None:
     """Set the one-way latency, in seconds, of the connections and datagrams opened from now on.
 
     `playground.network(latency=0.05)`: each connection keeps the latency it was opened with,
-    so a program can give its connections different ones (docs/decisions/0082-network.md).
+    so a program can give its connections different ones (docs/decisions/0092-network.md).
     """
     latency = float(latency)
     if not latency >= 0:

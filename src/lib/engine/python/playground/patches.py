@@ -203,7 +203,7 @@ class Patches:
         was created, which is the line a learner needs, so the interpreter tracks at least
         ENGINE_ORIGIN_DEPTH frames. sys.get_coroutine_origin_tracking_depth() answers what the
         program (or asyncio's debug mode) set, 0 at first, and the printed warning shows the
-        origin only when the program asked for it (docs/decisions/0085-patches-and-other-loops.md).
+        origin only when the program asked for it (docs/decisions/0095-patches-and-other-loops.md).
         """
         real_get = sys.get_coroutine_origin_tracking_depth
         real_set = sys.set_coroutine_origin_tracking_depth

@@ -1,4 +1,4 @@
-"""Threads, simulated on the virtual clock (docs/decisions/0083-simulated-threads.md).
+"""Threads, simulated on the virtual clock (docs/decisions/0093-simulated-threads.md).
 
 Pyodide cannot start threads. `threading.Thread`, `ThreadPoolExecutor` (and with it
 `asyncio.to_thread` and `loop.run_in_executor`) start a simulated thread instead: its function
