@@ -194,12 +194,16 @@ const EXTRA: ContractProgram[] = [
 	},
 	{
 		name: 'an interrupt (the Stop button)',
+		// Presses Stop itself: stores 2 in the interrupt buffer that contract.spec.ts gives
+		// Pyodide and exposes as globalThis.stopButton, as the page does through the frame.
 		source: `
-			import asyncio, signal
+			import asyncio, js
 
 			async def main():
 			    await asyncio.sleep(1)
-			    signal.raise_signal(signal.SIGINT)
+			    js.stopButton[0] = 2
+			    while True:
+			        pass
 
 			asyncio.run(main())
 		`

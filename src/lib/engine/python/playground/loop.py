@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import heapq
-from asyncio import base_events, coroutines, events
+import inspect
+import linecache
+import signal
+import sys
+from asyncio import coroutines, events, selector_events
+from types import FrameType
 from typing import Any, Callable
 
 from . import limits as limit_messages
+from . import loopback, threads
 from .events import LimitName
-from .session import RunHalted, RunSession, caller_line
-from .threads import simulate_thread
+from .session import USER_FILE, RunHalted, RunSession, caller_line
 from .tracer import TracedCoroutine, coro_name, describe_stuck
 
 _active: RunSession | None = None
@@ -42,42 +47,42 @@ class _OrderedTimerHandle(events.TimerHandle):
         return self._when < other._when
 
 
-class _VirtualSelector:
-    """Stands where the selector is: `select(timeout)` moves the clock instead of waiting."""
+class _VirtualSelector(loopback.VirtualSelector):
+    """The loop's selector: `select(timeout)` moves the clock instead of waiting.
+
+    Called once per loop iteration, before the ready callbacks run. timeout 0: callbacks are
+    ready, nothing to wait for. timeout > 0: nothing is ready; the clock jumps to the next
+    timer's own deadline (not now + timeout, which rounds), or sooner to what the in-memory
+    network or a simulated thread does (loopback.Network.wait). None: no timer is set, and when
+    nothing else can happen either, that is a deadlock.
+    """
 
     def __init__(self, loop: VirtualClockLoop) -> None:
+        super().__init__()
         self._loop = loop
 
-    def select(self, timeout: float | None) -> list[Any]:
-        """Called once per loop iteration, before the ready callbacks run.
-
-        timeout 0: callbacks are ready, nothing to wait for. timeout > 0: nothing is ready; jump
-        to the next timer's own deadline (not now + timeout, which rounds). None: nothing is
-        ready and no timer is set, so nothing can ever happen again: a deadlock.
-        """
+    def _wait(
+        self, readers: set[int], writers: set[int], timeout: float | None
+    ) -> tuple[set[int], set[int]]:
         loop = self._loop
         session = loop._session
         if session.halted is not None:
             raise RunHalted(session.halted)
         if session.steps > session.limits.max_steps:
             loop._stop_at_limit("steps", limit_messages.steps_message(session.limits))
-        if timeout is None:
-            loop._report_deadlock()
-        elif timeout > 0:
-            when = loop._scheduled[0]._when
-            if when > session.limits.max_virtual_time:
-                loop._stop_at_limit(
-                    "virtual_time", limit_messages.virtual_time_message(session.limits)
-                )
-            if when > session.clock.now:
-                session.clock.advance(when)
-        return []
-
-    def close(self) -> None:
-        """Nothing to release."""
+        next_timer = loop._scheduled[0]._when if loop._scheduled else None
+        return loop._network.wait(
+            readers,
+            writers,
+            timeout,
+            loop=loop,
+            next_timer=next_timer,
+            on_deadlock=loop._report_deadlock,
+            on_limit=loop._stop_at_virtual_time,
+        )
 
 
-class VirtualClockLoop(base_events.BaseEventLoop):
+class VirtualClockLoop(selector_events.BaseSelectorEventLoop):
     """An asyncio event loop on the run's virtual clock, with every task traced."""
 
     # BaseEventLoop's own state and checks that this loop uses, which typeshed does not declare.
@@ -88,27 +93,36 @@ class VirtualClockLoop(base_events.BaseEventLoop):
     _check_callback: Callable[[Callable[..., Any], str], None]
 
     def __init__(self, session: RunSession | None = None) -> None:
-        super().__init__()
         chosen = session if session is not None else _active
         if chosen is None:
             raise RuntimeError("VirtualClockLoop needs an active playground run")
         self._session: RunSession = chosen
         self._clock = chosen.clock
-        self._selector = _VirtualSelector(self)
+        # The run's in-memory network, which the loop's select() waits on.
+        self._network = loopback.active()
+        super().__init__(_VirtualSelector(self))
         self._timer_seq = 0
+        # Signal handlers the program registered (add_signal_handler); none ever fires.
+        self._signal_handlers: dict[int, events.Handle] = {}
         # Timers due within this much of the clock run together; the clock is exact here.
         self._clock_resolution = 1e-9
         chosen.loops.append(self)
 
     def time(self) -> float:
         """The virtual clock (seconds since the start of the run)."""
+        if sys._getframe(1).f_code.co_filename == USER_FILE:
+            # The program itself reads the loop's clock: it may be polling it (kernel.py).
+            self._network.kernel.clock_read()
         return self._clock.now
 
-    def _process_events(self, event_list: list[Any]) -> None:
-        """No file descriptors, so no I/O events to dispatch."""
+    def _make_self_pipe(self) -> None:
+        """No self-pipe: a simulated thread wakes the loop through the kernel (kernel.py)."""
+
+    def _close_self_pipe(self) -> None:
+        """No self-pipe to close."""
 
     def _write_to_self(self) -> None:
-        """No other threads can wake this loop, so there is nothing to write to."""
+        """No real thread can wake this loop, so there is nothing to write to."""
 
     def call_at(
         self, when: float | None, callback: Callable[..., Any], *args: Any, context: Any = None
@@ -161,9 +175,41 @@ class VirtualClockLoop(base_events.BaseEventLoop):
         return task
 
     def run_in_executor(self, executor: Any, func: Callable[..., Any], *args: Any) -> Any:
-        """Pyodide has no threads: run `func` at once on a private clock (see threads.py)."""
+        """CPython's, on simulated threads (threads.py); the future is labelled for the trace."""
+        future = super().run_in_executor(executor, func, *args)
+        name = getattr(func, "__qualname__", None) or type(func).__name__
+        self._session.thread_futures[future] = (f"run_in_executor({name})", None)
+        return future
+
+    def call_soon_threadsafe(
+        self, callback: Callable[..., Any], *args: Any, context: Any = None
+    ) -> events.Handle:
+        """From a simulated thread, the callback runs at the thread's own virtual time."""
+        when = threads.thread_time()
+        if when is None or when <= self._clock.now:
+            return super().call_soon_threadsafe(callback, *args, context=context)
         self._check_closed()
-        return simulate_thread(self, self._session, func, args)
+        return self.call_at(when, callback, *args, context=context)
+
+    def add_signal_handler(self, sig: int, callback: Callable[..., Any], *args: Any) -> None:
+        """Register a handler, with CPython's checks. It never fires: no signal can arrive in
+        the playground, so a program that waits for one behaves as CPython does when none comes.
+        """
+        if coroutines.iscoroutine(callback) or inspect.iscoroutinefunction(callback):
+            raise TypeError("coroutines cannot be used with add_signal_handler()")
+        _check_signal(sig)
+        self._check_closed()
+        self._signal_handlers[sig] = events.Handle(callback, args, self, None)
+
+    def remove_signal_handler(self, sig: int) -> bool:
+        """Forget a handler; whether there was one."""
+        _check_signal(sig)
+        return self._signal_handlers.pop(sig, None) is not None
+
+    def _stop_at_virtual_time(self) -> None:
+        self._stop_at_limit(
+            "virtual_time", limit_messages.virtual_time_message(self._session.limits)
+        )
 
     def _stop_at_limit(self, limit: LimitName, message: str) -> None:
         session = self._session
@@ -190,11 +236,21 @@ class VirtualClockLoop(base_events.BaseEventLoop):
             task._log_destroy_pending = False  # pyright: ignore[reportAttributeAccessIssue]
 
 
+def _check_signal(sig: Any) -> None:
+    """CPython's own check of a signal number (unix_events._UnixSelectorEventLoop)."""
+    if not isinstance(sig, int):
+        raise TypeError(f"sig must be an int, not {sig!r}")
+    if sig not in signal.valid_signals():
+        raise ValueError(f"invalid signal number {sig}")
+
+
 class PlaygroundLoopPolicy(events._BaseDefaultEventLoopPolicy):
     """Every loop asyncio creates is a VirtualClockLoop of the active run.
 
-    `get_event_loop()` with no loop set creates one, as Python 3.10-3.13 did, and notes that plain
-    3.14 raises instead (docs/decisions/0002-get-event-loop-on-3-14.md).
+    `asyncio.get_event_loop()` called by the program itself with no loop set creates one, as
+    Python 3.10-3.13 did, and notes that plain 3.14 raises instead
+    (docs/decisions/0002-get-event-loop-on-3-14.md). asyncio's own calls (`Future()`,
+    `ensure_future`, `gather`, `shield`, `as_completed` outside a loop) raise as 3.14 does.
     """
 
     _loop_factory = VirtualClockLoop
@@ -202,8 +258,11 @@ class PlaygroundLoopPolicy(events._BaseDefaultEventLoopPolicy):
     _local: Any
 
     def get_event_loop(self) -> Any:
-        """The current loop; created (with a note) when none is set."""
+        """The current loop; created (with a note) when none is set and the program asked."""
         if self._local._loop is None:
+            # asyncio.get_event_loop is C code, so the frame above this one is its caller.
+            if not _calls_get_event_loop(sys._getframe(1)):
+                return super().get_event_loop()
             session = _active
             loop = self.new_event_loop()
             self.set_event_loop(loop)
@@ -213,6 +272,29 @@ class PlaygroundLoopPolicy(events._BaseDefaultEventLoopPolicy):
                     "get_event_loop_314", GET_EVENT_LOOP_NOTE, caller_line()
                 )
         return self._local._loop
+
+
+def _calls_get_event_loop(frame: FrameType) -> bool:
+    """Whether `frame` is the program's code calling get_event_loop() right now.
+
+    asyncio.Future() and the other functions that need a loop are C code as well, so the
+    caller's frame alone cannot tell them apart: the expression the frame is evaluating can.
+    """
+    code = frame.f_code
+    if code.co_filename != USER_FILE:
+        return False
+    positions = list(code.co_positions())
+    index = frame.f_lasti // 2
+    if index >= len(positions):
+        return False
+    first, last, start, end = positions[index]
+    if first is None or last is None:
+        return False
+    lines = [linecache.getline(USER_FILE, number) for number in range(first, last + 1)]
+    if start is not None and end is not None:
+        lines[-1] = lines[-1][:end]
+        lines[0] = lines[0][start:]
+    return "get_event_loop" in "".join(lines)
 
 
 GET_EVENT_LOOP_NOTE = (
