@@ -1,8 +1,10 @@
 /** `asyncio-playground run FILE.py`: run a program on the engine and report what happened. */
 import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { analyzeRun } from '../lib/engine/analyze';
 import type { RunOptions } from '../lib/engine/events';
 import type { RunModel } from '../lib/engine/model';
+import { toPerfetto } from '../lib/export/perfetto';
 import { parseCommandLine, readProgram } from './arguments';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type Io } from './command';
 import { runFailed, textReport } from './report';
@@ -17,6 +19,7 @@ options:
   --json            print only the Run model as JSON (schema: docs/run-model-schema.md)
   --plain           print the program's output exactly as written, without time and task
   --svg OUT.svg     also write the timeline as an SVG file
+  --perfetto OUT.json  also write the run in Trace Event Format, for ui.perfetto.dev
   --max-time S      stop after S virtual seconds
   --max-steps N     stop after N task steps
   -h, --help        show this help
@@ -29,6 +32,7 @@ export interface RunArguments {
 	json: boolean;
 	plain: boolean;
 	svg: string | null;
+	perfetto: string | null;
 	options: RunOptions;
 }
 
@@ -52,6 +56,7 @@ export function parseRunArguments(args: string[]): RunArguments {
 		json: { type: 'boolean' },
 		plain: { type: 'boolean' },
 		svg: { type: 'string' },
+		perfetto: { type: 'string' },
 		'max-time': { type: 'string' },
 		'max-steps': { type: 'string' }
 	});
@@ -68,6 +73,7 @@ export function parseRunArguments(args: string[]): RunArguments {
 		json: values.json ?? false,
 		plain: values.plain ?? false,
 		svg: values.svg ?? null,
+		perfetto: values.perfetto ?? null,
 		options
 	};
 }
@@ -101,6 +107,10 @@ export const command: Command = {
 		if (parsed.svg) {
 			await writeSvg(model, parsed.svg);
 			if (!parsed.json) io.err(`timeline written to ${parsed.svg}`);
+		}
+		if (parsed.perfetto) {
+			writeFileSync(parsed.perfetto, JSON.stringify(toPerfetto(model, basename(parsed.file))));
+			if (!parsed.json) io.err(`trace written to ${parsed.perfetto} (open it in ui.perfetto.dev)`);
 		}
 		return runFailed(model) ? EXIT_FAILED : EXIT_OK;
 	}

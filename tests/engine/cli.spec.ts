@@ -175,6 +175,32 @@ describe('asyncio-playground run', () => {
 	);
 
 	it(
+		'--perfetto writes the run as a Trace Event Format file with one track per task',
+		async () => {
+			const trace = join(dir, 'gather.json');
+			const { status, stderr } = await cli('run', gather, '--perfetto', trace);
+			expect(status).toBe(0);
+			expect(stderr).toContain(`trace written to ${trace}`);
+			const { traceEvents } = JSON.parse(readFileSync(trace, 'utf8')) as {
+				traceEvents: { ph: string; name: string; args?: { name?: string }; dur?: number }[];
+			};
+			const tracks = traceEvents.filter((event) => event.name === 'thread_name');
+			expect(tracks.map((event) => event.args?.name)).toEqual([
+				'event loop',
+				'Task-1 main()',
+				'Task-2 say()',
+				'Task-3 say()',
+				'Task-4 say()'
+			]);
+			const sleeps = traceEvents.filter(
+				(event) => event.ph === 'X' && event.name.startsWith('sleep(')
+			);
+			expect(sleeps.map((event) => event.dur)).toEqual([1e6, 2e6, 3e6]);
+		},
+		SPAWN_TIMEOUT
+	);
+
+	it(
 		'exits 1 and prints the traceback on stderr when the program raises',
 		async () => {
 			const { status, stdout, stderr } = await cli('run', raising);

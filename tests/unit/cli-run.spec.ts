@@ -141,13 +141,16 @@ describe('parseRunArguments', () => {
 				'--max-steps',
 				'1000',
 				'--svg',
-				'a.svg'
+				'a.svg',
+				'--perfetto',
+				'a.json'
 			])
 		).toEqual({
 			file: 'a.py',
 			json: true,
 			plain: false,
 			svg: 'a.svg',
+			perfetto: 'a.json',
 			options: { max_virtual_time: 5, max_steps: 1000 }
 		});
 	});
