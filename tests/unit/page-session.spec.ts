@@ -246,6 +246,18 @@ describe('PlaygroundSession', () => {
 		expect(session.markers).toEqual([]);
 	});
 
+	it('keeps the example’s note through comment and spacing edits, not through a new program', () => {
+		const { session, runner } = setUp();
+		session.start(runner);
+		expect(session.example?.slug).toBe('01-gather');
+		expect(session.exampleHeld).toBe(true);
+		session.edit('# my notes\n' + gather.replace('gather(a(), b())', 'gather( a(), b() )'));
+		expect(session.exampleHeld).toBe(true);
+		session.edit(gather.replace('b()', 'c()'));
+		expect(session.example?.slug).toBe('01-gather');
+		expect(session.exampleHeld).toBe(false);
+	});
+
 	it('replacing the code clears the run, its message and the line jumped to', async () => {
 		const { session, runner, address } = setUp();
 		session.start(runner);

@@ -11,6 +11,7 @@
  * interfaces, so the page's behaviour is tested with a stub runner (tests/unit/page-session.spec.ts).
  */
 import { examples as allExamples, type Example } from '$lib/examples';
+import { sameProgram } from '$lib/examples/same-program';
 import type { RunModel } from '$lib/engine/model';
 import type { RunOutcome } from '$lib/runner/client.svelte';
 import { markersFromModel } from '$lib/editor/decorations';
@@ -178,6 +179,10 @@ export class PlaygroundSession {
 	readonly examples: readonly Example[];
 
 	readonly example = $derived(this.#exampleBySlug(this.exampleSlug));
+	/** True while the editor holds that example, give or take comments and spacing (its note applies). */
+	readonly exampleHeld = $derived(
+		this.example !== null && sameProgram(this.code, this.example.code)
+	);
 	/** The example the one on show contrasts with, when its header names one. */
 	readonly compareExample = $derived(this.#exampleBySlug(this.example?.compare ?? null));
 	readonly lineCount = $derived(this.code.split('\n').length);
