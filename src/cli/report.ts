@@ -4,6 +4,7 @@
  */
 import { atLine, deadlockLines, formatOutputLine, summaryLine } from '../lib/engine/format';
 import type { RunModel } from '../lib/engine/model';
+import { foldedTracebackText } from '../lib/engine/traceback';
 
 export interface TextReport {
 	/** For standard output: the program's stdout lines, then the summary. */
@@ -15,6 +16,8 @@ export interface TextReport {
 export interface ReportOptions {
 	/** Print the program's lines exactly as it wrote them, without time and task columns. */
 	plain?: boolean;
+	/** Show asyncio's own frames in a traceback rather than one line for each run of them. */
+	fullTraceback?: boolean;
 }
 
 export function textReport(model: RunModel, options: ReportOptions = {}): TextReport {
@@ -34,7 +37,8 @@ export function textReport(model: RunModel, options: ReportOptions = {}): TextRe
 		err.push(`${warning.category}${atLine(warning.line)}: ${warning.message}`);
 	}
 	if (model.error) {
-		const traceback = model.error.traceback.replace(/\n+$/, '');
+		const whole = model.error.traceback.replace(/\n+$/, '');
+		const traceback = options.fullTraceback ? whole : foldedTracebackText(whole);
 		err.push(traceback || `${model.error.type}: ${model.error.message}`);
 	}
 	if (model.deadlock) err.push(...deadlockLines(model.deadlock));

@@ -18,6 +18,7 @@ task, then a summary; warnings, notes, errors and deadlocks go to standard error
 options:
   --json            print only the Run model as JSON (schema: docs/run-model-schema.md)
   --plain           print the program's output exactly as written, without time and task
+  --full-traceback  show asyncio's own frames in a traceback (folded to one line by default)
   --svg OUT.svg     also write the timeline as an SVG file
   --perfetto OUT.json  also write the run in Trace Event Format, for ui.perfetto.dev
   --max-time S      stop after S virtual seconds
@@ -31,6 +32,7 @@ export interface RunArguments {
 	file: string;
 	json: boolean;
 	plain: boolean;
+	fullTraceback: boolean;
 	svg: string | null;
 	perfetto: string | null;
 	options: RunOptions;
@@ -55,6 +57,7 @@ export function parseRunArguments(args: string[]): RunArguments {
 	const { values, positionals } = parseCommandLine(args, {
 		json: { type: 'boolean' },
 		plain: { type: 'boolean' },
+		'full-traceback': { type: 'boolean' },
 		svg: { type: 'string' },
 		perfetto: { type: 'string' },
 		'max-time': { type: 'string' },
@@ -72,6 +75,7 @@ export function parseRunArguments(args: string[]): RunArguments {
 		file: positionals[0],
 		json: values.json ?? false,
 		plain: values.plain ?? false,
+		fullTraceback: values['full-traceback'] ?? false,
 		svg: values.svg ?? null,
 		perfetto: values.perfetto ?? null,
 		options
@@ -100,7 +104,10 @@ export const command: Command = {
 		if (parsed.json) {
 			io.out(JSON.stringify(model, null, 2));
 		} else {
-			const report = textReport(model, { plain: parsed.plain });
+			const report = textReport(model, {
+				plain: parsed.plain,
+				fullTraceback: parsed.fullTraceback
+			});
 			if (report.out.length > 0) io.out(report.out.join('\n'));
 			if (report.err.length > 0) io.err(report.err.join('\n'));
 		}

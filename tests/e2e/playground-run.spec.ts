@@ -186,6 +186,14 @@ describe('the playground page', () => {
 			// A line reference in the output jumps the editor there.
 			await output.getByRole('button', { name: 'line 9', exact: true }).first().click();
 			await expect.poll(() => cursorLine(page)).toBe(9);
+
+			// The traceback leads with the program's frames; asyncio's fold to one line that opens.
+			const fold = output.getByRole('button', { name: /^… \d+ frames? inside asyncio$/ });
+			await expect(fold.getAttribute('aria-expanded')).resolves.toBe('false');
+			await expect(output.textContent()).resolves.not.toMatch(/runners\.py/);
+			await fold.click();
+			await expect(fold.getAttribute('aria-expanded')).resolves.toBe('true');
+			await expect(output.textContent()).resolves.toMatch(/asyncio\/runners\.py/);
 		},
 		TEST_TIMEOUT
 	);

@@ -109,6 +109,39 @@ describe('textReport', () => {
 	});
 });
 
+describe('textReport tracebacks', () => {
+	const traceback = [
+		'Traceback (most recent call last):',
+		'  File "main.py", line 9, in <module>',
+		'    asyncio.run(main())',
+		'  File "/lib/python314.zip/asyncio/runners.py", line 204, in run',
+		'    return runner.run(main)',
+		'  File "/lib/python314.zip/asyncio/base_events.py", line 719, in run_until_complete',
+		'    return future.result()',
+		'  File "main.py", line 5, in main',
+		'    raise ValueError("bad")',
+		'ValueError: bad',
+		''
+	].join('\n');
+	const failing = () =>
+		run([{ kind: 'error', t: 1, type: 'ValueError', message: 'bad', line: 5, traceback }]);
+
+	it("folds asyncio's frames to one line, and shows them all with fullTraceback", () => {
+		const folded = textReport(failing()).err.find((line) => line.startsWith('Traceback'));
+		expect(folded?.split('\n')).toEqual([
+			'Traceback (most recent call last):',
+			'  File "main.py", line 9, in <module>',
+			'    asyncio.run(main())',
+			'  … 2 frames inside asyncio',
+			'  File "main.py", line 5, in main',
+			'    raise ValueError("bad")',
+			'ValueError: bad'
+		]);
+		const full = textReport(failing(), { fullTraceback: true }).err;
+		expect(full).toContain(traceback.trimEnd());
+	});
+});
+
 describe('textReport on a cut trace', () => {
 	const cut = (notes: TraceEvent[]) => {
 		const model = analyzeRun([...notes, { ...end(0), dropped_events: 12 } as TraceEvent]);
@@ -149,6 +182,7 @@ describe('parseRunArguments', () => {
 			file: 'a.py',
 			json: true,
 			plain: false,
+			fullTraceback: false,
 			svg: 'a.svg',
 			perfetto: 'a.json',
 			options: { max_virtual_time: 5, max_steps: 1000 }
