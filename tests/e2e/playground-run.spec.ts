@@ -260,7 +260,7 @@ describe('the playground page', () => {
 			// The last run stays on screen while this one runs, dimmed under a "Running…" sign.
 			await expect(
 				page.locator('.run-result[aria-busy="true"]').getByRole('status').textContent()
-			).resolves.toMatch(/^Running…/);
+			).resolves.toMatch(/Running…/);
 			await expect
 				.poll(() =>
 					page

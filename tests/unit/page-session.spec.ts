@@ -331,6 +331,24 @@ describe('PlaygroundSession', () => {
 		expect(runner.runs).toHaveLength(0);
 	});
 
+	it('a run asked for while Python starts waits for it, and the start-up is timed', async () => {
+		const { session, runner } = setUp();
+		runner.status = { phase: 'loading', detail: 'Starting CPython', progress: 0.55 };
+		session.notePhase('loading', 1000);
+		session.start(runner);
+		expect(session.startingSince).toBe(1000);
+		session.notePhase('loading', 5000);
+		expect(session.startingSince).toBe(1000); // the same start-up, still counted from its start
+		void session.run();
+		expect(session.waitingForPython).toBe(true);
+		runner.status = { phase: 'running', detail: 'Running', progress: null };
+		session.notePhase('running', 9000);
+		expect(session.waitingForPython).toBe(false);
+		expect(session.startingSince).toBeNull();
+		await runner.finish(model({ duration: 1 }));
+		expect(session.running).toBe(false);
+	});
+
 	it('says "restarted" once Python is back after a crash', () => {
 		const { session, runner } = setUp();
 		session.start(runner);

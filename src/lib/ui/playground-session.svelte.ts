@@ -167,6 +167,8 @@ export class PlaygroundSession {
 	/** What the last run came to, for the status line. */
 	lastRun: LastRun = $state('none');
 	running = $state(false);
+	/** When Python began (re)starting, for the status line's seconds; null once it is ready. */
+	startingSince: number | null = $state(null);
 	/** The editor's cursor line, highlighted in the chart. */
 	cursorLine: number | null = $state(null);
 	/** The line the learner jumped to from the output or the chart, highlighted in the editor. */
@@ -224,6 +226,11 @@ export class PlaygroundSession {
 
 	get model(): RunModel | null {
 		return this.result.run?.model ?? null;
+	}
+
+	/** A run was asked for while Python is still starting: it runs once Python is ready. */
+	get waitingForPython(): boolean {
+		return this.running && (this.phase === 'loading' || this.phase === 'restarting');
 	}
 
 	get phase(): RunnerStatus['phase'] {
@@ -443,7 +450,10 @@ export class PlaygroundSession {
 	 * Follows the runner's phase. After a crash the runner starts a fresh Python; the status line
 	 * says "restarted" until the next run, so the learner knows their earlier state is gone.
 	 */
-	notePhase(phase: RunnerStatus['phase']): void {
+	notePhase(phase: RunnerStatus['phase'], now = performance.now()): void {
+		const starting = phase === 'loading' || phase === 'restarting';
+		if (!starting) this.startingSince = null;
+		else if (this.startingSince === null) this.startingSince = now;
 		if (phase === 'crashed') this.#sawCrash = true;
 		else if (phase === 'ready' && this.#sawCrash) {
 			this.#sawCrash = false;
