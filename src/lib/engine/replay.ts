@@ -431,11 +431,11 @@ export class LoopReplay {
 			label: '',
 			reason: ''
 		};
-		const words = describeHandle(
-			info,
-			(id) => this.taskName(id),
-			(h) => this.handle(h)
-		);
+		const words = describeHandle(info, {
+			taskName: (id) => this.taskName(id),
+			handle: (h) => this.handle(h),
+			endedAt: (task, step) => this.#endedAt(task, step)
+		});
 		info.label = words.label;
 		info.reason = words.reason;
 		this.#described.set(handle, info);
@@ -490,6 +490,18 @@ export class LoopReplay {
 		const target = info.woke[0] ?? (info.kind === 'timer' ? info.byTask : null);
 		if (target !== null && target !== undefined) return this.taskName(target);
 		return info.label;
+	}
+
+	#endedAt(task: TaskId, step: number): boolean {
+		const track = this.#tasks.get(task);
+		if (!track) return false;
+		const at = lastAtOrBefore(track.steps, step);
+		return (
+			at >= 0 &&
+			track.steps[at] === step &&
+			track.phases[at].state !== 'waiting' &&
+			track.phases[at].state !== 'created'
+		);
 	}
 
 	/** A task's name ("Task-3"), or "Task <id>" for one the trace lost. */
@@ -1005,12 +1017,31 @@ function compact(seconds: number): string {
 	return String(Number(seconds.toFixed(3)));
 }
 
-/** Label and reason of a handle, in words. */
+/** The callbacks with which gather and TaskGroup wake their parent, and what that means. */
+const GROUP_WAKES: Record<string, string> = {
+	'gather.<locals>._done_callback': 'gather(): its children are done',
+	'TaskGroup._on_task_done': 'TaskGroup: its tasks are done'
+};
+
+/** What `describeHandle` needs to know about the rest of the run. */
+export interface HandleContext {
+	taskName(task: TaskId): string;
+	handle(handle: number): HandleInfo | null;
+	/** Whether `task` ended in step `step`. */
+	endedAt(task: TaskId, step: number): boolean;
+}
+
+/**
+ * A handle's label and the reason it was scheduled, in words: "Task-3 step" / "woken by
+ * Lock.release() in Task-2, line 12". The engine names the asyncio function the user's code
+ * called (`api`) and its line; `call_soon` with no line of the user's means C code scheduled it: a
+ * future completing, or a task finishing (its done callbacks).
+ */
 export function describeHandle(
 	info: HandleInfo,
-	taskName: (task: TaskId) => string,
-	handleInfo: (handle: number) => HandleInfo | null
+	context: HandleContext
 ): { label: string; reason: string } {
+	const { taskName } = context;
 	const targets = info.woke.length > 0 ? ` → ${info.woke.map(taskName).join(', ')}` : '';
 	const who =
 		info.byTask !== null
@@ -1019,44 +1050,57 @@ export function describeHandle(
 				? 'a callback'
 				: 'the main code';
 	const at = info.line !== null ? `, line ${info.line}` : '';
+	// The user's code named what it called; else C code scheduled it, while `who` ran.
+	const called = info.api !== null && (!isPlumbing(info.api) || info.line !== null);
 	if (info.kind === 'timer') {
 		const owner = targets || (info.byTask !== null ? ` → ${taskName(info.byTask)}` : '');
 		return { label: `${timerWhat(info)}${owner}`, reason: `set by ${who}${at}` };
 	}
 	if (info.kind === 'callback') {
-		const fn = info.fn ?? 'callback';
-		const label = `${fn.replace(/^BaseEventLoop\./, '')} callback${targets}`;
-		if (info.api !== null && !isPlumbing(info.api))
-			return { label, reason: `scheduled by ${apiWords(info.api)} in ${who}${at}` };
-		if (info.byTask !== null)
-			return { label, reason: `scheduled when ${taskName(info.byTask)} finished its step${at}` };
+		const label = `${callbackWords(info.fn)}${targets}`;
+		if (called) return { label, reason: `scheduled by ${apiWords(info.api!)} in ${who}${at}` };
+		if (info.byTask !== null && context.endedAt(info.byTask, info.scheduledAt)) {
+			return { label, reason: `scheduled when ${taskName(info.byTask)} finished` };
+		}
 		return { label, reason: `scheduled by ${who}${at}` };
 	}
 	const label = `${taskName(info.task ?? 0)} step`;
 	const wake = info.wake;
 	if (wake === null) {
-		if (info.byTask !== null && info.byTask === info.task)
+		if (info.byTask !== null && info.byTask === info.task) {
 			return { label, reason: 'gave way with a bare yield (sleep(0))' };
-		const api = info.api !== null && !isPlumbing(info.api) ? apiWords(info.api) : 'create_task()';
+		}
+		const api = called ? apiWords(info.api!) : 'create_task()';
 		return { label, reason: `created by ${api} in ${who}${at}` };
 	}
-	const by = info.by !== null ? handleInfo(info.by) : null;
 	if (wake.future !== null) {
 		const ended =
 			wake.end === 'result' ? 'finished' : wake.end === 'exception' ? 'raised' : 'was cancelled';
 		return { label, reason: `woken: ${taskName(wake.future)} ${ended}` };
 	}
+	const by = info.by !== null ? context.handle(info.by) : null;
 	if (by !== null && by.kind === 'timer') {
 		if (wake.end === 'cancelled') return { label, reason: `cancelled: ${timerWhat(by)} expired` };
 		return { label, reason: `woken by ${timerWhat(by)}` };
 	}
-	if (wake.end === 'cancelled') {
-		if (by !== null && by.kind === 'callback' && by.fn === 'Timeout._on_timeout')
-			return { label, reason: 'cancelled: its timeout expired' };
-		return { label, reason: `cancelled by ${who}${at}` };
+	if (wake.end === 'cancelled') return { label, reason: `cancelled by ${who}${at}` };
+	if (by !== null && by.kind === 'callback' && by.fn !== null && GROUP_WAKES[by.fn]) {
+		return { label, reason: `woken by ${GROUP_WAKES[by.fn]}` };
 	}
-	if (info.api !== null && !isPlumbing(info.api))
-		return { label, reason: `woken by ${apiWords(info.api)} in ${who}${at}` };
+	if (called && !isPlumbing(info.api)) {
+		return { label, reason: `woken by ${apiWords(info.api!)} in ${who}${at}` };
+	}
 	const setter = wake.end === 'exception' ? 'Future.set_exception()' : 'Future.set_result()';
 	return { label, reason: `woken by ${setter} in ${who}${at}` };
+}
+
+/** A callback's label: "gather's callback", "Future.set_result callback". */
+function callbackWords(fn: string | null): string {
+	if (fn === null) return 'callback';
+	const local = fn.indexOf('.<locals>');
+	if (local >= 0) return `${fn.slice(0, local)}'s callback`;
+	if (fn === '_run_until_complete_cb') return "run_until_complete's callback";
+	if (fn === 'TaskGroup._on_task_done') return "TaskGroup's callback";
+	if (fn.startsWith('BaseEventLoop.')) return `asyncio.run's ${fn.slice('BaseEventLoop.'.length)}`;
+	return `${fn} callback`;
 }
