@@ -9,7 +9,7 @@ import type { TraceEvent } from '../../src/lib/engine/events';
 const start: TraceEvent = {
 	kind: 'run_start',
 	t: 0,
-	version: 1,
+	version: 2,
 	python: '3.14.2',
 	limits: { max_virtual_time: 3600, max_steps: 1e6, max_events: 1e6, max_output_chars: 1e5 }
 };
@@ -27,7 +27,7 @@ function run(extra: TraceEvent[] = [], t = 1) {
 		start,
 		{ kind: 'task_created', t: 0, task: 1, name: 'Task-1', parent: null, coro: 'main', line: 9 },
 		{ kind: 'task_resumed', t: 0, task: 1, step: 1 },
-		{ kind: 'output', t: 0, stream: 'stdout', text: 'start', task: 1 },
+		{ kind: 'output', t: 0, stream: 'stdout', text: 'start', task: 1, line: null },
 		{
 			kind: 'task_suspended',
 			t: 0,
@@ -37,9 +37,9 @@ function run(extra: TraceEvent[] = [], t = 1) {
 			chain: []
 		},
 		{ kind: 'task_resumed', t: 1, task: 1, step: 2 },
-		{ kind: 'output', t: 1, stream: 'stderr', text: 'oops', task: 1 },
+		{ kind: 'output', t: 1, stream: 'stderr', text: 'oops', task: 1, line: null },
 		{ kind: 'task_done', t: 1, task: 1, state: 'done', result: 'None', line: 5 },
-		{ kind: 'output', t: 1, stream: 'stdout', text: 'after', task: null },
+		{ kind: 'output', t: 1, stream: 'stdout', text: 'after', task: null, line: null },
 		...extra,
 		end(t)
 	]);

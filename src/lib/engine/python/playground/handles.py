@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 # The C Task schedules its first step, and each step after a bare `yield`, as a callable of this
 # type, which _asyncio does not export: learned from its name the first time one is seen.
-_step_wrapper_type: type | None = None
+_step_wrapper_type: Any = None
 # The pure-Python Task's private step and wakeup methods (the C Task's wakeup is `task_wakeup`, a
 # done callback of the future it awaits).
 _PY_TASK_METHODS = frozenset(("__step", "__wakeup"))
@@ -81,7 +81,7 @@ def task_of(callback: Any) -> Any:
             return callback.__self__
         return None
     if kind.__name__ == "TaskStepMethWrapper":
-        _step_wrapper_type = kind
+        _step_wrapper_type = kind  # pyright: ignore[reportUnknownVariableType]
         return callback.__self__
     return None
 

@@ -15,6 +15,7 @@ from .events import Event, LimitName, Stream
 if TYPE_CHECKING:
     from asyncio import events
 
+    from .handles import OrderedTimerHandle
     from .session import RunSession
 
 
@@ -88,7 +89,7 @@ class Instrument:
         The session's running_handle, current_task and running_callback say who scheduled it.
         """
 
-    def timer_added(self, loop: int, timer: events.TimerHandle) -> None:
+    def timer_added(self, loop: int, timer: OrderedTimerHandle) -> None:
         """A timer was set on loop `loop` (its number is `timer._number`)."""
 
     def timer_cancelled(self, loop: int, handle: int, by: int | None) -> None:

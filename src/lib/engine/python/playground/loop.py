@@ -203,7 +203,7 @@ class VirtualClockLoop(base_events.BaseEventLoop):
         """Debug (loop_snapshots): record the real ready queue and live timers, by number."""
         ready: list[int] = []
         for handle in self._ready:
-            kind = type(handle)
+            kind = type(handle)  # pyright: ignore[reportUnknownVariableType]
             if kind is NumberedHandle or (kind is OrderedTimerHandle and handle._queued):
                 ready.append(handle._number)
             elif not handle._cancelled:

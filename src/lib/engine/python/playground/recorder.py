@@ -15,7 +15,7 @@ import linecache
 import os
 import traceback
 from types import CodeType, TracebackType
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from . import events
 from .events import Event, LimitName, Stream, trace_time
@@ -27,6 +27,7 @@ from .tracer import coro_name, describe_origin, describe_wait, quiet_callback
 if TYPE_CHECKING:
     from asyncio import events as asyncio_events
 
+    from .handles import OrderedTimerHandle
     from .session import RunSession
 
 # Frames from these files are the engine's own and never shown in a user's traceback.
@@ -281,13 +282,13 @@ class TraceRecorder(Instrument):
             api, line = self._origin(1)
         api_label = 0 if api is None else (self._code_labels.get(api) or self._code_label(api))
         if task is None or task in session.internal_tasks:
-            callback: Any = handle._callback  # pyright: ignore[reportAttributeAccessIssue]
+            callback: Any = handle._callback
             fn = self._labels.get(getattr(callback, "__qualname__", ""))
             if fn is None or task is not None:
                 fn = self._callable_label(callback, task)
             self._facts += (events.READY, number, 0, fn, by or 0, api_label, line or 0, 0, 0)
         else:
-            args: tuple[Any, ...] = handle._args  # pyright: ignore[reportAttributeAccessIssue]
+            args: Sequence[Any] = handle._args
             if args and not isinstance(args[0], BaseException):
                 # A wakeup: args[0] is the future the task awaited, now done.
                 future = args[0]
@@ -305,7 +306,7 @@ class TraceRecorder(Instrument):
         if self._room == 0:
             self._truncated()
 
-    def timer_added(self, loop: int, timer: asyncio_events.TimerHandle) -> None:
+    def timer_added(self, loop: int, timer: OrderedTimerHandle) -> None:
         """Record a TIMER fact: when it is due, what it runs, and who set it."""
         if self._room <= 0:
             self._room_left()
@@ -320,13 +321,13 @@ class TraceRecorder(Instrument):
         else:
             api, line = self._origin(0)
         api_label = 0 if api is None else (self._code_labels.get(api) or self._code_label(api))
-        callback: Any = timer._callback  # pyright: ignore[reportAttributeAccessIssue]
+        callback: Any = timer._callback
         fn = self._labels.get(getattr(callback, "__qualname__", ""))
         if fn is None:
             fn = self._callable_label(callback, None)
-        when: float = timer._when  # pyright: ignore[reportAttributeAccessIssue]
+        when: float = timer._when
         deadline = trace_time(when) if when - when == 0 else -1
-        number: int = timer._number  # pyright: ignore[reportAttributeAccessIssue]
+        number = timer._number
         t = self._clock.t
         self._facts += (events.TIMER, number, t, deadline, fn, by or 0, api_label, line or 0)
         self._room -= 1

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import heapq
 from asyncio import base_events
+from asyncio.log import logger
 from time import perf_counter as _real_clock
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from .handles import NumberedHandle, OrderedTimerHandle
 
@@ -30,9 +31,13 @@ if TYPE_CHECKING:
 # enough that ordinary steps on a busy machine stay below it.
 CPU_NOTE_SECONDS = 0.25
 
-_MIN_SCHEDULED_TIMER_HANDLES = base_events._MIN_SCHEDULED_TIMER_HANDLES  # pyright: ignore[reportPrivateUsage]
-_MIN_CANCELLED_TIMER_HANDLES_FRACTION = base_events._MIN_CANCELLED_TIMER_HANDLES_FRACTION  # pyright: ignore[reportPrivateUsage]
-MAXIMUM_SELECT_TIMEOUT = base_events.MAXIMUM_SELECT_TIMEOUT
+# CPython's own values and helper (typeshed does not declare them).
+_MIN_SCHEDULED_TIMER_HANDLES: int = getattr(base_events, "_MIN_SCHEDULED_TIMER_HANDLES")
+_MIN_CANCELLED_TIMER_HANDLES_FRACTION: float = getattr(
+    base_events, "_MIN_CANCELLED_TIMER_HANDLES_FRACTION"
+)
+MAXIMUM_SELECT_TIMEOUT: float = getattr(base_events, "MAXIMUM_SELECT_TIMEOUT")
+_format_handle: Callable[[Any], str] = getattr(base_events, "_format_handle")
 
 
 def run_turn(loop: VirtualClockLoop) -> None:
@@ -60,7 +65,7 @@ def run_turn(loop: VirtualClockLoop) -> None:
             handle = heapq.heappop(loop._scheduled)
             handle._scheduled = False
 
-    timeout = None
+    timeout: Any = None
     if loop._ready or loop._stopping:
         timeout = 0
     elif loop._scheduled:
@@ -108,7 +113,7 @@ def run_turn(loop: VirtualClockLoop) -> None:
     try:
         for _ in range(ntodo):
             handle = loop._ready.popleft()
-            kind = type(handle)
+            kind = type(handle)  # pyright: ignore[reportUnknownVariableType]
             known = kind is NumberedHandle or (kind is OrderedTimerHandle and handle._queued)
             if known:
                 taken += 1
@@ -123,11 +128,7 @@ def run_turn(loop: VirtualClockLoop) -> None:
                     run_handle(loop, handle, known)
                     dt = loop.time() - t0
                     if dt >= loop.slow_callback_duration:
-                        base_events.logger.warning(
-                            "Executing %s took %.3f seconds",
-                            base_events._format_handle(handle),  # pyright: ignore[reportPrivateUsage]
-                            dt,
-                        )
+                        logger.warning("Executing %s took %.3f seconds", _format_handle(handle), dt)
                 finally:
                     loop._current_handle = None
             elif traced and (kind is not NumberedHandle or handle._task_id is None):
