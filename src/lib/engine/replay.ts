@@ -82,6 +82,8 @@ export interface HandleInfo {
 	woke: TaskId[];
 	/** "Task-3 step", "Future.set_result callback → Task-2", "sleep(2) timer → Task-4". */
 	label: string;
+	/** Short, for a list: the task a step or a timer is for ("Task-3"), or the callback. */
+	name: string;
 	/** Why it is there: "woken by Lock.release() in Task-2, line 12". */
 	reason: string;
 }
@@ -429,6 +431,7 @@ export class LoopReplay {
 			when: kind === KIND_TIMER && table.when[handle] >= 0 ? table.when[handle] : null,
 			woke: this.#woke.get(handle) ?? [],
 			label: '',
+			name: '',
 			reason: ''
 		};
 		const words = describeHandle(info, {
@@ -437,6 +440,7 @@ export class LoopReplay {
 			endedAt: (task, step) => this.#endedAt(task, step)
 		});
 		info.label = words.label;
+		info.name = words.name;
 		info.reason = words.reason;
 		this.#described.set(handle, info);
 		return info;
@@ -482,14 +486,9 @@ export class LoopReplay {
 		return turns;
 	}
 
-	/** A handle named short, for the log: the task a step or timer is for, or the callback. */
+	/** A handle's short name, for the log. */
 	#shortName(handle: number): string {
-		const info = this.handle(handle);
-		if (!info) return `handle ${handle}`;
-		if (info.kind === 'step' && info.task !== null) return this.taskName(info.task);
-		const target = info.woke[0] ?? (info.kind === 'timer' ? info.byTask : null);
-		if (target !== null && target !== undefined) return this.taskName(target);
-		return info.label;
+		return this.handle(handle)?.name ?? `handle ${handle}`;
 	}
 
 	#endedAt(task: TaskId, step: number): boolean {
@@ -1040,7 +1039,7 @@ export interface HandleContext {
 export function describeHandle(
 	info: HandleInfo,
 	context: HandleContext
-): { label: string; reason: string } {
+): { label: string; name: string; reason: string } {
 	const { taskName } = context;
 	const targets = info.woke.length > 0 ? ` → ${info.woke.map(taskName).join(', ')}` : '';
 	const who =
@@ -1053,45 +1052,62 @@ export function describeHandle(
 	// The user's code named what it called; else C code scheduled it, while `who` ran.
 	const called = info.api !== null && (!isPlumbing(info.api) || info.line !== null);
 	if (info.kind === 'timer') {
-		const owner = targets || (info.byTask !== null ? ` → ${taskName(info.byTask)}` : '');
-		return { label: `${timerWhat(info)}${owner}`, reason: `set by ${who}${at}` };
+		const owner = info.woke[0] ?? info.byTask;
+		const label = `${timerWhat(info)}${owner !== null ? ` → ${info.woke.length > 1 ? info.woke.map(taskName).join(', ') : taskName(owner)}` : ''}`;
+		const name = owner !== null ? taskName(owner) : timerWhat(info);
+		return { label, name, reason: `set by ${who}${at}` };
 	}
 	if (info.kind === 'callback') {
-		const label = `${callbackWords(info.fn)}${targets}`;
-		if (called) return { label, reason: `scheduled by ${apiWords(info.api!)} in ${who}${at}` };
+		const name = callbackWords(info.fn);
+		const label = `${name}${targets}`;
+		if (called)
+			return { label, name, reason: `scheduled by ${apiWords(info.api!)} in ${who}${at}` };
 		if (info.byTask !== null && context.endedAt(info.byTask, info.scheduledAt)) {
-			return { label, reason: `scheduled when ${taskName(info.byTask)} finished` };
+			return { label, name, reason: `scheduled when ${taskName(info.byTask)} finished` };
 		}
-		return { label, reason: `scheduled by ${who}${at}` };
+		return { label, name, reason: `scheduled by ${who}${at}` };
 	}
-	const label = `${taskName(info.task ?? 0)} step`;
+	const name = taskName(info.task ?? 0);
+	const label = `${name} step`;
+	return { label, name, reason: stepReason(info, context, who, at, called) };
+}
+
+/** Why a task's step is in the ready queue: how it was created, or what woke it. */
+function stepReason(
+	info: HandleInfo,
+	context: HandleContext,
+	who: string,
+	at: string,
+	called: boolean
+): string {
+	const { taskName } = context;
 	const wake = info.wake;
 	if (wake === null) {
 		if (info.byTask !== null && info.byTask === info.task) {
-			return { label, reason: 'gave way with a bare yield (sleep(0))' };
+			return 'gave way with a bare yield (sleep(0))';
 		}
 		const api = called ? apiWords(info.api!) : 'create_task()';
-		return { label, reason: `created by ${api} in ${who}${at}` };
+		return `created by ${api} in ${who}${at}`;
 	}
 	if (wake.future !== null) {
 		const ended =
 			wake.end === 'result' ? 'finished' : wake.end === 'exception' ? 'raised' : 'was cancelled';
-		return { label, reason: `woken: ${taskName(wake.future)} ${ended}` };
+		return `woken: ${taskName(wake.future)} ${ended}`;
 	}
 	const by = info.by !== null ? context.handle(info.by) : null;
 	if (by !== null && by.kind === 'timer') {
-		if (wake.end === 'cancelled') return { label, reason: `cancelled: ${timerWhat(by)} expired` };
-		return { label, reason: `woken by ${timerWhat(by)}` };
+		if (wake.end === 'cancelled') return `cancelled: ${timerWhat(by)} expired`;
+		return `woken by ${timerWhat(by)}`;
 	}
-	if (wake.end === 'cancelled') return { label, reason: `cancelled by ${who}${at}` };
+	if (wake.end === 'cancelled') return `cancelled by ${who}${at}`;
 	if (by !== null && by.kind === 'callback' && by.fn !== null && GROUP_WAKES[by.fn]) {
-		return { label, reason: `woken by ${GROUP_WAKES[by.fn]}` };
+		return `woken by ${GROUP_WAKES[by.fn]}`;
 	}
 	if (called && !isPlumbing(info.api)) {
-		return { label, reason: `woken by ${apiWords(info.api!)} in ${who}${at}` };
+		return `woken by ${apiWords(info.api!)} in ${who}${at}`;
 	}
 	const setter = wake.end === 'exception' ? 'Future.set_exception()' : 'Future.set_result()';
-	return { label, reason: `woken by ${setter} in ${who}${at}` };
+	return `woken by ${setter} in ${who}${at}`;
 }
 
 /** A callback's label: "gather's callback", "Future.set_result callback". */
