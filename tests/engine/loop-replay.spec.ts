@@ -377,6 +377,35 @@ describe('runs that end early replay to their end', () => {
 	});
 });
 
+describe('trace_loop: false, for the benchmark that measures what recording the loop costs', () => {
+	it('records version 1’s events alone, the same as with the loop', () => {
+		const source = `
+			import asyncio
+
+			async def worker(i, lock):
+			    async with lock:
+			        await asyncio.sleep(i)
+			    print("done", i)
+
+			async def main():
+			    lock = asyncio.Lock()
+			    await asyncio.gather(*(worker(i, lock) for i in range(3)))
+
+			asyncio.run(main())
+		`;
+		const loopKinds = new Set(['label', 'turn', 'handles', 'callback', 'loop_closed']);
+		const strip = (events: ReturnType<typeof run>) =>
+			events.map((event) => ('real_ms' in event ? { ...event, real_ms: 0 } : event));
+		const withLoop = run(engine, source);
+		const withoutLoop = run(engine, source, { trace_loop: false });
+		expect(withoutLoop.filter((event) => loopKinds.has(event.kind))).toEqual([]);
+		expect(withLoop.some((event) => event.kind === 'turn')).toBe(true);
+		expect(strip(withoutLoop)).toEqual(
+			strip(withLoop.filter((event) => !loopKinds.has(event.kind)))
+		);
+	});
+});
+
 describe('the user’s coroutine is the task’s own', () => {
 	it('get_coro() is the coroutine, and a task factory receives it and its tasks are traced', () => {
 		const events = run(

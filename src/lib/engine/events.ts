@@ -394,6 +394,8 @@ export const runOptionsValidator = object({
 	max_output_chars: optional(number({ min: 0, integer: true })),
 	/** Record task steps and awaits (false: output and errors only, for benchmarks). */
 	trace: optional(boolean()),
+	/** Record the event loop too (false: version 1's events only, for benchmarks). */
+	trace_loop: optional(boolean()),
 	/** Debug: also record the real ready queue and timers at every turn (loop_snapshot events). */
 	loop_snapshots: optional(boolean())
 });

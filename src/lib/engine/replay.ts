@@ -5,10 +5,11 @@
  * task's state and what it awaits, and how much output was printed.
  *
  * Steps are the start of the run, each turn of the loop (the clock may jump, due timers join the
- * ready queue), each handle the loop ran, and the end. Nothing is copied per step: the ready queue
- * is first in, first out, so each loop's queue at any step is a slice of the list of every handle
- * it ever queued (two numbers per step); timers are intervals of steps, kept sorted by deadline;
- * a task's state changes a few times, found by binary search. Pure: no DOM.
+ * ready queue), each handle the loop ran, and the end. Nothing is copied per step, and everything
+ * is held in typed arrays: the ready queue is first in, first out, so each loop's queue at any
+ * step is a slice of the list of every handle it ever queued (two numbers a step); a timer is an
+ * interval of steps, the timers kept sorted by deadline; a task's state changes a few times,
+ * found by binary search. Pure: no DOM.
  *
  * A trace cut at the event cap replays up to the cut (`cut`); a run that deadlocked, hit a limit
  * or raised replays to its end. Nothing here throws on a trace that passed the validators, and
@@ -24,6 +25,7 @@ import {
 	type TaskId,
 	type TraceEvent
 } from './events';
+import { describeHandle } from './loop-words';
 
 export type StepKind = 'start' | 'turn' | 'run' | 'end';
 
@@ -88,21 +90,6 @@ export interface HandleInfo {
 	reason: string;
 }
 
-/** One turn of the loop, for a log. */
-export interface LoopTurn {
-	turn: number;
-	loop: number;
-	t: number;
-	/** The clock jumped here from this time. */
-	jumpedFrom: number | null;
-	/** What the turn ran, in order. */
-	ran: { handle: number | null; task: TaskId | null; label: string; line: number | null }[];
-	/** The ready queue the turn left (what the next turn runs), named short: "Task-4". */
-	ready: string[];
-	/** The timers it left, by deadline: "3.00 s Task-2". */
-	timers: { when: number | null; label: string }[];
-}
-
 export type TaskPhase = 'created' | 'waiting' | 'done' | 'raised' | 'cancelled';
 
 /** A task's state at a step. */
@@ -117,7 +104,7 @@ export interface TaskAt {
 	/** Waiting: what it awaits, and the chain of awaits from its coroutine (outermost first). */
 	awaiting: Awaiting | null;
 	chain: ChainFrame[];
-	/** Waiting: the line of its await; ended: where it raised. */
+	/** Waiting: the line of its await; ended: where it raised; running: the line it reached. */
 	line: number | null;
 	result?: string;
 	exception?: ExceptionInfo;
@@ -142,86 +129,175 @@ export interface LoopState {
 	outputCount: number;
 }
 
+/** One turn of the loop, for a log. */
+export interface LoopTurn {
+	turn: number;
+	loop: number;
+	t: number;
+	/** The clock jumped here from this time. */
+	jumpedFrom: number | null;
+	/** What the turn ran, in order. */
+	ran: { handle: number | null; task: TaskId | null; label: string; line: number | null }[];
+	/** The ready queue the turn left (what the next turn runs), named short: "Task-4". */
+	ready: string[];
+	/** The timers it left, by deadline: "3.00 s Task-2". */
+	timers: { when: number | null; label: string }[];
+}
+
+// Step kinds, as stored.
 const START = 0;
 const TURN = 1;
 const RUN = 2;
-const END = 3;
-const STEP_KINDS: StepKind[] = ['start', 'turn', 'run', 'end'];
+const EAGER = 3;
+const END = 4;
+const STEP_KINDS: StepKind[] = ['start', 'turn', 'run', 'run', 'end'];
 
-const KIND_STEP = 1;
-const KIND_CALLBACK = 2;
-const KIND_TIMER = 3;
+// Handle kinds, as stored (0: a number the trace does not know).
+const STEP = 1;
+const CALLBACK = 2;
+const TIMER = 3;
 
-const NEVER = Number.POSITIVE_INFINITY;
+// Task phases, as stored.
+const PHASES: TaskPhase[] = ['created', 'waiting', 'done', 'raised', 'cancelled'];
 
-interface PhaseRecord extends TaskAt {
-	state: TaskPhase;
+// What a handle's run applies, in the packed list of what each handle made.
+const MADE_READY = 1;
+const MADE_TIMER = 2;
+const MADE_CANCEL = 3;
+
+/** A growable typed array: `data` holds `length` values (and room for more). */
+class Column<A extends Int32Array | Float64Array | Uint8Array> {
+	length = 0;
+	constructor(
+		public data: A,
+		private readonly make: (size: number) => A
+	) {}
+
+	push(value: number): void {
+		if (this.length === this.data.length) this.#grow(this.length + 1);
+		this.data[this.length++] = value;
+	}
+
+	/** Set entry `at`, growing (with zeros) as needed. */
+	set(at: number, value: number): void {
+		if (at >= this.data.length) this.#grow(at + 1);
+		this.data[at] = value;
+		if (at >= this.length) this.length = at + 1;
+	}
+
+	get(at: number): number {
+		return at >= 0 && at < this.length ? this.data[at] : 0;
+	}
+
+	/** Keep only what is used. */
+	trim(): void {
+		this.data = this.data.slice(0, this.length) as A;
+	}
+
+	#grow(size: number): void {
+		const bigger = this.make(Math.max(size, this.data.length * 2, 64));
+		bigger.set(this.data);
+		this.data = bigger;
+	}
 }
 
-interface TaskTrack {
-	id: TaskId;
-	name: string;
-	/** Step of each phase change, ascending, and the phase from it on. */
-	steps: number[];
-	phases: PhaseRecord[];
-	/** The line it will resume at (its last await). */
-	resumeLine: number | null;
+const ints = (size = 64) => new Column(new Int32Array(size), (n) => new Int32Array(n));
+const floats = (size = 64) => new Column(new Float64Array(size), (n) => new Float64Array(n));
+const bytes = (size = 64) => new Column(new Uint8Array(size), (n) => new Uint8Array(n));
+
+/** Index of the last of `count` ascending values from `values[from]` that is <= `value`, or -1. */
+function lastAtOrBefore(values: Int32Array, from: number, count: number, value: number): number {
+	let low = from;
+	let high = from + count - 1;
+	let found = -1;
+	while (low <= high) {
+		const middle = (low + high) >> 1;
+		if (values[middle] <= value) {
+			found = middle;
+			low = middle + 1;
+		} else {
+			high = middle - 1;
+		}
+	}
+	return found;
 }
 
-/** Everything that was scheduled, by handle number (index 0 unused). */
-class HandleTable {
-	loop: number[] = [0];
-	kind: number[] = [0];
-	task: number[] = [0];
-	fn: number[] = [0];
-	by: number[] = [0];
-	api: number[] = [0];
-	line: number[] = [0];
-	future: number[] = [0];
-	end: number[] = [0];
-	when: number[] = [0];
-	t: number[] = [0];
-	/** The step it was scheduled in (filled in by the replay as it goes). */
-	step: number[] = [0];
+/** Steps, one column a field. */
+class Steps {
+	kind = bytes();
+	t = floats();
+	handle = ints();
+	task = ints();
+	/** The line a task's step reached. */
+	line = ints();
+	outputs = ints();
+	/** The current loop's ready queue after the step: [queueHead, queueTail) of its log. */
+	queueHead = ints();
+	queueTail = ints();
+	/** The loop of each turn, and the step that begins it (turn numbers count from 1). */
+	turnLoop = ints();
+	turnStep = ints();
+	/** Turn steps where the clock jumped: step -> [from, timer]. */
+	jumps = new Map<number, [number, number]>();
+
+	trim(): void {
+		for (const column of [
+			this.kind,
+			this.t,
+			this.handle,
+			this.task,
+			this.line,
+			this.outputs,
+			this.queueHead,
+			this.queueTail,
+			this.turnLoop,
+			this.turnStep
+		]) {
+			column.trim();
+		}
+	}
+}
+
+/** What was scheduled, by handle number (0 unused). */
+class Handles {
+	loop = ints();
+	kind = bytes();
+	task = ints();
+	fn = ints();
+	by = ints();
+	api = ints();
+	line = ints();
+	future = ints();
+	end = bytes();
+	/** Timers: deadline (-1: never), when set, and the steps they were in the heap over
+	 * [added, removed). */
+	when = floats();
+	setAt = floats();
+	added = ints();
+	removed = ints();
+	/** The step it was scheduled in. */
+	step = ints();
+	/** The first task its run woke; more than one in `alsoWoke`. */
+	woke = ints();
+	alsoWoke = new Map<number, TaskId[]>();
 	skipped = new Set<number>();
 
 	has(handle: number): boolean {
-		return handle > 0 && handle < this.kind.length && this.kind[handle] !== 0;
+		return this.kind.get(handle) !== 0;
 	}
 
-	set(
-		handle: number,
-		values: {
-			loop: number;
-			kind: number;
-			task?: number;
-			fn?: number;
-			by: number;
-			api: number;
-			line: number;
-			future?: number;
-			end?: number;
-			when?: number;
-			t: number;
+	/** Make every column hold `size` entries (zeros where nothing was set). */
+	size(size: number): void {
+		for (const column of this.#columns()) {
+			if (size > 0 && column.length < size) column.set(size - 1, column.get(size - 1));
 		}
-	): void {
-		while (this.kind.length <= handle) {
-			for (const column of this.columns()) column.push(0);
-		}
-		this.loop[handle] = values.loop;
-		this.kind[handle] = values.kind;
-		this.task[handle] = values.task ?? 0;
-		this.fn[handle] = values.fn ?? 0;
-		this.by[handle] = values.by;
-		this.api[handle] = values.api;
-		this.line[handle] = values.line;
-		this.future[handle] = values.future ?? 0;
-		this.end[handle] = values.end ?? 0;
-		this.when[handle] = values.when ?? -1;
-		this.t[handle] = values.t;
 	}
 
-	private columns(): number[][] {
+	trim(): void {
+		for (const column of this.#columns()) column.trim();
+	}
+
+	#columns() {
 		return [
 			this.loop,
 			this.kind,
@@ -233,55 +309,43 @@ class HandleTable {
 			this.future,
 			this.end,
 			this.when,
-			this.t,
-			this.step
+			this.setAt,
+			this.added,
+			this.removed,
+			this.step,
+			this.woke
 		];
 	}
 }
 
-/** What happened, in order, that a step applies: handles scheduled or cancelled. */
-const APPLY_READY = 1;
-const APPLY_TIMER = 2;
-const APPLY_CANCEL = 3;
-
-/** A loop's ready queue: every handle it queued, in order, and how many it took out. */
-interface LoopQueue {
-	log: number[];
-	head: number;
-	/** The turn being replayed: where its handles begin in the log, and how many. */
-	turnStart: number;
-	turnSize: number;
+/** Each task's phases, packed: task i's are phase[start[i] .. start[i] + count[i]). */
+class Phases {
+	/** Tasks in creation order, and their names. */
+	ids: TaskId[] = [];
+	names = new Map<TaskId, string>();
+	step = ints();
+	kind = bytes();
+	line = ints();
+	/** Waiting: what it awaits; ended: the result (string) or the exception. */
+	info: (Awaiting | string | ExceptionInfo | null)[] = [];
+	chain: (ChainFrame[] | null)[] = [];
+	start = new Map<TaskId, number>();
+	count = new Map<TaskId, number>();
 }
 
 export class LoopReplay {
-	/** Steps, column by column. */
-	readonly #kind: number[] = [];
-	readonly #t: number[] = [];
-	readonly #turn: number[] = [];
-	readonly #loop: number[] = [];
-	readonly #handle: number[] = [];
-	readonly #task: number[] = [];
-	readonly #eager: boolean[] = [];
-	readonly #line: number[] = [];
-	readonly #resumedAt: number[] = [];
-	readonly #jumpedFrom: number[] = [];
-	readonly #jumpTimer: number[] = [];
-	readonly #outputs: number[] = [];
-	readonly #queueHead: number[] = [];
-	readonly #queueTail: number[] = [];
-
-	readonly #handles = new HandleTable();
+	readonly #steps = new Steps();
+	readonly #handles = new Handles();
 	readonly #labels = new Map<number, string>();
-	readonly #queues = new Map<number, LoopQueue>();
-	/** Timers by deadline: handle, loop, and the steps they were in the heap over [added, removed). */
-	#timerOrder: number[] = [];
-	readonly #timerAdded = new Map<number, number>();
-	readonly #timerRemoved = new Map<number, number>();
-	readonly #tasks = new Map<TaskId, TaskTrack>();
-	readonly #woke = new Map<number, TaskId[]>();
+	/** Each loop's queue: every handle it queued, in order. */
+	readonly #logs = new Map<number, Int32Array>();
+	/** Timers by deadline (then number). */
+	#timerOrder: Int32Array = new Int32Array(0);
+	readonly #phases = new Phases();
 	readonly #described = new Map<number, HandleInfo>();
-	/** The step index of each turn (turn numbers count from 1). */
-	readonly #turnSteps: number[] = [0];
+	/** Stamps for stateAt: which tasks have a step in the ready queue. */
+	#readyStamp: Int32Array = new Int32Array(0);
+	#stamp = 0;
 
 	/** Set when the trace was cut at the event cap: the replay ends where the trace does. */
 	cut: { step: number; t: number } | null = null;
@@ -289,17 +353,33 @@ export class LoopReplay {
 	ending: 'finished' | 'deadlock' | 'limit' | 'error' = 'finished';
 
 	constructor(events: readonly TraceEvent[]) {
-		new ReplayBuilder(this, events).build();
+		const built = new ReplayBuilder(
+			this,
+			this.#steps,
+			this.#handles,
+			this.#phases,
+			this.#labels
+		).build(events);
+		for (const [loop, log] of built.logs) this.#logs.set(loop, Int32Array.from(log));
+		this.#timerOrder = built.timerOrder;
+		this.#steps.trim();
+		this.#handles.trim();
+		this.#phases.step.trim();
+		this.#phases.kind.trim();
+		this.#phases.line.trim();
+		let maxTask = 0;
+		for (const id of this.#phases.ids) maxTask = Math.max(maxTask, id);
+		this.#readyStamp = new Int32Array(maxTask + 1);
 	}
 
 	/** Number of steps (at least 2: the start and the end). */
 	get stepCount(): number {
-		return this.#kind.length;
+		return this.#steps.kind.length;
 	}
 
 	/** Number of turns the loop made. */
 	get turnCount(): number {
-		return this.#turnSteps.length - 1;
+		return Math.max(0, this.#steps.turnStep.length - 1);
 	}
 
 	/** The step that begins turn `turn` (1 ...), clamped to the turns there are. */
@@ -307,14 +387,14 @@ export class LoopReplay {
 		const count = this.turnCount;
 		if (count === 0) return 0;
 		const n = Math.min(count, Math.max(1, Math.trunc(turn) || 1));
-		return this.#turnSteps[n];
+		return this.#steps.turnStep.data[n];
 	}
 
 	/** The first step that runs at or after virtual time `t` (the last step if none). */
 	stepAtTime(t: number): number {
-		const times = this.#t;
+		const times = this.#steps.t.data;
 		let low = 0;
-		let high = times.length - 1;
+		let high = this.stepCount - 1;
 		while (low < high) {
 			const middle = (low + high) >> 1;
 			if (times[middle] >= t) high = middle;
@@ -325,34 +405,37 @@ export class LoopReplay {
 
 	/** The first step of task `task` at or after time `t` (for a click on a chart segment), or -1. */
 	taskStepFrom(task: TaskId, t: number): number {
-		for (let k = this.stepAtTime(t); k < this.#kind.length; k++) {
-			if (this.#kind[k] === RUN && this.#task[k] === task) return k;
+		const steps = this.#steps;
+		for (let k = this.stepAtTime(t); k < this.stepCount; k++) {
+			const kind = steps.kind.data[k];
+			if ((kind === RUN || kind === EAGER) && steps.task.data[k] === task) return k;
 		}
 		return -1;
 	}
 
 	/** Step `k` (clamped into range). */
 	step(k: number): ReplayStep {
+		const steps = this.#steps;
 		const index = this.#clamp(k);
-		const handle = this.#handle[index];
-		const task = this.#task[index];
-		const line = this.#line[index];
-		const resumedAt = this.#resumedAt[index];
-		const jumpedFrom = this.#jumpedFrom[index];
-		const jumpTimer = this.#jumpTimer[index];
+		const kind = steps.kind.data[index];
+		const handle = steps.handle.data[index];
+		const task = steps.task.data[index];
+		const line = steps.line.data[index];
+		const turn = this.#turnOf(index);
+		const jump = steps.jumps.get(index);
 		return {
 			index,
-			kind: STEP_KINDS[this.#kind[index]],
-			t: this.#t[index],
-			turn: this.#turn[index],
-			loop: this.#loop[index],
+			kind: STEP_KINDS[kind],
+			t: steps.t.data[index],
+			turn,
+			loop: turn > 0 ? steps.turnLoop.data[turn] : 0,
 			handle: handle > 0 ? handle : null,
 			task: task > 0 ? task : null,
-			eager: this.#eager[index],
+			eager: kind === EAGER,
 			line: line > 0 ? line : null,
-			resumedAt: resumedAt > 0 ? resumedAt : null,
-			jumpedFrom: jumpedFrom >= 0 ? jumpedFrom : null,
-			jumpTimer: jumpTimer > 0 ? jumpTimer : null
+			resumedAt: task > 0 ? this.#resumedAt(task, index) : null,
+			jumpedFrom: jump ? jump[0] : null,
+			jumpTimer: jump ? jump[1] : null
 		};
 	}
 
@@ -360,46 +443,43 @@ export class LoopReplay {
 	stateAt(k: number): LoopState {
 		const step = this.step(k);
 		const index = step.index;
-		const queue = this.#queues.get(step.loop);
-		const ready = queue ? queue.log.slice(this.#queueHead[index], this.#queueTail[index]) : [];
+		const steps = this.#steps;
+		const handles = this.#handles;
+		const log = this.#logs.get(step.loop);
+		const ready = log
+			? Array.from(log.subarray(steps.queueHead.data[index], steps.queueTail.data[index]))
+			: [];
 		const timers: number[] = [];
 		for (const handle of this.#timerOrder) {
-			if (this.#handles.loop[handle] !== step.loop) continue;
-			const added = this.#timerAdded.get(handle) ?? NEVER;
-			const removed = this.#timerRemoved.get(handle) ?? NEVER;
-			if (added <= index && index < removed) timers.push(handle);
+			if (handles.loop.data[handle] !== step.loop) continue;
+			const removed = handles.removed.data[handle];
+			if (handles.added.data[handle] <= index && (removed === 0 || index < removed))
+				timers.push(handle);
 		}
-		const readyTasks = new Set<TaskId>();
+		const stamp = ++this.#stamp;
 		for (const handle of ready) {
-			if (this.#handles.kind[handle] === KIND_STEP) readyTasks.add(this.#handles.task[handle]);
+			if (handles.kind.data[handle] === STEP) this.#readyStamp[handles.task.data[handle]] = stamp;
 		}
+		const running = step.kind === 'run' ? step.task : null;
 		const tasks: TaskAt[] = [];
-		for (const track of this.#tasks.values()) {
-			const at = lastAtOrBefore(track.steps, index);
-			if (at < 0) continue;
-			const phase = track.phases[at];
-			if (step.kind === 'run' && step.task === track.id) {
-				tasks.push({ ...phase, state: 'running', line: step.line });
-			} else if (
-				readyTasks.has(track.id) &&
-				(phase.state === 'waiting' || phase.state === 'created')
-			) {
-				tasks.push({ ...phase, state: 'ready' });
-			} else {
-				tasks.push(phase);
+		for (const id of this.#phases.ids) {
+			const task = this.#taskAt(id, index, running === id ? step.line : undefined);
+			if (task === null) continue;
+			if (task.state !== 'running' && this.#readyStamp[id] === stamp) {
+				if (task.state === 'waiting' || task.state === 'created') task.state = 'ready';
 			}
+			tasks.push(task);
 		}
-		const running = step.kind === 'run' && step.handle !== null ? this.handle(step.handle) : null;
 		return {
 			step,
 			t: step.t,
-			running,
-			runningTask: step.kind === 'run' ? step.task : null,
+			running: step.kind === 'run' && step.handle !== null ? this.handle(step.handle) : null,
+			runningTask: running,
 			runningLine: step.kind === 'run' ? step.line : null,
 			ready,
 			timers,
 			tasks,
-			outputCount: this.#outputs[index]
+			outputCount: steps.outputs.data[index]
 		};
 	}
 
@@ -408,28 +488,35 @@ export class LoopReplay {
 		const cached = this.#described.get(handle);
 		if (cached) return cached;
 		const table = this.#handles;
-		if (!table.has(handle)) return null;
-		const kind = table.kind[handle];
-		const by = table.by[handle];
-		const end = table.end[handle];
-		const byStep = table.step[handle];
+		if (!Number.isInteger(handle) || !table.has(handle)) return null;
+		const steps = this.#steps;
+		const kind = table.kind.data[handle];
+		const by = table.by.data[handle];
+		const end = table.end.data[handle];
+		const scheduledAt = table.step.data[handle];
+		const byKind = steps.kind.data[scheduledAt];
 		const byTask =
-			by > 0 && this.#kind[byStep] === RUN && this.#task[byStep] > 0 ? this.#task[byStep] : null;
+			by > 0 && (byKind === RUN || byKind === EAGER) && steps.task.data[scheduledAt] > 0
+				? steps.task.data[scheduledAt]
+				: null;
+		const woke = table.woke.get(handle);
+		const when = table.when.data[handle];
 		const info: HandleInfo = {
 			handle,
-			loop: table.loop[handle],
-			kind: kind === KIND_STEP ? 'step' : kind === KIND_TIMER ? 'timer' : 'callback',
-			task: kind === KIND_STEP ? table.task[handle] : null,
-			fn: kind === KIND_STEP ? null : (this.#labels.get(table.fn[handle]) ?? null),
-			scheduledAt: byStep,
-			t: table.t[handle],
+			loop: table.loop.data[handle],
+			kind: kind === STEP ? 'step' : kind === TIMER ? 'timer' : 'callback',
+			task: kind === STEP ? table.task.data[handle] : null,
+			fn: kind === STEP ? null : (this.#labels.get(table.fn.data[handle]) ?? null),
+			scheduledAt,
+			t: kind === TIMER ? table.setAt.data[handle] : steps.t.data[scheduledAt],
 			by: by > 0 ? by : null,
 			byTask,
-			api: this.#labels.get(table.api[handle]) ?? null,
-			line: table.line[handle] > 0 ? table.line[handle] : null,
-			wake: end > 0 ? { end: FUTURE_ENDS[end - 1], future: table.future[handle] || null } : null,
-			when: kind === KIND_TIMER && table.when[handle] >= 0 ? table.when[handle] : null,
-			woke: this.#woke.get(handle) ?? [],
+			api: this.#labels.get(table.api.data[handle]) ?? null,
+			line: table.line.data[handle] > 0 ? table.line.data[handle] : null,
+			wake:
+				end > 0 ? { end: FUTURE_ENDS[end - 1], future: table.future.data[handle] || null } : null,
+			when: kind === TIMER && when >= 0 ? when : null,
+			woke: woke > 0 ? [woke, ...(table.alsoWoke.get(handle) ?? [])] : [],
 			label: '',
 			name: '',
 			reason: ''
@@ -446,20 +533,25 @@ export class LoopReplay {
 		return info;
 	}
 
+	/** A task's name ("Task-3"), or "task <id>" for one the trace lost. */
+	taskName(task: TaskId): string {
+		return this.#phases.names.get(task) ?? `task ${task}`;
+	}
+
 	/**
 	 * The run turn by turn, for a log: what each turn ran, and the ready queue and timers it left.
 	 * (`asyncio-playground run --loop` prints it; `--json` includes it.)
 	 */
 	turns(): LoopTurn[] {
 		const turns: LoopTurn[] = [];
-		const kinds = this.#kind;
+		const kinds = this.#steps.kind.data;
 		for (let turn = 1; turn <= this.turnCount; turn++) {
-			const first = this.#turnSteps[turn];
-			const next = turn < this.turnCount ? this.#turnSteps[turn + 1] : kinds.length - 1;
+			const first = this.stepOfTurn(turn);
+			const next = turn < this.turnCount ? this.stepOfTurn(turn + 1) : this.stepCount - 1;
 			let last = first;
 			const ran: LoopTurn['ran'] = [];
 			for (let k = first + 1; k < next; k++) {
-				if (kinds[k] !== RUN) continue;
+				if (kinds[k] !== RUN && kinds[k] !== EAGER) continue;
 				last = k;
 				const step = this.step(k);
 				const label =
@@ -476,73 +568,81 @@ export class LoopReplay {
 				t: turnStep.t,
 				jumpedFrom: turnStep.jumpedFrom,
 				ran,
-				ready: state.ready.map((handle) => this.#shortName(handle)),
+				ready: state.ready.map((handle) => this.#name(handle)),
 				timers: state.timers.map((handle) => ({
 					when: this.handle(handle)?.when ?? null,
-					label: this.#shortName(handle)
+					label: this.#name(handle)
 				}))
 			});
 		}
 		return turns;
 	}
 
-	/** A handle's short name, for the log. */
-	#shortName(handle: number): string {
+	#name(handle: number): string {
 		return this.handle(handle)?.name ?? `handle ${handle}`;
 	}
 
-	#endedAt(task: TaskId, step: number): boolean {
-		const track = this.#tasks.get(task);
-		if (!track) return false;
-		const at = lastAtOrBefore(track.steps, step);
-		return (
-			at >= 0 &&
-			track.steps[at] === step &&
-			track.phases[at].state !== 'waiting' &&
-			track.phases[at].state !== 'created'
-		);
+	/** Task `id` after step `index` (null: not created yet); `reached`: the line it runs at. */
+	#taskAt(id: TaskId, index: number, reached: number | null | undefined): TaskAt | null {
+		const phases = this.#phases;
+		const start = phases.start.get(id) ?? 0;
+		const at = lastAtOrBefore(phases.step.data, start, phases.count.get(id) ?? 0, index);
+		if (at < 0) return null;
+		const kind = PHASES[phases.kind.data[at]];
+		const info = phases.info[at];
+		const line = phases.line.data[at];
+		const task: TaskAt = {
+			id,
+			name: phases.names.get(id) ?? `task ${id}`,
+			state: reached !== undefined ? 'running' : kind,
+			awaiting: kind === 'waiting' ? (info as Awaiting) : null,
+			chain: phases.chain[at] ?? [],
+			line: reached !== undefined ? reached : line > 0 ? line : null
+		};
+		if (kind === 'done' && typeof info === 'string') task.result = info;
+		if ((kind === 'raised' || kind === 'cancelled') && info !== null && typeof info === 'object') {
+			task.exception = info as ExceptionInfo;
+		}
+		return task;
 	}
 
-	/** A task's name ("Task-3"), or "Task <id>" for one the trace lost. */
-	taskName(task: TaskId): string {
-		return this.#tasks.get(task)?.name ?? `task ${task}`;
+	/** The line task `task` resumed at in step `index`: its await before the step. */
+	#resumedAt(task: TaskId, index: number): number | null {
+		const phases = this.#phases;
+		const start = phases.start.get(task) ?? 0;
+		const at = lastAtOrBefore(phases.step.data, start, phases.count.get(task) ?? 0, index - 1);
+		if (at < 0 || phases.kind.data[at] !== 1) return null;
+		return phases.line.data[at] > 0 ? phases.line.data[at] : null;
+	}
+
+	#endedAt(task: TaskId, step: number): boolean {
+		const phases = this.#phases;
+		const start = phases.start.get(task) ?? 0;
+		const at = lastAtOrBefore(phases.step.data, start, phases.count.get(task) ?? 0, step);
+		return at >= 0 && phases.step.data[at] === step && phases.kind.data[at] >= 2;
+	}
+
+	#turnOf(index: number): number {
+		const turnStep = this.#steps.turnStep.data;
+		let low = 1;
+		let high = this.turnCount;
+		let found = 0;
+		while (low <= high) {
+			const middle = (low + high) >> 1;
+			if (turnStep[middle] <= index) {
+				found = middle;
+				low = middle + 1;
+			} else {
+				high = middle - 1;
+			}
+		}
+		return found;
 	}
 
 	#clamp(k: number): number {
-		const last = this.#kind.length - 1;
+		const last = this.stepCount - 1;
 		if (!Number.isFinite(k)) return k > 0 ? last : 0;
 		return Math.min(last, Math.max(0, Math.trunc(k)));
-	}
-
-	/** The builder's access to the columns (one object, so the fields stay private to the module). */
-	static columns(replay: LoopReplay) {
-		return {
-			kind: replay.#kind,
-			t: replay.#t,
-			turn: replay.#turn,
-			loop: replay.#loop,
-			handle: replay.#handle,
-			task: replay.#task,
-			eager: replay.#eager,
-			line: replay.#line,
-			resumedAt: replay.#resumedAt,
-			jumpedFrom: replay.#jumpedFrom,
-			jumpTimer: replay.#jumpTimer,
-			outputs: replay.#outputs,
-			queueHead: replay.#queueHead,
-			queueTail: replay.#queueTail,
-			handles: replay.#handles,
-			labels: replay.#labels,
-			queues: replay.#queues,
-			timerAdded: replay.#timerAdded,
-			timerRemoved: replay.#timerRemoved,
-			tasks: replay.#tasks,
-			woke: replay.#woke,
-			turnSteps: replay.#turnSteps,
-			setTimerOrder: (order: number[]) => {
-				replay.#timerOrder = order;
-			}
-		};
 	}
 }
 
@@ -551,21 +651,12 @@ export function buildReplay(events: readonly TraceEvent[]): LoopReplay {
 	return new LoopReplay(events);
 }
 
-/** Index of the last entry of ascending `values` that is <= `value`, or -1. */
-function lastAtOrBefore(values: number[], value: number): number {
-	let low = 0;
-	let high = values.length - 1;
-	let found = -1;
-	while (low <= high) {
-		const middle = (low + high) >> 1;
-		if (values[middle] <= value) {
-			found = middle;
-			low = middle + 1;
-		} else {
-			high = middle - 1;
-		}
-	}
-	return found;
+/** A loop's queue while replaying: every handle it queued, and the turn being replayed. */
+interface LoopQueue {
+	log: number[];
+	head: number;
+	turnStart: number;
+	turnSize: number;
 }
 
 /**
@@ -575,118 +666,131 @@ function lastAtOrBefore(values: number[], value: number): number {
  * applied at the next turn, before which they happened.
  */
 class ReplayBuilder {
-	readonly #replay: LoopReplay;
-	readonly #events: readonly TraceEvent[];
-	readonly #c: ReturnType<typeof LoopReplay.columns>;
-	/** What each handle's run applies, in order: [APPLY_*, handle] pairs, by the handle running. */
-	readonly #madeBy = new Map<number, number[]>();
-	/** What top-level code applied, waiting for the next turn. */
-	#topLevel: number[] = [];
-	/** Facts of top-level code, by the index of their `handles` event. */
+	/** What each handle's run made, packed: [kind, handle] pairs from madeStart[by]. */
+	#made: Int32Array = new Int32Array(0);
+	#madeStart: Int32Array = new Int32Array(0);
+	#madeCount: Int32Array = new Int32Array(0);
+	/** What top-level code made, by the index of the `handles` event it came in. */
 	readonly #topLevelAt = new Map<number, number[]>();
+	#topLevel: number[] = [];
+	readonly #queues = new Map<number, LoopQueue>();
+	/** Per task while reading: its phases' indices, in order. */
+	readonly #taskPhases = new Map<TaskId, number[]>();
 	#currentLoop = 0;
-	#turn = 0;
 	#t = 0;
 	#outputs = 0;
 	/** The step whose events are being read. */
 	#current = 0;
-	/** The last task whose step was replayed, and its step: an eager step nests in another. */
-	#runningTask = 0;
 
-	constructor(replay: LoopReplay, events: readonly TraceEvent[]) {
-		this.#replay = replay;
-		this.#events = events;
-		this.#c = LoopReplay.columns(replay);
-	}
+	constructor(
+		private readonly replay: LoopReplay,
+		private readonly steps: Steps,
+		private readonly handles: Handles,
+		private readonly phases: Phases,
+		private readonly labels: Map<number, string>
+	) {}
 
-	build(): void {
-		this.#readFacts();
-		this.#push(START, 0, null);
-		const events = this.#events;
+	build(events: readonly TraceEvent[]): { logs: Map<number, number[]>; timerOrder: Int32Array } {
+		this.#readFacts(events);
+		this.#push(START, 0, 0);
 		for (let index = 0; index < events.length; index++) {
+			if (this.replay.cut) break;
 			const event = events[index];
-			if (this.#replay.cut) continue;
 			this.#read(event, index);
-			// The clock as the events say, except where a turn sets it (a `handles` event is sent as
-			// the next turn begins, so it carries that turn's time).
+			// The clock as the events say, except where a turn sets it (a `handles` event is sent
+			// as the next turn begins, so it carries that turn's time).
 			if (event.kind === 'blocked') this.#t = Math.max(this.#t, event.t + event.duration);
 			else if (event.kind !== 'handles' && event.t > this.#t) this.#t = event.t;
 		}
 		this.#finishTurn(this.#currentLoop, null);
 		this.#applyTopLevel();
-		this.#push(END, 0, null);
-		this.#sortTimers();
+		this.#push(END, 0, 0);
+		this.#packPhases();
+		const logs = new Map<number, number[]>();
+		for (const [loop, queue] of this.#queues) logs.set(loop, queue.log);
+		return { logs, timerOrder: this.#sortTimers() };
 	}
 
-	#readFacts(): void {
-		const handles = this.#c.handles;
-		const events = this.#events;
+	#readFacts(events: readonly TraceEvent[]): void {
+		const handles = this.handles;
+		// [by, kind, handle] triples, then packed by `by`.
+		const made: number[] = [];
+		let maxHandle = 0;
 		for (let index = 0; index < events.length; index++) {
 			const event = events[index];
 			if (event.kind === 'label') {
-				this.#c.labels.set(event.label, event.text);
+				this.labels.set(event.label, event.text);
 				continue;
 			}
 			if (event.kind !== 'handles') continue;
-			const facts = event.facts;
-			const loop = event.loop;
-			for (let at = 0; at < facts.length;) {
-				const fact = factAt(facts, at);
-				if (!fact) break;
+			const { facts, loop } = event;
+			for (let at = 0, fact = factAt(facts, 0); fact; fact = factAt(facts, (at += fact.size))) {
 				const handle = facts[at + 1];
+				maxHandle = Math.max(maxHandle, handle);
 				let by = 0;
-				let apply = 0;
+				let kind = 0;
 				if (fact.kind === 'ready') {
 					// [1, handle, task, fn, by, api, line, future, end]
 					const task = facts[at + 2];
 					by = facts[at + 4];
-					handles.set(handle, {
-						loop,
-						kind: task > 0 ? KIND_STEP : KIND_CALLBACK,
-						task,
-						fn: facts[at + 3],
-						by,
-						api: facts[at + 5],
-						line: facts[at + 6],
-						future: facts[at + 7],
-						end: facts[at + 8],
-						t: event.t
-					});
-					apply = APPLY_READY;
+					handles.loop.set(handle, loop);
+					handles.kind.set(handle, task > 0 ? STEP : CALLBACK);
+					handles.task.set(handle, task);
+					handles.fn.set(handle, facts[at + 3]);
+					handles.by.set(handle, by);
+					handles.api.set(handle, facts[at + 5]);
+					handles.line.set(handle, facts[at + 6]);
+					handles.future.set(handle, facts[at + 7]);
+					handles.end.set(handle, facts[at + 8]);
+					kind = MADE_READY;
 				} else if (fact.kind === 'timer') {
 					// [2, handle, t, when, fn, by, api, line]
 					by = facts[at + 5];
-					handles.set(handle, {
-						loop,
-						kind: KIND_TIMER,
-						t: facts[at + 2],
-						when: facts[at + 3],
-						fn: facts[at + 4],
-						by,
-						api: facts[at + 6],
-						line: facts[at + 7]
-					});
-					apply = APPLY_TIMER;
+					handles.loop.set(handle, loop);
+					handles.kind.set(handle, TIMER);
+					handles.setAt.set(handle, facts[at + 2]);
+					handles.when.set(handle, facts[at + 3]);
+					handles.fn.set(handle, facts[at + 4]);
+					handles.by.set(handle, by);
+					handles.api.set(handle, facts[at + 6]);
+					handles.line.set(handle, facts[at + 7]);
+					kind = MADE_TIMER;
 				} else if (fact.kind === 'cancelled') {
 					by = facts[at + 2];
-					apply = APPLY_CANCEL;
+					kind = MADE_CANCEL;
 				} else {
 					handles.skipped.add(handle);
 				}
-				if (apply) {
-					if (by > 0) {
-						let made = this.#madeBy.get(by);
-						if (!made) this.#madeBy.set(by, (made = []));
-						made.push(apply, handle);
-					} else {
-						let made = this.#topLevelAt.get(index);
-						if (!made) this.#topLevelAt.set(index, (made = []));
-						made.push(apply, handle);
-					}
+				if (kind === 0) continue;
+				if (by > 0) {
+					made.push(by, kind, handle);
+					maxHandle = Math.max(maxHandle, by);
+				} else {
+					let top = this.#topLevelAt.get(index);
+					if (!top) this.#topLevelAt.set(index, (top = []));
+					top.push(kind, handle);
 				}
-				at += fact.size;
 			}
 		}
+		// Counting sort by `by`: each handle's run then finds what it made in one slice.
+		const count = new Int32Array(maxHandle + 1);
+		for (let i = 0; i < made.length; i += 3) count[made[i]]++;
+		const start = new Int32Array(maxHandle + 1);
+		for (let h = 1, total = 0; h <= maxHandle; h++) {
+			start[h] = total;
+			total += count[h];
+		}
+		const packed = new Int32Array((made.length / 3) * 2);
+		const fill = start.slice();
+		for (let i = 0; i < made.length; i += 3) {
+			const at = fill[made[i]]++ * 2;
+			packed[at] = made[i + 1];
+			packed[at + 1] = made[i + 2];
+		}
+		this.#made = packed;
+		this.#madeStart = start;
+		this.#madeCount = count;
+		handles.size(maxHandle + 1);
 	}
 
 	#read(event: TraceEvent, index: number): void {
@@ -697,56 +801,44 @@ class ReplayBuilder {
 				this.#beginTurn(event.loop, event.turn, event.t, event.timer, event.due);
 				break;
 			case 'handles': {
-				const made = this.#topLevelAt.get(index);
-				if (made) this.#topLevel.push(...made);
+				const top = this.#topLevelAt.get(index);
+				if (top) this.#topLevel.push(...top);
 				break;
 			}
 			case 'loop_closed': {
 				this.#finishTurn(event.loop, event.popped);
 				this.#applyTopLevel();
-				// Dropped after the step that was last (the loop closed after it ran).
+				// Dropped after the step that was last: the loop closed after it ran.
 				const queue = this.#queue(event.loop);
 				queue.head = queue.log.length;
 				queue.turnStart = queue.head;
 				queue.turnSize = 0;
-				for (const handle of this.#c.timerAdded.keys()) {
-					if (this.#c.handles.loop[handle] !== event.loop) continue;
-					if (!this.#c.timerRemoved.has(handle))
-						this.#c.timerRemoved.set(handle, this.#current + 1);
+				const handles = this.handles;
+				for (let h = 1; h < handles.kind.length; h++) {
+					if (handles.kind.data[h] !== TIMER || handles.loop.data[h] !== event.loop) continue;
+					if (handles.added.data[h] > 0 && handles.removed.data[h] === 0) {
+						handles.removed.set(h, this.#current + 1);
+					}
 				}
 				break;
 			}
 			case 'task_created':
-				this.#task(event.task, event.name).resumeLine = null;
-				this.#phase(event.task, { state: 'created', awaiting: null, chain: [], line: null });
+				this.phases.names.set(event.task, event.name);
+				this.#phase(event.task, 0, 0, null, null);
 				break;
 			case 'task_resumed':
 				this.#t = Math.max(this.#t, event.t);
 				this.#taskResumed(event.task);
 				break;
-			case 'task_suspended': {
-				const track = this.#task(event.task, `Task-${event.task}`);
-				track.resumeLine = event.line;
-				this.#phase(event.task, {
-					state: 'waiting',
-					awaiting: event.awaiting,
-					chain: event.chain,
-					line: event.line
-				});
+			case 'task_suspended':
+				this.#phase(event.task, 1, event.line ?? 0, event.awaiting, event.chain);
 				this.#reached(event.task, event.line);
 				break;
-			}
 			case 'task_done': {
-				const ended: Omit<PhaseRecord, 'id' | 'name'> = {
-					state: event.state,
-					awaiting: null,
-					chain: [],
-					line: event.line
-				};
-				if (event.result !== undefined) ended.result = event.result;
-				if (event.exception) ended.exception = event.exception;
-				this.#phase(event.task, ended);
-				if (event.line !== null) this.#reached(event.task, event.line);
+				const kind = event.state === 'done' ? 2 : event.state === 'raised' ? 3 : 4;
+				const info = event.state === 'done' ? (event.result ?? null) : (event.exception ?? null);
+				this.#phase(event.task, kind, event.line ?? 0, info, null);
+				this.#reached(event.task, event.line);
 				break;
 			}
 			case 'callback':
@@ -754,21 +846,21 @@ class ReplayBuilder {
 				break;
 			case 'output':
 				this.#outputs++;
-				this.#c.outputs[this.#current] = this.#outputs;
-				if (event.task !== null && event.line !== null) this.#reached(event.task, event.line);
+				this.steps.outputs.data[this.#current] = this.#outputs;
+				if (event.task !== null) this.#reached(event.task, event.line);
 				break;
 			case 'note':
 				if (event.code === 'events_truncated')
-					this.#replay.cut = { step: this.#current, t: event.t };
+					this.replay.cut = { step: this.#current, t: event.t };
 				break;
 			case 'deadlock':
-				this.#replay.ending = 'deadlock';
+				this.replay.ending = 'deadlock';
 				break;
 			case 'limit':
-				this.#replay.ending = 'limit';
+				this.replay.ending = 'limit';
 				break;
 			case 'error':
-				this.#replay.ending = 'error';
+				this.replay.ending = 'error';
 				break;
 			default:
 				break;
@@ -776,67 +868,106 @@ class ReplayBuilder {
 	}
 
 	#queue(loop: number): LoopQueue {
-		let queue = this.#c.queues.get(loop);
-		if (!queue) {
-			queue = { log: [], head: 0, turnStart: 0, turnSize: 0 };
-			this.#c.queues.set(loop, queue);
-		}
+		let queue = this.#queues.get(loop);
+		if (!queue) this.#queues.set(loop, (queue = { log: [], head: 0, turnStart: 0, turnSize: 0 }));
 		return queue;
 	}
 
-	#task(id: TaskId, name: string): TaskTrack {
-		let track = this.#c.tasks.get(id);
-		if (!track) {
-			track = { id, name, steps: [], phases: [], resumeLine: null };
-			this.#c.tasks.set(id, track);
+	#phase(
+		task: TaskId,
+		kind: number,
+		line: number,
+		info: Awaiting | string | ExceptionInfo | null,
+		chain: ChainFrame[] | null
+	): void {
+		const phases = this.phases;
+		if (!phases.names.has(task)) phases.names.set(task, `Task-${task}`);
+		let mine = this.#taskPhases.get(task);
+		if (!mine) {
+			this.#taskPhases.set(task, (mine = []));
+			phases.ids.push(task);
 		}
-		return track;
+		const last = mine.length > 0 ? mine[mine.length - 1] : -1;
+		// A later change in the same step replaces the earlier one: the state is after the step.
+		const at = last >= 0 && phases.step.data[last] === this.#current ? last : phases.step.length;
+		if (at !== last) mine.push(at);
+		phases.step.set(at, this.#current);
+		phases.kind.set(at, kind);
+		phases.line.set(at, line);
+		phases.info[at] = info;
+		phases.chain[at] = chain;
 	}
 
-	#phase(id: TaskId, phase: Omit<PhaseRecord, 'id' | 'name'>): void {
-		const track = this.#task(id, `Task-${id}`);
-		const record: PhaseRecord = { id, name: track.name, ...phase };
-		const last = track.steps.length - 1;
-		if (last >= 0 && track.steps[last] === this.#current) track.phases[last] = record;
-		else {
-			track.steps.push(this.#current);
-			track.phases.push(record);
+	/** Lay each task's phases out together, for binary search by step. */
+	#packPhases(): void {
+		const phases = this.phases;
+		const order: number[] = [];
+		for (const id of phases.ids) {
+			const mine = this.#taskPhases.get(id) ?? [];
+			phases.start.set(id, order.length);
+			phases.count.set(id, mine.length);
+			order.push(...mine);
 		}
+		const step = new Int32Array(order.length);
+		const kind = new Uint8Array(order.length);
+		const line = new Int32Array(order.length);
+		const info: Phases['info'] = [];
+		const chain: Phases['chain'] = [];
+		order.forEach((from, to) => {
+			step[to] = phases.step.data[from];
+			kind[to] = phases.kind.data[from];
+			line[to] = phases.line.data[from];
+			info.push(phases.info[from]);
+			chain.push(phases.chain[from]);
+		});
+		phases.step.data = step;
+		phases.step.length = order.length;
+		phases.kind.data = kind;
+		phases.kind.length = order.length;
+		phases.line.data = line;
+		phases.line.length = order.length;
+		phases.info = info;
+		phases.chain = chain;
 	}
 
 	/** The step being read ran task `task` and got to `line`. */
 	#reached(task: TaskId, line: number | null): void {
+		const steps = this.steps;
 		const k = this.#current;
-		if (this.#c.kind[k] === RUN && this.#c.task[k] === task && line !== null)
-			this.#c.line[k] = line;
+		const kind = steps.kind.data[k];
+		if ((kind === RUN || kind === EAGER) && steps.task.data[k] === task && line !== null) {
+			steps.line.data[k] = line;
+		}
 	}
 
-	#push(kind: number, handle: number, task: TaskId | null): number {
-		const c = this.#c;
-		const k = c.kind.length;
-		c.kind.push(kind);
-		c.t.push(this.#t);
-		c.turn.push(this.#turn);
-		c.loop.push(this.#currentLoop);
-		c.handle.push(handle);
-		c.task.push(task ?? 0);
-		c.eager.push(false);
-		c.line.push(0);
-		c.resumedAt.push(0);
-		c.jumpedFrom.push(-1);
-		c.jumpTimer.push(0);
-		c.outputs.push(this.#outputs);
-		c.queueHead.push(0);
-		c.queueTail.push(0);
+	#push(kind: number, handle: number, task: TaskId): number {
+		const steps = this.steps;
+		const k = steps.kind.length;
+		steps.kind.push(kind);
+		steps.t.push(this.#t);
+		steps.handle.push(handle);
+		steps.task.push(task);
+		steps.line.push(task > 0 ? this.#resumeLine(task) : 0);
+		steps.outputs.push(this.#outputs);
+		steps.queueHead.push(0);
+		steps.queueTail.push(0);
 		this.#current = k;
 		this.#recordQueue(k);
 		return k;
 	}
 
+	/** Where task `task` will resume: the line of its last await (0 before its first step). */
+	#resumeLine(task: TaskId): number {
+		const mine = this.#taskPhases.get(task);
+		if (!mine || mine.length === 0) return 0;
+		const last = mine[mine.length - 1];
+		return this.phases.kind.data[last] === 1 ? this.phases.line.data[last] : 0;
+	}
+
 	#recordQueue(k: number): void {
-		const queue = this.#c.queues.get(this.#c.loop[k]);
-		this.#c.queueHead[k] = queue ? queue.head : 0;
-		this.#c.queueTail[k] = queue ? queue.log.length : 0;
+		const queue = this.#queues.get(this.#currentLoop);
+		this.steps.queueHead.data[k] = queue ? queue.head : 0;
+		this.steps.queueTail.data[k] = queue ? queue.log.length : 0;
 	}
 
 	#beginTurn(
@@ -848,17 +979,14 @@ class ReplayBuilder {
 	): void {
 		const previous = this.#t;
 		this.#currentLoop = loop;
-		this.#turn = turn;
 		this.#t = Math.max(this.#t, t);
 		const queue = this.#queue(loop);
-		const k = this.#push(TURN, 0, null);
-		this.#c.turnSteps[turn] = k;
-		if (timer !== null) {
-			this.#c.jumpTimer[k] = timer;
-			this.#c.jumpedFrom[k] = previous;
-		}
+		const k = this.#push(TURN, 0, 0);
+		this.steps.turnLoop.set(turn, loop);
+		this.steps.turnStep.set(turn, k);
+		if (timer !== null) this.steps.jumps.set(k, [previous, timer]);
 		for (const handle of due) {
-			this.#c.timerRemoved.set(handle, k);
+			this.handles.removed.set(handle, k);
 			queue.log.push(handle);
 		}
 		queue.turnStart = queue.head;
@@ -868,63 +996,55 @@ class ReplayBuilder {
 
 	/** The turn of `loop` ended having taken `popped` handles (null: all of them). */
 	#finishTurn(loop: number, popped: number | null): void {
-		const queue = this.#c.queues.get(loop);
+		const queue = this.#queues.get(loop);
 		if (!queue) return;
-		const end = queue.turnStart + (popped === null ? queue.turnSize : popped);
-		while (queue.head < Math.min(end, queue.log.length)) this.#run(queue, queue.log[queue.head]);
+		const end = Math.min(queue.turnStart + (popped ?? queue.turnSize), queue.log.length);
+		while (queue.head < end) this.#run(queue, queue.log[queue.head]);
 		queue.turnSize = 0;
 		queue.turnStart = queue.head;
 	}
 
-	/** Take the queue's next handle out: a step of its run, unless it was skipped. */
+	/** Take the queue's next handle out: a step of its own, unless it was skipped. */
 	#run(queue: LoopQueue, handle: number): void {
 		queue.head++;
-		const handles = this.#c.handles;
+		const handles = this.handles;
 		if (handles.skipped.has(handle)) {
 			this.#recordQueue(this.#current);
 			return;
 		}
-		const task = handles.kind[handle] === KIND_STEP ? handles.task[handle] : null;
+		const task = handles.kind.data[handle] === STEP ? handles.task.data[handle] : 0;
 		const k = this.#push(RUN, handle, task);
-		if (task !== null) {
-			this.#runningTask = task;
-			const track = this.#c.tasks.get(task);
-			this.#c.resumedAt[k] = track?.resumeLine ?? 0;
-			this.#c.line[k] = track?.resumeLine ?? 0;
-		}
-		this.#apply(this.#madeBy.get(handle) ?? [], k);
+		this.#apply(handle, k);
 		this.#recordQueue(k);
 	}
 
 	/** Handles of the current turn run silently until `handle`, which runs now. */
-	#advanceTo(handle: number): boolean {
-		const queue = this.#c.queues.get(this.#currentLoop);
-		if (!queue) return false;
-		const end = queue.turnStart + queue.turnSize;
-		const at = queue.log.indexOf(handle, queue.head);
-		if (at < 0 || at >= end) return false;
-		while (queue.head < at) this.#run(queue, queue.log[queue.head]);
-		this.#run(queue, handle);
-		return true;
+	#advanceTo(handle: number): void {
+		const queue = this.#queues.get(this.#currentLoop);
+		if (!queue) return;
+		const end = Math.min(queue.turnStart + queue.turnSize, queue.log.length);
+		for (let at = queue.head; at < end; at++) {
+			if (queue.log[at] !== handle) continue;
+			while (queue.head <= at) this.#run(queue, queue.log[queue.head]);
+			return;
+		}
 	}
 
 	#taskResumed(task: TaskId): void {
-		const queue = this.#c.queues.get(this.#currentLoop);
-		const handles = this.#c.handles;
+		const queue = this.#queues.get(this.#currentLoop);
+		const handles = this.handles;
 		if (queue) {
 			const end = Math.min(queue.turnStart + queue.turnSize, queue.log.length);
 			for (let at = queue.head; at < end; at++) {
 				const handle = queue.log[at];
-				if (handles.kind[handle] === KIND_STEP && handles.task[handle] === task) {
+				if (handles.kind.data[handle] === STEP && handles.task.data[handle] === task) {
 					this.#advanceTo(handle);
 					return;
 				}
 			}
 		}
 		// Not a handle of this turn: an eager task's first step, run inside create_task.
-		const k = this.#push(RUN, 0, task);
-		this.#c.eager[k] = true;
-		this.#runningTask = task;
+		this.#push(EAGER, 0, task);
 	}
 
 	/** What top-level code did after the last step: seen from the next step on. */
@@ -932,191 +1052,55 @@ class ReplayBuilder {
 		if (this.#topLevel.length === 0) return;
 		const made = this.#topLevel;
 		this.#topLevel = [];
-		this.#apply(made, this.#current, this.#current + 1);
+		for (let i = 0; i < made.length; i += 2)
+			this.#make(made[i], made[i + 1], this.#current, this.#current + 1);
 	}
 
-	/** Apply what step `k` scheduled or cancelled, seen from step `from` on. */
-	#apply(made: readonly number[], k: number, from = k): void {
-		const c = this.#c;
-		for (let i = 0; i < made.length; i += 2) {
-			const what = made[i];
-			const handle = made[i + 1];
-			if (what === APPLY_READY) {
-				c.handles.step[handle] = k;
-				this.#queue(c.handles.loop[handle]).log.push(handle);
-				this.#noteWoke(handle);
-			} else if (what === APPLY_TIMER) {
-				c.handles.step[handle] = k;
-				c.timerAdded.set(handle, from);
-			} else if (c.timerAdded.has(handle) && !c.timerRemoved.has(handle)) {
-				c.timerRemoved.set(handle, from);
-			}
+	/** Apply what handle `by`'s run (step `k`) scheduled or cancelled. */
+	#apply(by: number, k: number): void {
+		if (by >= this.#madeStart.length) return;
+		const start = this.#madeStart[by] * 2;
+		const end = start + this.#madeCount[by] * 2;
+		for (let i = start; i < end; i += 2) this.#make(this.#made[i], this.#made[i + 1], k, k);
+	}
+
+	/** One thing step `k` made, seen from step `from` on. */
+	#make(kind: number, handle: number, k: number, from: number): void {
+		const handles = this.handles;
+		if (kind === MADE_READY) {
+			handles.step.set(handle, k);
+			this.#queue(handles.loop.data[handle]).log.push(handle);
+			this.#noteWoke(handle);
+		} else if (kind === MADE_TIMER) {
+			handles.step.set(handle, k);
+			handles.added.set(handle, from);
+		} else if (handles.added.data[handle] > 0 && handles.removed.data[handle] === 0) {
+			handles.removed.set(handle, from);
 		}
 	}
 
 	/** A task's step scheduled by a running handle: the handle woke (or started) that task. */
 	#noteWoke(handle: number): void {
-		const c = this.#c;
-		const task = c.handles.task[handle];
-		const by = c.handles.by[handle];
+		const handles = this.handles;
+		const task = handles.task.data[handle];
+		const by = handles.by.data[handle];
 		if (task <= 0 || by <= 0) return;
-		let woke = c.woke.get(by);
-		if (!woke) c.woke.set(by, (woke = []));
-		if (!woke.includes(task)) woke.push(task);
+		const first = handles.woke.data[by];
+		if (first === 0) handles.woke.set(by, task);
+		else if (first !== task) {
+			const more = handles.alsoWoke.get(by) ?? [];
+			if (!more.includes(task)) handles.alsoWoke.set(by, [...more, task]);
+		}
 	}
 
-	#sortTimers(): void {
-		const c = this.#c;
-		const order = [...c.timerAdded.keys()];
-		const deadline = (handle: number) => {
-			const when = c.handles.when[handle];
-			return when < 0 ? NEVER : when;
-		};
+	#sortTimers(): Int32Array {
+		const handles = this.handles;
+		const order: number[] = [];
+		for (let h = 1; h < handles.kind.length; h++) {
+			if (handles.kind.data[h] === TIMER && handles.added.data[h] > 0) order.push(h);
+		}
+		const deadline = (h: number) => (handles.when.data[h] < 0 ? Infinity : handles.when.data[h]);
 		order.sort((a, b) => deadline(a) - deadline(b) || a - b);
-		c.setTimerOrder(order);
+		return Int32Array.from(order);
 	}
-}
-
-// ---- words ---------------------------------------------------------------------------------
-
-/** asyncio's function names as a learner reads them. */
-function apiWords(api: string): string {
-	const local = api.indexOf('.<locals>');
-	const name = local >= 0 ? api.slice(0, local) : api;
-	if (name === 'run') return 'asyncio.run()';
-	if (name === '_set_result_unless_cancelled') return 'a sleep timer';
-	if (name === 'Timeout._on_timeout') return 'a timeout expiring';
-	if (name === 'Timeout.__aenter__' || name === 'Timeout.reschedule') return 'timeout()';
-	if (name === '_run_until_complete_cb') return 'run_until_complete()';
-	return `${name.replace(/^BaseEventLoop\./, '')}()`;
-}
-
-/** Whether `api` is the loop's own scheduling, which says nothing about why (C code called it). */
-function isPlumbing(api: string | null): boolean {
-	return (
-		api === null ||
-		api === 'BaseEventLoop.call_soon' ||
-		api === 'BaseEventLoop.call_soon_threadsafe'
-	);
-}
-
-function timerWhat(info: HandleInfo): string {
-	const api = info.api;
-	const delay = info.when === null ? 'math.inf' : compact(info.when - info.t);
-	if (api === 'sleep') return `sleep(${delay}) timer`;
-	if (api === 'wait_for') return `wait_for timeout (${delay} s)`;
-	if (api !== null && api.startsWith('Timeout.')) return `timeout (${delay} s)`;
-	if (api === 'BaseEventLoop.call_later' || api === 'BaseEventLoop.call_at' || api === null) {
-		return `${info.fn ?? 'callback'} timer`;
-	}
-	return `${apiWords(api)} timer`;
-}
-
-function compact(seconds: number): string {
-	return String(Number(seconds.toFixed(3)));
-}
-
-/** The callbacks with which gather and TaskGroup wake their parent, and what that means. */
-const GROUP_WAKES: Record<string, string> = {
-	'gather.<locals>._done_callback': 'gather(): its children are done',
-	'TaskGroup._on_task_done': 'TaskGroup: its tasks are done'
-};
-
-/** What `describeHandle` needs to know about the rest of the run. */
-export interface HandleContext {
-	taskName(task: TaskId): string;
-	handle(handle: number): HandleInfo | null;
-	/** Whether `task` ended in step `step`. */
-	endedAt(task: TaskId, step: number): boolean;
-}
-
-/**
- * A handle's label and the reason it was scheduled, in words: "Task-3 step" / "woken by
- * Lock.release() in Task-2, line 12". The engine names the asyncio function the user's code
- * called (`api`) and its line; `call_soon` with no line of the user's means C code scheduled it: a
- * future completing, or a task finishing (its done callbacks).
- */
-export function describeHandle(
-	info: HandleInfo,
-	context: HandleContext
-): { label: string; name: string; reason: string } {
-	const { taskName } = context;
-	const targets = info.woke.length > 0 ? ` → ${info.woke.map(taskName).join(', ')}` : '';
-	const who =
-		info.byTask !== null
-			? taskName(info.byTask)
-			: info.by !== null
-				? 'a callback'
-				: 'the main code';
-	const at = info.line !== null ? `, line ${info.line}` : '';
-	// The user's code named what it called; else C code scheduled it, while `who` ran.
-	const called = info.api !== null && (!isPlumbing(info.api) || info.line !== null);
-	if (info.kind === 'timer') {
-		const owner = info.woke[0] ?? info.byTask;
-		const label = `${timerWhat(info)}${owner !== null ? ` → ${info.woke.length > 1 ? info.woke.map(taskName).join(', ') : taskName(owner)}` : ''}`;
-		const name = owner !== null ? taskName(owner) : timerWhat(info);
-		return { label, name, reason: `set by ${who}${at}` };
-	}
-	if (info.kind === 'callback') {
-		const name = callbackWords(info.fn);
-		const label = `${name}${targets}`;
-		if (called)
-			return { label, name, reason: `scheduled by ${apiWords(info.api!)} in ${who}${at}` };
-		if (info.byTask !== null && context.endedAt(info.byTask, info.scheduledAt)) {
-			return { label, name, reason: `scheduled when ${taskName(info.byTask)} finished` };
-		}
-		return { label, name, reason: `scheduled by ${who}${at}` };
-	}
-	const name = taskName(info.task ?? 0);
-	const label = `${name} step`;
-	return { label, name, reason: stepReason(info, context, who, at, called) };
-}
-
-/** Why a task's step is in the ready queue: how it was created, or what woke it. */
-function stepReason(
-	info: HandleInfo,
-	context: HandleContext,
-	who: string,
-	at: string,
-	called: boolean
-): string {
-	const { taskName } = context;
-	const wake = info.wake;
-	if (wake === null) {
-		if (info.byTask !== null && info.byTask === info.task) {
-			return 'gave way with a bare yield (sleep(0))';
-		}
-		const api = called ? apiWords(info.api!) : 'create_task()';
-		return `created by ${api} in ${who}${at}`;
-	}
-	if (wake.future !== null) {
-		const ended =
-			wake.end === 'result' ? 'finished' : wake.end === 'exception' ? 'raised' : 'was cancelled';
-		return `woken: ${taskName(wake.future)} ${ended}`;
-	}
-	const by = info.by !== null ? context.handle(info.by) : null;
-	if (by !== null && by.kind === 'timer') {
-		if (wake.end === 'cancelled') return `cancelled: ${timerWhat(by)} expired`;
-		return `woken by ${timerWhat(by)}`;
-	}
-	if (wake.end === 'cancelled') return `cancelled by ${who}${at}`;
-	if (by !== null && by.kind === 'callback' && by.fn !== null && GROUP_WAKES[by.fn]) {
-		return `woken by ${GROUP_WAKES[by.fn]}`;
-	}
-	if (called && !isPlumbing(info.api)) {
-		return `woken by ${apiWords(info.api!)} in ${who}${at}`;
-	}
-	const setter = wake.end === 'exception' ? 'Future.set_exception()' : 'Future.set_result()';
-	return `woken by ${setter} in ${who}${at}`;
-}
-
-/** A callback's label: "gather's callback", "Future.set_result callback". */
-function callbackWords(fn: string | null): string {
-	if (fn === null) return 'callback';
-	const local = fn.indexOf('.<locals>');
-	if (local >= 0) return `${fn.slice(0, local)}'s callback`;
-	if (fn === '_run_until_complete_cb') return "run_until_complete's callback";
-	if (fn === 'TaskGroup._on_task_done') return "TaskGroup's callback";
-	if (fn.startsWith('BaseEventLoop.')) return `asyncio.run's ${fn.slice('BaseEventLoop.'.length)}`;
-	return `${fn} callback`;
 }

@@ -106,6 +106,8 @@ class VirtualClockLoop(base_events.BaseEventLoop):
         # This loop's number in the run (the trace names loops by it).
         self.loop_id = len(chosen.loops)
         self.traced = chosen.limits.trace
+        # Whether the loop itself is recorded (turns, handles: trace version 2) besides the tasks.
+        self.recording = self.traced and chosen.limits.trace_loop
         # Handles the trace knows were taken from the ready queue since the last turn.
         self.taken = 0
 
@@ -143,7 +145,7 @@ class VirtualClockLoop(base_events.BaseEventLoop):
         handle._task = task
         handle._task_id = task_id
         self._ready.append(handle)
-        if self.traced:
+        if self.recording:
             session.instrument.handle_ready(self.loop_id, handle._number, handle, task_id)
         return handle
 
@@ -167,7 +169,7 @@ class VirtualClockLoop(base_events.BaseEventLoop):
             del timer._source_traceback[-1]
         heapq.heappush(self._scheduled, timer)
         timer._scheduled = True
-        if self.traced:
+        if self.recording:
             session.instrument.timer_added(self.loop_id, timer)
         return timer
 
@@ -177,7 +179,7 @@ class VirtualClockLoop(base_events.BaseEventLoop):
         a cancellation the trace shows: a due one still in the ready queue is skipped there."""
         if handle._scheduled:
             self._timer_cancelled_count += 1
-            if self.traced and type(handle) is OrderedTimerHandle:
+            if self.recording and type(handle) is OrderedTimerHandle:
                 session = self.session
                 session.instrument.timer_cancelled(
                     self.loop_id, handle._number, session.running_handle
@@ -190,7 +192,7 @@ class VirtualClockLoop(base_events.BaseEventLoop):
         """
         session = self.session
         session.turns += 1
-        if not self.traced:
+        if not self.recording:
             return None
         jumped = self._selector.jumped_to
         taken = self.taken
@@ -217,14 +219,14 @@ class VirtualClockLoop(base_events.BaseEventLoop):
 
     def handle_skipped(self, handle: Any) -> None:
         """The turn skipped a handle that was cancelled while in the ready queue."""
-        if self.traced:
+        if self.recording:
             self.session.instrument.handle_skipped(self.loop_id, handle._number)
 
     def close(self) -> None:
         """Close the loop; its ready queue and timers are dropped, and the trace says so."""
         was_open = not self._closed
         super().close()
-        if was_open and self._closed and self.traced:
+        if was_open and self._closed and self.recording:
             taken = self.taken
             self.taken = 0
             self.session.instrument.loop_closed(self.loop_id, taken)
@@ -255,7 +257,7 @@ class VirtualClockLoop(base_events.BaseEventLoop):
             session.internal_tasks.add(task_id)
         else:
             if self.traced:
-                api, line = describe_origin(0)
+                api, line = describe_origin(0) if self.recording else (None, None)
                 if line is None:
                     # Created by a callback the loop runs: the line that started the loop.
                     line = caller_line()
