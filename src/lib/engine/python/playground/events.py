@@ -252,7 +252,7 @@ def run_end(t: float, steps: int, real_ms: float, dropped_events: int) -> Event:
 # The loop's own events: few (a turn, a label, a callback named, a loop closed), so dicts like the
 # rest. What the loop schedules (one or more facts per handle, tens of thousands in a big run)
 # goes into `handles` events as flat lists of numbers instead: a dict event costs several times
-# more to build, encode and parse (docs/decisions/0080-recording-the-loop.md).
+# more to build, encode and parse (docs/decisions/0100-recording-the-loop.md).
 
 # A fact in `handles.facts` is one of these records, its kind first, each field a number:
 # - READY [1, handle, task, fn, by, api, line, future, end]: `handle` joined the ready queue. A step

@@ -5,7 +5,7 @@ The loop keeps the callbacks it will run next in `_ready`, a deque: `call_soon` 
 (VirtualClockLoop._call_soon numbers it and reports it), each turn appends the timers that
 became due and then pops and runs exactly the handles that were there when the turn began. Owning
 the turn records the real queue at no extra cost per handle: no wrapper objects and no overridden
-deque methods (docs/decisions/0080-recording-the-loop.md). `tests/engine/loop-replay.spec.ts`
+deque methods (docs/decisions/0100-recording-the-loop.md). `tests/engine/loop-replay.spec.ts`
 checks that CPython's `_run_once` is still the one copied here.
 
 Added to CPython's statements: the turn is reported after the selector (which moves the virtual
