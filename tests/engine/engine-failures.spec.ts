@@ -5,7 +5,17 @@
 import { Worker } from 'node:worker_threads';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/lib/engine/engine';
+import { factAt } from '../../src/lib/engine/events';
 import { bootEngine, duration, ofKind, run, stdout, type TraceEvent } from './engine-helpers';
+
+/** The kinds of the facts in a `handles` event, in order ("ready", "timer" ...). */
+function facts(numbers: number[]): string[] {
+	const kinds: string[] = [];
+	for (let at = 0, fact = factAt(numbers, 0); fact; fact = factAt(numbers, (at += fact.size))) {
+		kinds.push(fact.kind);
+	}
+	return kinds;
+}
 
 let engine: Engine;
 
@@ -214,22 +224,33 @@ async def main():
     print("all done")
 asyncio.run(main())
 `;
-		// Task events and the loop's events count against the cap; output, notes and the
-		// events that only name things (label, loop, callback) do not.
-		const capped = (event: TraceEvent) =>
-			event.kind.startsWith('task_') ||
-			['turn', 'ready', 'timer', 'cancelled', 'loop_closed'].includes(event.kind);
-		const whole = run(engine, source).filter(capped);
+		// Task events and the loop's events count against the cap, each fact of a `handles`
+		// event as one; output, notes and the events that only name things (label, callback) do
+		// not. Facts are sent in batches, after the events recorded beside them, so the two are
+		// compared apart: each kept in the order recorded.
+		const capped = (trace: TraceEvent[]) => ({
+			events: trace
+				.filter(
+					(event) => event.kind.startsWith('task_') || ['turn', 'loop_closed'].includes(event.kind)
+				)
+				.map((event) => event.kind),
+			facts: trace.flatMap((event) => (event.kind === 'handles' ? facts(event.facts) : []))
+		});
+		const whole = capped(run(engine, source));
 		const events = run(engine, source, { max_events: 50 });
-		const kept = events.filter(capped);
-		expect(kept).toHaveLength(50);
-		// The first 50, as the uncut trace has them.
-		expect(kept.map((event) => event.kind)).toEqual(whole.slice(0, 50).map((event) => event.kind));
+		const kept = capped(events);
+		expect(kept.events.length + kept.facts.length).toBe(50);
+		expect(kept.facts.length).toBeGreaterThan(0);
+		// The first ones, as the uncut trace has them.
+		expect(kept.events).toEqual(whole.events.slice(0, kept.events.length));
+		expect(kept.facts).toEqual(whole.facts.slice(0, kept.facts.length));
 		// (A cpu_work note may join it on a busy machine: creating 100 tasks is real work.)
 		expect(ofKind(events, 'note').filter((n) => n.code === 'events_truncated')).toHaveLength(1);
 		expect(stdout(events)).toEqual(['all done']);
 		const end = events.at(-1)!;
-		expect(end.kind === 'run_end' && end.dropped_events).toBe(whole.length - 50);
+		expect(end.kind === 'run_end' && end.dropped_events).toBe(
+			whole.events.length + whole.facts.length - 50
+		);
 	});
 
 	it('trace: false records output and errors only', () => {
