@@ -6,7 +6,9 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		// A static site: everything runs in the visitor's browser, so any static host can serve it.
-		adapter: adapter({ fallback: undefined, strict: true })
+		adapter: adapter({ fallback: undefined, strict: true }),
+		// Registered by the page itself once Python has started (src/lib/ui/app-update.svelte.ts).
+		serviceWorker: { register: false }
 	}
 };
 

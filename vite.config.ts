@@ -3,6 +3,7 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
 import { readPythonSources } from './src/lib/engine/python-files';
 import { frameScriptPlugin } from './src/lib/runner/sandbox/frame-script';
+import { offlineFilesPlugin } from './src/lib/offline/files-plugin';
 import { engineSourcesText } from './src/lib/runner/snapshot/key';
 
 /**
@@ -16,7 +17,7 @@ const engineSourcesSha256 = createHash('sha256')
 	.digest('hex');
 
 export default defineConfig({
-	plugins: [sveltekit(), frameScriptPlugin()],
+	plugins: [sveltekit(), frameScriptPlugin(), offlineFilesPlugin()],
 	define: { ENGINE_SOURCES_SHA256: JSON.stringify(engineSourcesSha256) },
 	test: {
 		projects: [

@@ -18,7 +18,14 @@ const commands: Record<string, CommandEntry> = {
 		summary: 'run a Python file: its output, virtual timings and a summary',
 		load: () => import('./run')
 	},
-	check: { summary: "check a solution against an exercise's checks", load: () => import('./check') }
+	check: {
+		summary: "check a solution against an exercise's checks (built in, or a teacher's pack)",
+		load: () => import('./check')
+	},
+	lint: {
+		summary: 'prove a pack of exercises sound: solutions pass, starters fail',
+		load: () => import('./lint')
+	}
 };
 
 const PROGRAM = 'asyncio-playground';

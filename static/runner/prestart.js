@@ -3,6 +3,10 @@
 // before the runner could even begin restoring Python. The page's FrameHost adopts this frame
 // (src/lib/runner/hosts.ts) and sets the rest of its attributes; pages without a runner (no
 // element marked data-runner in their prerendered HTML) get none.
+//
+// The frame's document is fetched here and handed in as srcdoc, never loaded by the frame
+// itself: a sandboxed frame's navigation bypasses the service worker, so it would fail offline
+// (docs/decisions/0085-offline.md).
 'use strict';
 (() => {
 	if (!document.querySelector('[data-runner]')) return;
@@ -12,6 +16,12 @@
 	frame.setAttribute('sandbox', 'allow-scripts');
 	frame.setAttribute('allow', 'cross-origin-isolated');
 	frame.style.cssText = 'position:absolute;width:0;height:0;border:0;visibility:hidden';
-	frame.src = new URL('frame.html', document.currentScript.src).href;
 	document.body.appendChild(frame);
+	fetch(new URL('frame.html', document.currentScript.src))
+		.then((response) => (response.ok ? response.text() : null))
+		.then((html) => {
+			// FrameHost may have set the document first; it then owns the frame.
+			if (html !== null && !frame.hasAttribute('srcdoc')) frame.srcdoc = html;
+		})
+		.catch(() => {}); // FrameHost fetches the document itself and reports a failure
 })();

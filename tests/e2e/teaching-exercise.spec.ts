@@ -36,6 +36,9 @@ describe('an exercise', () => {
 			await expect(panel.textContent()).resolves.toContain('Run your code to check it.');
 
 			await pythonReady(page);
+			// The exercise asks for predictions first (teaching-predict.spec.ts); this test is about
+			// its checks, so the run is shown at once.
+			await page.getByRole('checkbox', { name: 'Predict first' }).uncheck();
 			await button(page, 'Run').click();
 			const checks = panel.getByRole('region', { name: 'Checks' });
 			const duration = checks.locator('[data-check="max-duration"]');

@@ -194,12 +194,16 @@ const EXTRA: ContractProgram[] = [
 	},
 	{
 		name: 'an interrupt (the Stop button)',
+		// Presses Stop itself: stores 2 in the interrupt buffer that contract.spec.ts gives
+		// Pyodide and exposes as globalThis.stopButton, as the page does through the frame.
 		source: `
-			import asyncio, signal
+			import asyncio, js
 
 			async def main():
 			    await asyncio.sleep(1)
-			    signal.raise_signal(signal.SIGINT)
+			    js.stopButton[0] = 2
+			    while True:
+			        pass
 
 			asyncio.run(main())
 		`
@@ -287,6 +291,31 @@ const EXTRA: ContractProgram[] = [
 			loop.call_later(5, print, "never").cancel()
 			loop.run_until_complete(main())
 			loop.close()
+		`
+	},
+	{
+		name: 'the in-memory network: an echo server and its client (readers and writers in the queue)',
+		source: `
+			import asyncio
+
+			async def echo(reader, writer):
+			    data = await reader.read(100)
+			    writer.write(data)
+			    await writer.drain()
+			    writer.close()
+			    await writer.wait_closed()
+
+			async def main():
+			    server = await asyncio.start_server(echo, "127.0.0.1", 8888)
+			    async with server:
+			        reader, writer = await asyncio.open_connection("127.0.0.1", 8888)
+			        writer.write(b"hello")
+			        await writer.drain()
+			        print(await reader.read(100))
+			        writer.close()
+			        await writer.wait_closed()
+
+			asyncio.run(main())
 		`
 	},
 	{

@@ -171,10 +171,20 @@ const runs: Run[] = [];
 
 beforeAll(async () => {
 	engine = await createNodeEngine();
-	for (const program of contractPrograms()) {
-		// Engine.run parses the engine's JSON without validating it: these are the raw events.
-		const events = engine.run(program.source, program.options) as unknown[];
-		runs.push({ name: program.name, events });
+	// The Stop button, for the program that presses it (contract-programs.ts).
+	const stopButton = new Int32Array(new SharedArrayBuffer(4));
+	engine.pyodide.setInterruptBuffer(stopButton);
+	(globalThis as { stopButton?: Int32Array }).stopButton = stopButton;
+	try {
+		for (const program of contractPrograms()) {
+			// Engine.run parses the engine's JSON without validating it: these are the raw events.
+			const events = engine.run(program.source, program.options) as unknown[];
+			runs.push({ name: program.name, events });
+			stopButton[0] = 0;
+		}
+	} finally {
+		engine.pyodide.setInterruptBuffer(undefined as unknown as Int32Array);
+		delete (globalThis as { stopButton?: Int32Array }).stopButton;
 	}
 });
 

@@ -233,7 +233,14 @@ describe('await', () => {
 			asyncio.run(main())
 			`
 		);
-		expect(stdout(events)).toEqual(['main done']);
+		// On stderr exactly as CPython prints it (at the line where the coroutine is dropped)...
+		expect(ofKind(events, 'output').map((event) => [event.stream, event.text])).toEqual([
+			['stderr', "main.py:5: RuntimeWarning: coroutine 'say' was never awaited"],
+			['stderr', '  say("never printed")'],
+			['stderr', 'RuntimeWarning: Enable tracemalloc to get the object allocation traceback'],
+			['stdout', 'main done']
+		]);
+		// ... and in the trace with the line that created it.
 		const [warning] = ofKind(events, 'warning');
 		expect(warning).toMatchObject({
 			category: 'RuntimeWarning',

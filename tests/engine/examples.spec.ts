@@ -126,7 +126,13 @@ const facts: Record<string, Facts> = {
 	},
 	'09-forgot-await': {
 		duration: 0,
-		output: [[0, 'This will print immediately']],
+		// The warning goes to stderr as CPython prints it, where the coroutine is dropped.
+		output: [
+			[0, "main.py:11: RuntimeWarning: coroutine 'fetch_data' was never awaited"],
+			[0, '  fetch_data()  # no await: nothing runs'],
+			[0, 'RuntimeWarning: Enable tracemalloc to get the object allocation traceback'],
+			[0, 'This will print immediately']
+		],
 		tasks: ['Task-1:main:done'],
 		warning: {
 			message: /^coroutine 'fetch_data' was never awaited$/,

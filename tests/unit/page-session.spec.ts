@@ -9,7 +9,10 @@ import type { RunModel } from '../../src/lib/engine/model';
 import { CodeStore, type KeyValueStore } from '../../src/lib/storage/local';
 import { ExerciseCourse } from '../../src/lib/exercises/course.svelte';
 import { ExerciseProgress } from '../../src/lib/exercises/progress.svelte';
+import { PackLibrary } from '../../src/lib/exercises/pack-library.svelte';
 import { encodeShare, shareFragment } from '../../src/lib/share/codec';
+import { deflateSync } from 'fflate';
+import { parsePack } from '../../src/lib/exercises/pack';
 import type { RunnerStatus } from '../../src/lib/ui/status';
 import {
 	PlaygroundSession,
@@ -17,6 +20,7 @@ import {
 	type Runner
 } from '../../src/lib/ui/playground-session.svelte';
 import { model } from './exercises-model';
+import { exerciseMarkdown, lineOf, memoryStore } from './exercise-fixtures';
 
 const gather = 'import asyncio\nawait asyncio.gather(a(), b())\n';
 const oneByOne = 'import asyncio\nawait a()\nawait b()\n';
@@ -58,15 +62,6 @@ class StubRunner implements Runner {
 	}
 }
 
-function memoryStore(): KeyValueStore {
-	const data = new Map<string, string>();
-	return {
-		getItem: (key) => data.get(key) ?? null,
-		setItem: (key, value) => void data.set(key, value),
-		removeItem: (key) => void data.delete(key)
-	};
-}
-
 function fakeAddress(href: string): PageAddress & { current: string } {
 	return {
 		current: href,
@@ -79,14 +74,20 @@ function fakeAddress(href: string): PageAddress & { current: string } {
 	};
 }
 
-function setUp(href = 'https://play.example/', store = new CodeStore(memoryStore())) {
+function setUp(
+	href = 'https://play.example/',
+	store = new CodeStore(memoryStore()),
+	/** The browser's storage for packs, progress and settings (none by default). */
+	browser: KeyValueStore | null = null
+) {
 	const address = fakeAddress(href);
 	const runner = new StubRunner();
 	const session = new PlaygroundSession({
 		examples,
 		store,
 		address,
-		course: new ExerciseCourse(undefined, new ExerciseProgress(null))
+		course: new ExerciseCourse(undefined, new ExerciseProgress(browser), new PackLibrary(browser)),
+		settings: browser
 	});
 	return { session, runner, address, store };
 }
@@ -326,5 +327,225 @@ describe('PlaygroundSession', () => {
 		session.notePhase('ready');
 		expect(session.lastRun).toBe('restarted');
 		expect(session.status.text).toMatch(/^Restarted/);
+	});
+});
+
+describe('PlaygroundSession: predict first', () => {
+	const printing = model({ duration: 2, printed: ['hello', 'world'] });
+
+	it('hides a finished run until the learner reveals, then shows it with the verdicts', async () => {
+		const { session, runner } = setUp();
+		session.start(runner);
+		await runner.finish(model({ duration: 3 }));
+		session.setPredictFirst(true);
+		void session.run();
+		await runner.finish(printing);
+		expect(session.hidden).toBe(true);
+		expect(session.outputItems).toEqual([]);
+		expect(session.markers).toEqual([]);
+		expect(session.prediction?.questions.map((question) => question.id)).toEqual([
+			'order',
+			'total-time'
+		]);
+		session.prediction!.secondsText = '2';
+		session.reveal();
+		expect(session.hidden).toBe(false);
+		expect(session.outputItems).toHaveLength(2);
+		expect(session.prediction?.verdicts?.find((v) => v.id === 'total-time')?.right).toBe(true);
+		// A new run asks again.
+		void session.run();
+		expect(session.prediction).toBeNull();
+	});
+
+	it('asks nothing of a run that was stopped or failed', async () => {
+		const { session, runner } = setUp();
+		session.start(runner);
+		session.setPredictFirst(true);
+		await runner.settle({ kind: 'stopped', reason: 'Stopped.', line: null, model: printing });
+		expect(session.hidden).toBe(false);
+		void session.run();
+		await runner.settle({ kind: 'failed', message: 'Python crashed.' });
+		expect(session.prediction).toBeNull();
+	});
+
+	it('remembers the setting, and turning it off shows a hidden run at once', async () => {
+		const browser = memoryStore();
+		const { session, runner } = setUp('https://play.example/', undefined, browser);
+		session.start(runner);
+		session.setPredictFirst(true);
+		await runner.finish(printing);
+		expect(session.hidden).toBe(true);
+		session.setPredictFirst(false);
+		expect(session.hidden).toBe(false);
+		expect(setUp('https://play.example/', undefined, browser).session.predictFirst).toBe(false);
+		session.setPredictFirst(true);
+		expect(setUp('https://play.example/', undefined, browser).session.predictFirst).toBe(true);
+	});
+
+	it('an exercise with questions turns it on, asks its own about the starter and counts them', async () => {
+		const { session, runner } = setUp('https://play.example/?exercise=three-downloads');
+		session.start(runner);
+		expect(session.predictFirst).toBe(true);
+		const starterRun = model({
+			duration: 6,
+			printed: [
+				'start a.txt',
+				'done a.txt',
+				'start b.txt',
+				'done b.txt',
+				'start c.txt',
+				'done c.txt'
+			]
+		});
+		void session.run();
+		await runner.finish(starterRun);
+		const round = session.prediction!;
+		expect(round.owner?.slug).toBe('three-downloads');
+		expect(round.orderQuestion?.lines).toEqual([
+			'start b.txt',
+			'done a.txt',
+			'start c.txt',
+			'done b.txt'
+		]);
+		round.order = ['done a.txt', 'start b.txt', 'done b.txt', 'start c.txt'];
+		round.secondsText = '6';
+		session.reveal();
+		expect(round.allRight).toBe(true);
+		expect(session.course.progress.get('three-downloads').prediction).toEqual({
+			attempts: 1,
+			rightAt: 1
+		});
+
+		// The learner's own version gets free play's questions, which are not counted.
+		session.edit(session.code + '# mine\n');
+		void session.run();
+		await runner.finish(starterRun);
+		expect(session.prediction?.owner).toBeNull();
+	});
+
+	it('leaves Predict first alone on an exercise once the learner has set it', () => {
+		const browser = memoryStore();
+		setUp('https://play.example/', undefined, browser).session.setPredictFirst(false);
+		const { session, runner } = setUp(
+			'https://play.example/?exercise=three-downloads',
+			undefined,
+			browser
+		);
+		session.start(runner);
+		expect(session.predictFirst).toBe(false);
+	});
+});
+
+describe('PlaygroundSession: exercise packs', () => {
+	const packText = `---\npack: Workshop\n---\n\n${exerciseMarkdown('First')}`;
+	const file = (name: string, text: string | Uint8Array) => {
+		const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
+		return { name, size: bytes.length, arrayBuffer: async () => bytes.slice().buffer };
+	};
+	const packLinkTo = (text: string) => {
+		const encoded = encodeShare(text, 'pack');
+		if (!encoded.ok) throw new Error(encoded.message);
+		return 'https://play.example/' + shareFragment(encoded.payload, 'pack');
+	};
+
+	it('opens a pack link without running it, setting the learner’s draft aside', () => {
+		const store = new CodeStore(memoryStore());
+		store.saveDraft(mine, null);
+		const browser = memoryStore();
+		const { session, runner, address } = setUp(packLinkTo(packText), store, browser);
+		session.start(runner);
+		expect(runner.runs).toHaveLength(0);
+		expect(session.course.collection.title).toBe('Workshop');
+		expect(session.course.exercise?.slug).toBe('first');
+		expect(session.code).toBe('print("start")\n');
+		expect(session.banner).toEqual({
+			tone: 'info',
+			text: 'Opened the pack "Workshop" (1 exercise). Nothing has run: read the first exercise, then press Run.'
+		});
+		expect(address.current).toBe('https://play.example/?pack=workshop&exercise=first');
+		expect(store.loadOwnCode()?.code).toBe(mine);
+		expect(new PackLibrary(browser).packs.map((pack) => pack.id)).toEqual(['workshop']);
+	});
+
+	it('a decompression-bomb link, or one over the cap, says so and loses nothing', () => {
+		const browser = memoryStore();
+		new PackLibrary(browser).add(
+			// An earlier pack, with progress, that must survive.
+			parsePack([{ name: 'w.md', text: packText }], 'w')
+		);
+		new PackLibrary(browser).progressOf('workshop').markPassed('first');
+		const store = new CodeStore(memoryStore());
+		store.saveDraft(mine, null);
+		const bomb = deflateSync(new Uint8Array(4 * 1024 * 1024).fill(0x20), { level: 9 });
+		for (const payload of [
+			`v1.${Buffer.from(bomb).toString('base64url')}`,
+			`v1.${'A'.repeat(40_000)}`
+		]) {
+			const { session, runner, address } = setUp(
+				`https://play.example/#pack=${payload}`,
+				store,
+				browser
+			);
+			session.start(runner);
+			expect(session.banner?.tone).toBe('error');
+			expect(session.banner?.text).toMatch(
+				/^This pack link (holds more than 64 KB of text, so it was not opened|is too long to open)\. Your packs, your progress and your code are unchanged\.$/
+			);
+			expect(session.code).toBe(mine);
+			expect(runner.runs).toHaveLength(0);
+			expect(address.current).toBe('https://play.example/');
+			expect(store.loadDraft()?.code).toBe(mine);
+			const library = new PackLibrary(browser);
+			expect(library.packs.map((pack) => pack.id)).toEqual(['workshop']);
+			expect(library.progressOf('workshop').passed('first')).toBe(true);
+		}
+	});
+
+	it('opens a pack file, which stays after a reload with its progress, and can be removed', async () => {
+		const browser = memoryStore();
+		const { session, runner, address } = setUp('https://play.example/', undefined, browser);
+		session.start(runner);
+		await session.openPackFile(file('workshop.md', packText));
+		expect(session.course.exercise?.title).toBe('First');
+		expect(address.current).toBe('https://play.example/?pack=workshop&exercise=first');
+		session.course.progress.markPassed('first');
+		session.edit('print("done")\n');
+		session.course.progress.saveCode('first', session.code, 'print("start")\n');
+
+		const again = setUp(address.current, undefined, browser);
+		again.session.start(again.runner);
+		expect(again.session.course.exercise?.slug).toBe('first');
+		expect(again.session.code).toBe('print("done")\n');
+		expect(again.session.course.progress.passed('first')).toBe(true);
+
+		again.session.removePack('workshop');
+		expect(again.session.course.exercise).toBeNull();
+		expect(again.address.current).toBe('https://play.example/');
+		expect(new PackLibrary(browser).packs).toEqual([]);
+	});
+
+	it('shows a mistake in a pack file as file:line, and stores nothing', async () => {
+		const browser = memoryStore();
+		const { session, runner } = setUp('https://play.example/', undefined, browser);
+		session.start(runner);
+		const broken = packText.replace('output-equals', 'output-equal');
+		await session.openPackFile(file('workshop.md', broken));
+		expect(session.banner?.tone).toBe('error');
+		expect(session.banner?.text).toMatch(
+			`The pack was not opened: workshop.md:${lineOf(broken, 'output-equal')}: unknown check "output-equal"`
+		);
+		expect(new PackLibrary(browser).packs).toEqual([]);
+		await session.openPackFile(file('huge.zip', new Uint8Array(2 * 1024 * 1024)));
+		expect(session.banner?.text).toBe(
+			'The pack was not opened: huge.zip is larger than 1024 KB, too large for a pack'
+		);
+	});
+
+	it('says so when a link names a pack this browser does not have', () => {
+		const { session, runner } = setUp('https://play.example/?pack=elsewhere&exercise=first');
+		session.start(runner);
+		expect(session.banner?.tone).toBe('error');
+		expect(session.banner?.text).toMatch(/pack "elsewhere", which is not in this browser/);
+		expect(session.course.exercise).toBeNull();
 	});
 });

@@ -1,13 +1,14 @@
 /**
- * The sandbox frame's script as the build makes it (/runner/frame.js, from sandbox/frame.ts):
- * a classic script with no imports, that starts the worker, hands it `init` and the page's port,
- * and checks a stored snapshot with the same code the page uses (snapshot/verify.ts).
+ * The sandbox frame's script as the build makes it (inline in /runner/frame.html, from
+ * sandbox/frame.ts): a classic script with no imports, that starts the worker, hands it `init` and
+ * the page's port, and checks a stored snapshot with the same code the page uses
+ * (snapshot/verify.ts).
  */
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { Script } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NO_SNAPSHOT, type InitCommand, type SnapshotHandle } from '$lib/runner/protocol';
-import { buildFrameScript } from '$lib/runner/sandbox/frame-script';
+import { buildFrameScript, frameDocument } from '$lib/runner/sandbox/frame-script';
 import { measureSnapshot, snapshotVerdict } from '$lib/runner/snapshot/verify';
 
 let code: string;
@@ -82,11 +83,27 @@ describe('the sandbox frame script', () => {
 		expect(code).not.toMatch(/\bimport\s*\(/);
 	});
 
-	it('is what frame.html loads, under a policy that allows only our own scripts and blob:', () => {
-		const html = readFileSync('static/runner/frame.html', 'utf8');
-		expect(html).toContain('<script src="frame.js"></script>');
-		expect(html).toMatch(/script-src 'self' blob: 'wasm-unsafe-eval';/);
-		expect(html).toMatch(/connect-src 'none'/);
+	it('is inline in frame.html, under a policy that allows only it, by its hash, and blob:', () => {
+		const html = frameDocument(code);
+		const inline = /<script>([\s\S]*)<\/script>/.exec(html)?.[1];
+		expect(inline).toBe(code);
+		const sha256 = createHash('sha256').update(code).digest('base64');
+		const policy = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1];
+		expect(policy?.split('; ')).toEqual([
+			"default-src 'none'",
+			`script-src 'sha256-${sha256}' blob: 'wasm-unsafe-eval'`,
+			'worker-src blob:',
+			"connect-src 'none'",
+			"base-uri 'none'",
+			"form-action 'none'"
+		]);
+		// The policy comes before the script, so it holds before anything runs.
+		expect(html.indexOf('Content-Security-Policy')).toBeLessThan(html.indexOf('<script>'));
+	});
+
+	it('refuses a script with text that would end its <script> element early', () => {
+		expect(() => frameDocument('const a = "</script><script>alert(1)";')).toThrow(/early/);
+		expect(() => frameDocument('x = 1 <!-- 2')).toThrow(/early/);
 	});
 
 	it('says frame_ready on load, and again when the page says hello', () => {

@@ -14,6 +14,7 @@ import {
 import { PYODIDE_FILES } from '$lib/runner/pyodide-files';
 
 const WORKER_SOURCE = 'self.onmessage = () => {};';
+const FRAME_DOCUMENT = '<!doctype html><title>Python runner</title>';
 
 /** The sandbox frame as the host sees it: attributes, and a window that records what it is sent. */
 class FakeFrame {
@@ -24,14 +25,22 @@ class FakeFrame {
 			this.posted.push({ command, transfer })
 	};
 	title = '';
-	src = '';
 	style = { cssText: '' };
 	connected = false;
+	/** Each document the frame was given, in order (setting srcdoc loads it). */
+	readonly documents: string[] = [];
+	set srcdoc(html: string) {
+		this.setAttribute('srcdoc', html);
+		this.documents.push(html);
+	}
 	setAttribute(name: string, value: string) {
 		this.attributes.set(name, value);
 	}
 	getAttribute(name: string) {
 		return this.attributes.get(name) ?? null;
+	}
+	hasAttribute(name: string) {
+		return this.attributes.has(name);
 	}
 	removeAttribute(name: string) {
 		this.attributes.delete(name);
@@ -77,7 +86,11 @@ beforeEach(() => {
 	});
 	vi.stubGlobal('fetch', async (url: URL | string) => {
 		fetched.push(String(url));
-		const body = /pyodide\//.test(String(url)) ? `bytes of ${url}` : WORKER_SOURCE;
+		const body = /pyodide\//.test(String(url))
+			? `bytes of ${url}`
+			: /runner\/frame\.html$/.test(String(url))
+				? FRAME_DOCUMENT
+				: WORKER_SOURCE;
 		return new Response(body, { headers: { 'content-length': String(body.length) } });
 	});
 });
@@ -107,7 +120,12 @@ describe('FrameHost', () => {
 		const frame = frames[0];
 		expect(frame.connected).toBe(true);
 		expect(frame.getAttribute('sandbox')).toBe('allow-scripts');
-		await vi.waitFor(() => expect(fetched).toHaveLength(1)); // the worker script, meanwhile
+		// The frame loads nothing itself: the host fetches its document and hands it in.
+		await vi.waitFor(() => expect(frame.documents).toEqual([FRAME_DOCUMENT]));
+		expect(frame.hasAttribute('src')).toBe(false);
+		// Beside the worker's script, fetched meanwhile.
+		expect(fetched).toHaveLength(2);
+		expect(fetched).toContain('http://site.test/runner/frame.html');
 		expect(frame.posted).toEqual([]);
 
 		fromFrame({ type: 'frame_ready' });
@@ -168,7 +186,7 @@ describe('FrameHost', () => {
 		prestarted = new FakeFrame();
 		prestarted.setAttribute('sandbox', 'allow-scripts');
 		prestarted.setAttribute('allow', 'cross-origin-isolated');
-		prestarted.src = 'http://site.test/runner/frame.html';
+		prestarted.srcdoc = FRAME_DOCUMENT;
 		prestarted.connected = true;
 		frames.push(prestarted);
 		const { host } = await startHost({ ...NO_SNAPSHOT, files: files() });
@@ -177,6 +195,20 @@ describe('FrameHost', () => {
 		expect(prestarted.title).toBe('Python runner');
 		fromFrame({ type: 'frame_ready' });
 		await vi.waitFor(() => expect(prestarted!.posted).toHaveLength(3));
+		// It already holds the document: giving it again would load it again.
+		expect(prestarted.documents).toEqual([FRAME_DOCUMENT]);
 		host.destroy();
+	});
+
+	it('refuses a prestarted frame that loads something else, and makes its own', async () => {
+		prestarted = new FakeFrame();
+		prestarted.setAttribute('sandbox', 'allow-scripts');
+		prestarted.setAttribute('allow', 'cross-origin-isolated');
+		prestarted.setAttribute('src', 'http://elsewhere.test/');
+		prestarted.connected = true;
+		await startHost({ ...NO_SNAPSHOT, files: files() });
+		expect(prestarted.connected).toBe(false);
+		expect(frames).toHaveLength(1);
+		await vi.waitFor(() => expect(frames[0].documents).toEqual([FRAME_DOCUMENT]));
 	});
 });

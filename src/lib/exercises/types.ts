@@ -13,6 +13,12 @@ export interface CheckSpec {
 	line: number;
 }
 
+/**
+ * One question of an exercise's `predict` block (predictions.ts), written like a check:
+ * `order: "hello" "world"`, `total-time: 0.1`, `first-finisher: referee runner`.
+ */
+export type PredictSpec = CheckSpec;
+
 /** A number (`3.1`), a bare word (`sleep`, `asyncio.gather`) or a quoted string (`"done"`). */
 export type CheckArg =
 	| { kind: 'number'; value: number }
@@ -20,10 +26,15 @@ export type CheckArg =
 	| { kind: 'string'; value: string };
 
 export interface Exercise {
-	/** From the file name without its number and extension: `03-three-downloads.md` → "three-downloads". */
+	/**
+	 * The `slug:` of its front matter, else from the file name without its number and extension
+	 * (`03-three-downloads.md` → "three-downloads"), or from the title when one file holds several.
+	 */
 	slug: string;
-	/** The file name, which also fixes the order: exercises are sorted by it. */
+	/** The file name (a path inside a zipped pack), which also fixes the order of a folder. */
 	file: string;
+	/** The line of the file where the exercise's front matter opens, for messages. */
+	line: number;
 	title: string;
 	/** Which idea of the course the exercise practises. */
 	topic: string;
@@ -32,6 +43,12 @@ export interface Exercise {
 	/** Markdown, revealed one at a time. */
 	hints: string[];
 	starter: string;
+	/** The line of the file where the starter block opens. */
+	starterLine: number;
 	solution: string;
+	/** The line of the file where the solution block opens. */
+	solutionLine: number;
 	checks: CheckSpec[];
+	/** The questions to answer before the run is shown (empty when the exercise asks none). */
+	predict: PredictSpec[];
 }

@@ -4,9 +4,10 @@
  *
  * - `FrameHost` (production): a `sandbox="allow-scripts"` iframe (an opaque origin holding none
  *   of our data, with a strict Content Security Policy) that runs the worker from a `blob:` URL.
- *   The page downloads the worker script and the Pyodide files once and hands them in, as Blobs
- *   every runtime shares. The frame's handshake (`frame_ready` → `boot`, `init`) is the host's
- *   own: nothing above it sees the frame.
+ *   The page downloads the frame's document, the worker script and the Pyodide files once and
+ *   hands them in (the document as `srcdoc`, the files as Blobs every runtime shares), so the
+ *   frame loads nothing itself. The frame's handshake (`frame_ready` → `boot`, `init`) is the
+ *   host's own: nothing above it sees the frame.
  * - `WorkerHost` (development, and a fallback): a plain worker on our own origin.
  */
 import { asset } from '$app/paths';
@@ -20,6 +21,7 @@ import {
 } from './protocol';
 import { downloadProgress, fetchPyodideFiles, type DownloadProgress } from './pyodide-files';
 import { snapshotVerdict } from './snapshot/verify';
+import { FRAME_DOCUMENT } from './sandbox/frame-document';
 
 export interface RunnerHost {
 	/** Every message from the runner, raw and unvalidated. */
@@ -59,12 +61,21 @@ function sharedOnce<T>(load: () => Promise<T>): () => Promise<T> {
 		}));
 }
 
-const loadWorkerSource = sharedOnce(() =>
-	fetch(new URL(workerUrl, document.baseURI)).then((response) => {
+function downloadText(url: string): Promise<string> {
+	return fetch(url).then((response) => {
 		if (!response.ok) throw new Error(`Could not download the runner: HTTP ${response.status}`);
 		return response.text();
-	})
-);
+	});
+}
+
+const loadWorkerSource = sharedOnce(() => downloadText(new URL(workerUrl, document.baseURI).href));
+
+/**
+ * The frame's whole document (its policy and its one inline script), handed in as `srcdoc`: a
+ * sandboxed frame's own navigation never reaches the service worker, so a frame that loaded its
+ * document from the network would not start offline (docs/decisions/0085-offline.md).
+ */
+const loadFrameDocument = sharedOnce(() => downloadText(staticUrl(`/${FRAME_DOCUMENT}`)));
 
 const downloadListeners = new Set<(progress: DownloadProgress) => void>();
 /** The Pyodide files, fetched once per page (the snapshot keeper stores these same Blobs). */
@@ -75,16 +86,17 @@ export const loadPyodideFiles = sharedOnce(() =>
 /**
  * The sandbox frame static/runner/prestart.js started while the page loaded, for the first
  * runtime only. Taken only if it is exactly the frame this host would make: its sandbox and
- * permissions were fixed when it navigated and cannot be tightened now.
+ * permissions were fixed when it navigated and cannot be tightened now, and it holds nothing but
+ * our document (set by prestart.js, or by this host once it has the document).
  */
-function adoptPrestartedFrame(src: string): HTMLIFrameElement | null {
+function adoptPrestartedFrame(): HTMLIFrameElement | null {
 	const frame = document.getElementById('runner-frame');
 	if (!(frame instanceof HTMLIFrameElement)) return null;
 	frame.removeAttribute('id'); // the next runtime makes its own
 	if (
 		frame.getAttribute('sandbox') === 'allow-scripts' &&
 		frame.getAttribute('allow') === 'cross-origin-isolated' &&
-		frame.src === src
+		!frame.hasAttribute('src')
 	) {
 		return frame;
 	}
@@ -127,8 +139,7 @@ export class FrameHost implements RunnerHost {
 			}
 		});
 		this.#plan.catch(() => {}); // reported once the frame is ready for it, in #boot
-		const src = staticUrl('/runner/frame.html');
-		const adopted = adoptPrestartedFrame(src);
+		const adopted = adoptPrestartedFrame();
 		const frame = adopted ?? document.createElement('iframe');
 		// allow-scripts without allow-same-origin: an opaque origin with no access to our storage,
 		// cookies or DOM, that cannot navigate the page or open windows.
@@ -144,10 +155,19 @@ export class FrameHost implements RunnerHost {
 		if (adopted) {
 			// Its frame_ready may have come before this listener: ask again (#boot runs once).
 			this.#post({ type: 'hello' });
-			return;
+		} else {
+			document.body.appendChild(frame);
 		}
-		frame.src = src;
-		document.body.appendChild(frame);
+		loadFrameDocument().then(
+			(html) => {
+				// prestart.js may have set this very document already; setting it again would reload it.
+				if (this.#frame === frame && frame.getAttribute('srcdoc') !== html) frame.srcdoc = html;
+			},
+			(error: unknown) => {
+				if (this.#frame === frame)
+					this.onfailure?.(error instanceof Error ? error.message : String(error));
+			}
+		);
 	}
 
 	/** The frame is ready: start its worker, and hand it `init` once the plan and files are here. */

@@ -1,6 +1,7 @@
 /**
  * The share-link codec: a snippet travels in the URL fragment as `#code=v1.<base64url>`, where the
- * payload is the UTF-8 source compressed with raw DEFLATE (fflate).
+ * payload is the UTF-8 source compressed with raw DEFLATE (fflate). An exercise pack travels the
+ * same way, with the same caps, as `#pack=v1.<base64url>` (exercises/pack-link.ts).
  *
  * The fragment never reaches a server, so a link is the whole share: no storage of ours. A link is
  * someone else's input, so decoding is defensive: the encoded text is capped before anything is
@@ -15,6 +16,22 @@ export const SHARE_VERSION = 'v1';
 
 /** The fragment key: `#code=...`. */
 export const SHARE_PARAM = 'code';
+
+/** What a link carries: a program, or an exercise pack. Only the sentences differ. */
+export type LinkContent = 'code' | 'pack';
+
+const WORDS: Record<LinkContent, { link: string; unchanged: string; tooLong: string }> = {
+	code: {
+		link: 'share link',
+		unchanged: 'Your own code is unchanged.',
+		tooLong: 'This code is too long to share as a link'
+	},
+	pack: {
+		link: 'pack link',
+		unchanged: 'Your packs, your progress and your code are unchanged.',
+		tooLong: 'This pack is too long for a link; hand out the file instead'
+	}
+};
 
 /**
  * The largest snippet a link may carry, in UTF-8 bytes. Course examples are 1-3 KB; 64 KB is a
@@ -65,17 +82,17 @@ function fromBase64Url(text: string): Uint8Array | null {
 	return bytes;
 }
 
-const TOO_LARGE_CODE = `This code is too long to share as a link (the limit is ${MAX_CODE_BYTES / 1024} KB).`;
-
-/** Compress `code` into the payload of a share link (`v1.<base64url>`). */
-export function encodeShare(code: string): EncodeResult {
-	const bytes = strToU8(code);
-	if (bytes.length > MAX_CODE_BYTES)
-		return { ok: false, error: 'too_large', message: TOO_LARGE_CODE };
+/** Compress `text` (code, or a pack's Markdown) into the payload of a link (`v1.<base64url>`). */
+export function encodeShare(text: string, content: LinkContent = 'code'): EncodeResult {
+	const tooLarge: EncodeResult = {
+		ok: false,
+		error: 'too_large',
+		message: `${WORDS[content].tooLong} (the limit is ${MAX_CODE_BYTES / 1024} KB).`
+	};
+	const bytes = strToU8(text);
+	if (bytes.length > MAX_CODE_BYTES) return tooLarge;
 	const payload = `${SHARE_VERSION}.${toBase64Url(deflateSync(bytes, { level: 9 }))}`;
-	if (payload.length > MAX_LINK_CHARS + SHARE_VERSION.length + 1) {
-		return { ok: false, error: 'too_large', message: TOO_LARGE_CODE };
-	}
+	if (payload.length > MAX_LINK_CHARS + SHARE_VERSION.length + 1) return tooLarge;
 	return { ok: true, payload };
 }
 
@@ -111,11 +128,10 @@ function inflateCapped(data: Uint8Array, cap: number): Uint8Array | 'too_large' 
 	return out;
 }
 
-const MALFORMED =
-	'This share link is broken (it may have been cut short when it was copied). Your own code is unchanged.';
-
-/** Decode a payload (`v1.<base64url>`) back into code. Never throws. */
-export function decodeShare(payload: string): DecodeResult {
+/** Decode a payload (`v1.<base64url>`) back into its text. Never throws. */
+export function decodeShare(payload: string, content: LinkContent = 'code'): DecodeResult {
+	const { link, unchanged } = WORDS[content];
+	const MALFORMED = `This ${link} is broken (it may have been cut short when it was copied). ${unchanged}`;
 	const dot = payload.indexOf('.');
 	const version = dot < 0 ? '' : payload.slice(0, dot);
 	if (!/^v\d+$/.test(version)) return { ok: false, error: 'malformed', message: MALFORMED };
@@ -123,7 +139,7 @@ export function decodeShare(payload: string): DecodeResult {
 		return {
 			ok: false,
 			error: 'version',
-			message: `This share link uses a format (${version}) this version of the playground does not know. Your own code is unchanged.`
+			message: `This ${link} uses a format (${version}) this version of the playground does not know. ${unchanged}`
 		};
 	}
 	const body = payload.slice(dot + 1);
@@ -131,7 +147,7 @@ export function decodeShare(payload: string): DecodeResult {
 		return {
 			ok: false,
 			error: 'too_large',
-			message: 'This share link is too long to open. Your own code is unchanged.'
+			message: `This ${link} is too long to open. ${unchanged}`
 		};
 	}
 	const compressed = fromBase64Url(body);
@@ -142,7 +158,7 @@ export function decodeShare(payload: string): DecodeResult {
 		return {
 			ok: false,
 			error: 'too_large',
-			message: `This share link holds more than ${MAX_CODE_BYTES / 1024} KB of code, so it was not opened. Your own code is unchanged.`
+			message: `This ${link} holds more than ${MAX_CODE_BYTES / 1024} KB of ${content === 'code' ? 'code' : 'text'}, so it was not opened. ${unchanged}`
 		};
 	}
 	if (!inflated) return { ok: false, error: 'malformed', message: MALFORMED };
@@ -155,21 +171,21 @@ export function decodeShare(payload: string): DecodeResult {
 	return { ok: true, code };
 }
 
-/** The URL fragment for `code`: `#code=v1....`. */
-export function shareFragment(payload: string): string {
-	return `#${SHARE_PARAM}=${payload}`;
+/** The URL fragment for a payload: `#code=v1....` (or `#pack=v1....` with that key). */
+export function shareFragment(payload: string, key = SHARE_PARAM): string {
+	return `#${key}=${payload}`;
 }
 
 /**
- * Find a share payload in a URL fragment. Returns null when the fragment carries no `code=`
+ * Find a payload in a URL fragment. Returns null when the fragment carries no `code=` (or `key=`)
  * parameter at all (an ordinary visit), and the raw payload otherwise, even if it is empty.
  */
-export function payloadFromHash(hash: string): string | null {
+export function payloadFromHash(hash: string, key = SHARE_PARAM): string | null {
 	const fragment = hash.startsWith('#') ? hash.slice(1) : hash;
 	for (const part of fragment.split('&')) {
 		const eq = part.indexOf('=');
-		const key = eq < 0 ? part : part.slice(0, eq);
-		if (key === SHARE_PARAM) return eq < 0 ? '' : part.slice(eq + 1);
+		const name = eq < 0 ? part : part.slice(0, eq);
+		if (name === key) return eq < 0 ? '' : part.slice(eq + 1);
 	}
 	return null;
 }

@@ -24,7 +24,8 @@ export interface SavedCode {
 	savedAt: number;
 }
 
-function browserStore(): KeyValueStore | null {
+/** The browser's localStorage, or null where there is none or reading it throws. */
+export function browserStore(): KeyValueStore | null {
 	try {
 		return typeof localStorage === 'undefined' ? null : localStorage;
 	} catch {

@@ -5,6 +5,7 @@
 import type { ScaleLinear } from 'd3';
 import type { LaneRow, Row, TimelineLayout } from './layout';
 import type { Domain, Frame } from './scales';
+import type { ChartSizes } from './sizes';
 import type { Palette } from './theme';
 
 /** What keyboard focus rests on: a lane, and optionally one of its segments. */
@@ -26,6 +27,8 @@ export interface RenderContext {
 	palette: Palette;
 	ids: Ids;
 	layout: TimelineLayout;
+	/** The layout's sizes (layout.sizes), at hand for every mark. */
+	sizes: ChartSizes;
 	x: ScaleLinear<number, number>;
 	domain: Domain;
 	frame: Frame;

@@ -81,6 +81,31 @@ export function describeSegment(task: TaskModel, segment: Segment, index: number
 	);
 }
 
+/** The rows of a lane's tooltip, when the keyboard rests on the lane itself. */
+export function laneFields(lane: LaneRow): Field[] {
+	if (lane.kind === 'group') {
+		return [
+			{ name: 'Tasks', value: lane.members.length.toLocaleString('en-US') },
+			{ name: 'Coroutine', value: lane.coro },
+			{ name: 'Expand', value: 'press Enter' }
+		];
+	}
+	const task = lane.task;
+	return [
+		{ name: 'Coroutine', value: task.coro },
+		{ name: 'Created', value: formatSeconds(task.created) },
+		{
+			name: 'Ended',
+			value:
+				task.finished === null
+					? STATE_WORDS.pending
+					: `${STATE_WORDS[task.state]} at ${formatSeconds(task.finished)}`
+		},
+		{ name: 'Segments', value: `${task.segments.length} (← → to walk them)` },
+		{ name: 'Line', value: task.line === null ? 'unknown' : String(task.line) }
+	];
+}
+
 export function describeLane(lane: LaneRow, position: number, total: number): string {
 	const where = `Lane ${position + 1} of ${total}.`;
 	if (lane.kind === 'group') {

@@ -3,6 +3,8 @@
  * same in a browser and in Node (linkedom). Text goes through textContent, never markup.
  */
 
+import { BASE_TEXT_SIZE } from './sizes';
+
 export const SVG_NS = 'http://www.w3.org/2000/svg';
 
 export type Attributes = Record<string, string | number | null | undefined>;
@@ -34,13 +36,13 @@ export function append<T extends Element>(parent: T, ...children: (Element | nul
 	return parent;
 }
 
-/** A rough text width at the chart's font size: Node has no text metrics, so both sides guess alike. */
-export function textWidth(text: string, fontSize = 11): number {
+/** A rough text width at a font size: Node has no text metrics, so both sides guess alike. */
+export function textWidth(text: string, fontSize = BASE_TEXT_SIZE): number {
 	return text.length * fontSize * 0.58;
 }
 
 /** Shorten text to fit `width` pixels, with an ellipsis. */
-export function fitText(text: string, width: number, fontSize = 11): string {
+export function fitText(text: string, width: number, fontSize = BASE_TEXT_SIZE): string {
 	if (textWidth(text, fontSize) <= width) return text;
 	const chars = Math.floor(width / (fontSize * 0.58)) - 1;
 	return chars <= 0 ? '' : text.slice(0, chars) + '…';

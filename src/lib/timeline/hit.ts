@@ -10,7 +10,7 @@ import { rowAt, type CountPoint, type GroupRow, type LaneRow, type TaskRow } fro
 import { firstSegmentEndingAfter } from './lod';
 import { stuckTime } from './marks/markers';
 
-/** How close, in pixels, the pointer must be to a marker or a zero-length segment. */
+/** How close, in pixels at the default size, the pointer must be to a marker or a tick. */
 const TOLERANCE = 4;
 
 export type Hit =
@@ -35,7 +35,7 @@ export function hitTest(context: RenderContext, px: number, py: number): Hit | n
 	if (px < context.frame.plotLeft) {
 		return row.kind === 'task' || row.kind === 'group' ? { kind: 'label', lane: row } : null;
 	}
-	if (px > context.frame.plotRight + TOLERANCE) return null;
+	if (px > context.frame.plotRight + TOLERANCE * context.sizes.scale) return null;
 	const t = context.x.invert(px);
 	if (row.kind === 'strip') {
 		const counts = countsAt(row.model.concurrency, t);
@@ -49,8 +49,9 @@ export function hitTest(context: RenderContext, px: number, py: number): Hit | n
 
 function taskHit(context: RenderContext, lane: TaskRow, px: number, t: number): Hit | null {
 	const { x } = context;
+	const tolerance = TOLERANCE * context.sizes.scale;
 	const task = lane.task;
-	const near = (time: number) => Math.abs(x(time) - px) <= TOLERANCE;
+	const near = (time: number) => Math.abs(x(time) - px) <= tolerance;
 	if (task.finished !== null && task.state !== 'pending' && near(task.finished)) {
 		return { kind: 'marker', lane, marker: task.state, t: task.finished };
 	}
@@ -59,19 +60,19 @@ function taskHit(context: RenderContext, lane: TaskRow, px: number, t: number): 
 	if (stuckAt !== null && near(stuckAt))
 		return { kind: 'marker', lane, marker: 'stuck', t: stuckAt };
 	const segments = task.segments;
-	const from = x.invert(px - TOLERANCE);
+	const from = x.invert(px - tolerance);
 	let containing: number | null = null;
 	let closestTick: number | null = null;
 	let closestDistance = Infinity;
 	for (let i = firstSegmentEndingAfter(segments, from); i < segments.length; i++) {
 		const segment = segments[i];
 		const x0 = x(segment.start);
-		if (x0 > px + TOLERANCE) break;
+		if (x0 > px + tolerance) break;
 		const x1 = x(segment.end);
 		// Running and blocked pieces are drawn at least a tick wide and on top: they win nearby.
-		if (segment.kind !== 'waiting' && x1 - x0 < TOLERANCE * 2) {
+		if (segment.kind !== 'waiting' && x1 - x0 < tolerance * 2) {
 			const distance = Math.abs((x0 + x1) / 2 - px);
-			if (distance <= TOLERANCE && distance < closestDistance) {
+			if (distance <= tolerance && distance < closestDistance) {
 				closestDistance = distance;
 				closestTick = i;
 			}

@@ -8,6 +8,7 @@ import type { FocusTarget, RenderContext } from './context';
 import {
 	describeLane,
 	describeSegment,
+	laneFields,
 	markerFields,
 	markerLine,
 	segmentFields,
@@ -15,9 +16,9 @@ import {
 } from './describe';
 import { formatSeconds } from '../engine/format';
 import { hitTest, type Hit } from './hit';
-import { layoutTimeline, type LaneRow, type TimelineLayout } from './layout';
+import { layoutTimeline, laneTitle, type LaneRow, type TimelineLayout } from './layout';
 import { cursor } from './marks/cursor';
-import { fullDomain, panDomain, zoomDomain, type Domain } from './scales';
+import { clampDomain, fullDomain, panDomain, zoomDomain, type Domain } from './scales';
 import { renderTimelineSvg, runsOf } from './svg';
 import { fullHeight, renderSwimlane } from './swimlane';
 import { cssPalette, type ThemeName } from './theme';
@@ -27,6 +28,8 @@ export interface TimelineProps {
 	pinned: RunModel | null;
 	highlightLine: number | null;
 	theme: ThemeName;
+	/** The chart's text size in pixels; everything else scales with it (sizes.ts). */
+	textSize?: number;
 	onselectline?: (line: number) => void;
 }
 
@@ -36,10 +39,18 @@ export interface TimelineElements {
 	tooltip: HTMLElement;
 	/** An ARIA live region for spoken descriptions. */
 	live: HTMLElement;
+	/**
+	 * The host has a height of its own (the page's chart pane) and the chart fills it: lanes
+	 * scroll inside it, and a few lanes grow to use it. Otherwise the chart takes the height of
+	 * its rows, up to MAX_HEIGHT.
+	 */
+	fill?: boolean;
 }
 
-/** The tallest the chart grows before its lanes scroll. */
+/** The tallest the chart grows before its lanes scroll, when it does not fill a given height. */
 const MAX_HEIGHT = 560;
+/** The most a few lanes grow to fill the chart's height. */
+const MAX_LANE_STRETCH = 1.6;
 const ZOOM_STEP = 1.6;
 /** Pointer travel (px) under which a press counts as a click, not a drag. */
 const CLICK_SLOP = 4;
@@ -56,6 +67,9 @@ export class TimelineInteraction {
 	private domain: Domain | null = null;
 	private scrollY = 0;
 	private width = 800;
+	/** The host's height when it fills one (0 until measured, or when it does not). */
+	private height = 0;
+	private laneStretch = 1;
 	private focus: FocusTarget | null = null;
 	private cursorT: number | null = null;
 	private frameRequest = 0;
@@ -84,15 +98,18 @@ export class TimelineInteraction {
 		this.listen(host, 'pointerleave', () => this.onPointerLeave());
 		this.listen(host, 'wheel', (e) => this.onWheel(e as WheelEvent), { passive: false });
 		this.listen(host, 'keydown', (e) => this.onKeyDown(e as KeyboardEvent));
+		this.listen(host, 'focusout', () => this.hideTooltip());
 		this.resizeObserver =
 			typeof ResizeObserver === 'undefined'
 				? null
 				: new ResizeObserver(() => {
 						const width = Math.max(320, Math.floor(host.clientWidth));
-						if (width !== this.width) {
-							this.width = width;
-							this.schedule();
-						}
+						const height = elements.fill ? Math.floor(host.clientHeight) : 0;
+						if (width === this.width && height === this.height) return;
+						this.width = width;
+						this.height = height;
+						if (this.props) this.fitLanes();
+						this.schedule();
 					});
 		this.resizeObserver?.observe(host);
 	}
@@ -107,6 +124,9 @@ export class TimelineInteraction {
 			this.scrollY = 0;
 			this.focus = null;
 			this.relayout();
+		} else if (previous.textSize !== props.textSize) {
+			this.relayout();
+			this.hideTooltip();
 		}
 		this.renderNow();
 	}
@@ -159,7 +179,8 @@ export class TimelineInteraction {
 			width: this.width,
 			theme: props.theme,
 			pinned: props.pinned,
-			idPrefix: `${this.idPrefix}x`
+			idPrefix: `${this.idPrefix}x`,
+			textSize: props.textSize
 		});
 	}
 
@@ -171,7 +192,7 @@ export class TimelineInteraction {
 		const layout = this.layout;
 		if (!props || !layout) return;
 		const started = performance.now();
-		const height = Math.min(fullHeight(layout, this.width), MAX_HEIGHT);
+		const height = Math.min(fullHeight(layout, this.width), this.height || MAX_HEIGHT);
 		const { svg, context } = renderSwimlane(document, layout, {
 			width: this.width,
 			height,
@@ -182,7 +203,7 @@ export class TimelineInteraction {
 			highlightLine: props.highlightLine,
 			focus: this.focus,
 			stacked: props.pinned !== null,
-			title: `Timeline of ${props.model.tasks.length} tasks over ${formatSeconds(props.model.duration)}. The table of tasks below lists the same.`
+			title: this.title(props.model)
 		});
 		this.scrollY = context.viewTop;
 		svg.style.display = 'block';
@@ -197,6 +218,16 @@ export class TimelineInteraction {
 		this.lastRenderMs = performance.now() - started;
 	}
 
+	/** The chart's accessible name: what it shows, and which part of the run once zoomed. */
+	private title(model: RunModel): string {
+		const whole = `Timeline of ${model.tasks.length} tasks over ${formatSeconds(model.duration)}.`;
+		const shown = this.domain ? clampDomain(this.domain, this.full()) : null;
+		const window = shown
+			? ` Showing ${formatSeconds(Math.max(0, shown[0]))} to ${formatSeconds(shown[1])}.`
+			: '';
+		return `${whole}${window} The table of tasks below lists the same.`;
+	}
+
 	private schedule(): void {
 		if (this.frameRequest) return;
 		this.frameRequest = requestAnimationFrame(() => {
@@ -207,7 +238,30 @@ export class TimelineInteraction {
 
 	private relayout(): void {
 		const props = this.requireProps();
-		this.layout = layoutTimeline(runsOf(props.model, props.pinned), { expanded: this.expanded });
+		this.layout = layoutTimeline(runsOf(props.model, props.pinned), {
+			expanded: this.expanded,
+			textSize: props.textSize,
+			laneStretch: this.laneStretch
+		});
+		this.fitLanes();
+	}
+
+	/**
+	 * When the chart fills a height and its lanes leave much of it empty, they grow (up to
+	 * MAX_LANE_STRETCH times) to use it; many lanes keep their size and scroll.
+	 */
+	private fitLanes(): void {
+		const layout = this.layout;
+		if (!layout || !this.height) return;
+		const lanes = layout.lanes.reduce((sum, lane) => sum + lane.height, 0) / this.laneStretch;
+		if (lanes === 0) return;
+		const others = layout.height - lanes * this.laneStretch;
+		const frame = fullHeight(layout, this.width) - layout.height; // the header and the margin
+		const room = this.height - frame - others;
+		const stretch = Math.min(MAX_LANE_STRETCH, Math.max(1, room / lanes));
+		if (Math.abs(stretch - this.laneStretch) < 0.02) return;
+		this.laneStretch = stretch;
+		this.relayout();
 	}
 
 	private requireProps(): TimelineProps {
@@ -407,9 +461,11 @@ export class TimelineInteraction {
 		const width = tooltip.offsetWidth || 220;
 		const left = p.x + 16 + width > this.width ? p.x - 16 - width : p.x + 16;
 		tooltip.style.left = `${Math.max(0, left)}px`;
-		// Below the pointer, or above it near the bottom of the chart.
+		// Below the pointer, or above it near the bottom of the chart (or of its area, when the
+		// chart fills one taller than itself).
 		const height = tooltip.offsetHeight || 120;
-		const below = p.y + 14 + height <= (this.context?.height ?? 0);
+		const room = Math.max(this.context?.height ?? 0, this.elements.host.clientHeight);
+		const below = p.y + 14 + height <= room;
 		tooltip.style.top = `${Math.max(0, below ? p.y + 14 : p.y - 10 - height)}px`;
 	}
 
@@ -523,6 +579,7 @@ export class TimelineInteraction {
 				return;
 			case 'Escape':
 				this.focus = null;
+				this.hideTooltip();
 				this.schedule();
 				return;
 			default:
@@ -537,7 +594,31 @@ export class TimelineInteraction {
 		} else {
 			this.announce(describeLane(target, next.lane, layout.lanes.length));
 		}
-		this.schedule();
+		// Drawn first, so the tooltip is placed against the frame the learner will see.
+		this.renderNow();
+		this.showFocusTooltip(next);
+	}
+
+	/** What the keyboard rests on, shown beside it: the spoken description, for the eyes. */
+	private showFocusTooltip(target: FocusTarget): void {
+		const context = this.context;
+		const lane = this.layout?.lanes[target.lane];
+		if (!context || !lane) return;
+		const y = lane.y + lane.height - context.viewTop + context.headerHeight;
+		if (lane.kind === 'task' && target.segment !== null) {
+			const segment = lane.task.segments[target.segment];
+			const middle = context.x((segment.start + segment.end) / 2);
+			const x = Math.min(Math.max(middle, context.frame.plotLeft), context.frame.plotRight);
+			this.showTooltip(
+				{ title: `${lane.task.name}: ${segment.kind}`, fields: segmentFields(lane.task, segment) },
+				{ x, y }
+			);
+		} else {
+			this.showTooltip(
+				{ title: laneTitle(lane).name, fields: laneFields(lane) },
+				{ x: context.frame.plotLeft, y }
+			);
+		}
 	}
 
 	/** Scroll and pan so the focused lane and segment are on screen. */

@@ -8,12 +8,7 @@
  */
 import type { RunModel, TaskModel } from '../engine/model';
 import type { TaskId } from '../engine/events';
-
-export const LANE_HEIGHT = 22;
-export const GROUP_HEIGHT = 34;
-export const STRIP_HEIGHT = 30;
-export const SECTION_HEIGHT = 24;
-export const SECTION_GAP = 10;
+import { chartSizes, type ChartSizes } from './sizes';
 
 /** Runs with more tasks than this collapse large sibling groups into one lane each. */
 export const COLLAPSE_ABOVE_TASKS = 40;
@@ -103,11 +98,18 @@ export interface TimelineLayout {
 	height: number;
 	/** The longest run: the shared time axis ends here. */
 	duration: number;
+	/** The sizes the rows were laid out with, which every mark draws with. */
+	sizes: ChartSizes;
 }
 
 export interface LayoutOptions {
 	/** Keys of group lanes the user expanded. */
 	expanded?: ReadonlySet<string>;
+	/** The chart's text size in pixels; lanes and everything else scale with it (sizes.ts). */
+	textSize?: number;
+	/** Task and group lanes are this many times their size's height (at least 1): a chart with
+	 * few lanes fills the room it has. */
+	laneStretch?: number;
 	collapseAboveTasks?: number;
 	minGroupSize?: number;
 }
@@ -116,25 +118,26 @@ export function layoutTimeline(runs: RunInput[], options: LayoutOptions = {}): T
 	const rows: Row[] = [];
 	const lanes: LaneRow[] = [];
 	const sections: Section[] = [];
+	const sizes = chartSizes(options.textSize);
 	let y = 0;
 	runs.forEach((run, index) => {
-		if (index > 0) y += SECTION_GAP;
+		if (index > 0) y += sizes.sectionGap;
 		if (run.label !== null) {
 			rows.push({
 				kind: 'section',
 				y,
-				height: SECTION_HEIGHT,
+				height: sizes.section,
 				section: index,
 				label: run.label,
 				model: run.model
 			});
-			y += SECTION_HEIGHT;
+			y += sizes.section;
 		}
-		rows.push({ kind: 'strip', y, height: STRIP_HEIGHT, section: index, model: run.model });
-		y += STRIP_HEIGHT;
+		rows.push({ kind: 'strip', y, height: sizes.strip, section: index, model: run.model });
+		y += sizes.strip;
 		const lanesTop = y;
 		const laneOf = new Map<TaskId, LaneRow>();
-		for (const lane of taskLanes(run.model, index, options)) {
+		for (const lane of taskLanes(run.model, index, options, sizes)) {
 			lane.y = y;
 			lane.index = lanes.length;
 			y += lane.height;
@@ -146,11 +149,16 @@ export function layoutTimeline(runs: RunInput[], options: LayoutOptions = {}): T
 		sections.push({ index, label: run.label, model: run.model, lanesTop, lanesBottom: y, laneOf });
 	});
 	const duration = Math.max(0, ...runs.map((run) => run.model.duration));
-	return { rows, lanes, sections, height: y, duration };
+	return { rows, lanes, sections, height: y, duration, sizes };
 }
 
 /** Task lanes in model order, with big sibling groups collapsed (y is filled in by the caller). */
-function taskLanes(model: RunModel, section: number, options: LayoutOptions): LaneRow[] {
+function taskLanes(
+	model: RunModel,
+	section: number,
+	options: LayoutOptions,
+	sizes: ChartSizes
+): LaneRow[] {
 	const collapseAbove = options.collapseAboveTasks ?? COLLAPSE_ABOVE_TASKS;
 	const minGroup = options.minGroupSize ?? MIN_GROUP_SIZE;
 	const collapsing = model.tasks.length > collapseAbove;
@@ -162,6 +170,9 @@ function taskLanes(model: RunModel, section: number, options: LayoutOptions): La
 		}
 	}
 	const lanes: LaneRow[] = [];
+	const stretch = Math.max(1, options.laneStretch ?? 1);
+	const laneHeight = sizes.lane * stretch;
+	const groupHeight = sizes.group * stretch;
 	const groupByKey = new Map<string, GroupRow>();
 	// Tasks come depth-first, so a task's parent is always placed before it.
 	const ownerOf = new Map<TaskId, GroupRow>();
@@ -179,7 +190,7 @@ function taskLanes(model: RunModel, section: number, options: LayoutOptions): La
 			lanes.push({
 				kind: 'task',
 				y: 0,
-				height: LANE_HEIGHT,
+				height: laneHeight,
 				section,
 				index: 0,
 				task,
@@ -193,7 +204,7 @@ function taskLanes(model: RunModel, section: number, options: LayoutOptions): La
 				kind: 'group',
 				y: 0,
 				index: 0,
-				height: GROUP_HEIGHT,
+				height: groupHeight,
 				section,
 				key,
 				coro: task.coro,

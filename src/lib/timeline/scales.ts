@@ -3,6 +3,7 @@
  * margins. Zoom and pan only ever change the time domain; lanes keep their height.
  */
 import { scaleLinear, type ScaleLinear } from 'd3';
+import { chartSizes, type ChartSizes } from './sizes';
 
 export type Domain = [number, number];
 
@@ -16,8 +17,11 @@ export interface Frame {
 	plotRight: number;
 }
 
-export function frame(width: number): Frame {
-	const labelWidth = Math.round(Math.min(190, Math.max(110, width * 0.24)));
+/** The margins at a width; the lane labels' column grows with the text, up to 40% of the width. */
+export function frame(width: number, sizes: ChartSizes = chartSizes()): Frame {
+	const { scale } = sizes;
+	const wanted = Math.min(190 * scale, Math.max(110 * scale, width * 0.24));
+	const labelWidth = Math.round(Math.min(wanted, Math.max(110, width * 0.4)));
 	return { width, plotLeft: labelWidth + 10, plotRight: Math.max(labelWidth + 60, width - 18) };
 }
 
@@ -57,7 +61,7 @@ export function panDomain(domain: Domain, seconds: number, full: Domain): Domain
 	return clampDomain([domain[0] + seconds, domain[1] + seconds], full);
 }
 
-/** About one tick per 90 pixels, at least two. */
-export function tickCount(frame: Frame): number {
-	return Math.max(2, Math.floor((frame.plotRight - frame.plotLeft) / 90));
+/** About one tick per 90 pixels of default-sized text, at least two. */
+export function tickCount(frame: Frame, sizes: ChartSizes = chartSizes()): number {
+	return Math.max(2, Math.floor((frame.plotRight - frame.plotLeft) / (90 * sizes.scale)));
 }

@@ -15,6 +15,8 @@ export interface SvgExportOptions {
 	pinned?: RunModel | null;
 	/** Prefix for ids inside the SVG; change it when several exports share one page. */
 	idPrefix?: string;
+	/** The chart's text size in pixels (sizes.ts); the default when absent. */
+	textSize?: number;
 }
 
 export function runsOf(model: RunModel, pinned: RunModel | null | undefined): RunInput[] {
@@ -32,7 +34,7 @@ export function renderTimelineSvg(
 	options: SvgExportOptions = {}
 ): string {
 	const runs = runsOf(model, options.pinned);
-	const { svg } = renderSwimlane(document, layoutTimeline(runs), {
+	const { svg } = renderSwimlane(document, layoutTimeline(runs, { textSize: options.textSize }), {
 		width: options.width ?? 960,
 		palette: palettes[options.theme ?? 'light'],
 		idPrefix: options.idPrefix ?? 'tl',

@@ -8,7 +8,7 @@ import { append, svgElement, SVG_NS } from './dom';
 import { visibleRows, type TimelineLayout } from './layout';
 import { clampDomain, frame as makeFrame, fullDomain, timeScale, type Domain } from './scales';
 import { FONT_FAMILY, type Palette } from './theme';
-import { axis, AXIS_HEIGHT } from './marks/axis';
+import { axis } from './marks/axis';
 import { blocked } from './marks/blocked';
 import { concurrency } from './marks/concurrency';
 import { focusRing } from './marks/focus';
@@ -16,7 +16,7 @@ import { grid } from './marks/grid';
 import { groups } from './marks/groups';
 import { highlight } from './marks/highlight';
 import { lanes } from './marks/lanes';
-import { hasDeadlock, legend, legendHeight } from './marks/legend';
+import { legend, legendHeight } from './marks/legend';
 import { links } from './marks/links';
 import { markers } from './marks/markers';
 import { sections } from './marks/sections';
@@ -60,13 +60,13 @@ const CONTENT_MARKS: Mark[] = [
 const HEADER_MARKS: Mark[] = [legend(), axis(), scrollbar()];
 
 /** The header's height at a width: legend rows plus the axis. */
-export function headerHeight(width: number, deadlocked = false): number {
-	return legendHeight(width, deadlocked) + AXIS_HEIGHT;
+export function headerHeight(layout: TimelineLayout, width: number): number {
+	return legendHeight(layout, width) + layout.sizes.axis;
 }
 
 /** The SVG height that shows every row. */
 export function fullHeight(layout: TimelineLayout, width: number): number {
-	return headerHeight(width, hasDeadlock({ layout })) + layout.height + 8;
+	return headerHeight(layout, width) + layout.height + 8;
 }
 
 /** Build the scales and the visible window for one frame. */
@@ -75,11 +75,11 @@ export function renderContext(
 	layout: TimelineLayout,
 	options: SwimlaneOptions
 ): RenderContext {
-	const frame = makeFrame(options.width);
+	const sizes = layout.sizes;
+	const frame = makeFrame(options.width, sizes);
 	const full = fullDomain(layout.duration);
 	const domain = options.domain ? clampDomain(options.domain, full) : full;
-	const deadlocked = hasDeadlock({ layout });
-	const header = headerHeight(options.width, deadlocked);
+	const header = headerHeight(layout, options.width);
 	const height = options.height ?? fullHeight(layout, options.width);
 	const maxScroll = Math.max(0, layout.height + 8 - (height - header));
 	const scrollY = Math.min(Math.max(options.scrollY ?? 0, 0), maxScroll);
@@ -94,12 +94,13 @@ export function renderContext(
 			clip: `${options.idPrefix}-clip`
 		},
 		layout,
+		sizes,
 		x: timeScale(domain, frame),
 		domain,
 		frame,
 		height,
 		headerHeight: header,
-		legendHeight: legendHeight(options.width, deadlocked),
+		legendHeight: legendHeight(layout, options.width),
 		viewTop,
 		viewBottom,
 		rows: visibleRows(layout.rows, viewTop, viewBottom),
@@ -124,7 +125,7 @@ export function renderSwimlane(
 		viewBox: `0 0 ${width} ${Math.round(context.height * 10) / 10}`,
 		role: 'img',
 		'aria-label': options.title ?? 'Timeline of the run',
-		style: `font-family:${FONT_FAMILY};font-size:11px;background:${context.palette.background}`
+		style: `font-family:${FONT_FAMILY};font-size:${context.sizes.text}px;background:${context.palette.background}`
 	}) as SVGSVGElement;
 	const content = svgElement(document, 'g', {
 		transform: `translate(0,${context.headerHeight - context.viewTop})`

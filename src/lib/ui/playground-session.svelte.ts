@@ -14,9 +14,15 @@ import { examples as allExamples, type Example } from '$lib/examples';
 import type { RunModel } from '$lib/engine/model';
 import type { RunOutcome } from '$lib/runner/client.svelte';
 import { markersFromModel } from '$lib/editor/decorations';
-import { CodeStore, debounce } from '$lib/storage/local';
+import { browserStore, CodeStore, debounce, type KeyValueStore } from '$lib/storage/local';
 import { ExerciseCourse } from '$lib/exercises/course.svelte';
-import { exerciseFromUrl, urlWithExercise } from '$lib/exercises/link';
+import { exerciseFromUrl, packFromUrl, urlWithExercise } from '$lib/exercises/link';
+import { ExerciseFormatError } from '$lib/exercises/parse';
+import { PackError, parsePack, type ExercisePack } from '$lib/exercises/pack';
+import { checkPackSize, readPackFiles, titleFromFileName } from '$lib/exercises/pack-files';
+import { packFromPayload, packLink, packPayloadFromHash } from '$lib/exercises/pack-link';
+import { PredictionRound } from '$lib/exercises/prediction-round.svelte';
+import { questionsFor } from '$lib/exercises/predictions';
 import { runLabel, type NamedRun } from '$lib/compare/run-comparison';
 import { outputItems } from './output-items';
 import { statusView, type LastRun, type RunnerStatus } from './status';
@@ -75,10 +81,16 @@ export interface RunResult {
 	message: RunMessage | null;
 }
 
-const NOTHING_TO_SHOW: RunResult = { run: null, notices: [], message: null };
+export const NOTHING_TO_SHOW: RunResult = { run: null, notices: [], message: null };
 
-/** What a run's outcome leaves on the page, and what the status line then says of it. */
-function resultOf(outcome: RunOutcome, source: string): { result: RunResult; lastRun: LastRun } {
+/**
+ * What a run's outcome leaves on the page, and what the status line then says of it (the
+ * embed's session reads outcomes the same way).
+ */
+export function resultOf(
+	outcome: RunOutcome,
+	source: string
+): { result: RunResult; lastRun: LastRun } {
 	switch (outcome.kind) {
 		case 'finished':
 			return {
@@ -113,7 +125,8 @@ function resultOf(outcome: RunOutcome, source: string): { result: RunResult; las
 /** What can be opened into the editor from the header's menus. */
 export type Openable =
 	| { kind: 'example'; slug: string }
-	| { kind: 'exercise'; slug: string }
+	/** An exercise of the course, or of a stored pack. */
+	| { kind: 'exercise'; slug: string; pack?: string | null }
 	/** The learner's own code, set aside when something else was opened. */
 	| { kind: 'own code' };
 
@@ -122,7 +135,19 @@ export interface SessionOptions {
 	store?: CodeStore;
 	course?: ExerciseCourse;
 	address?: PageAddress;
+	/** Where the Predict first setting is kept (localStorage by default). */
+	settings?: KeyValueStore | null;
 }
+
+/** A file the learner picked or dropped, as far as opening a pack reads it (a File, in a page). */
+export interface PackFileSource {
+	name: string;
+	size: number;
+	arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** Where "Predict first" is remembered. */
+export const PREDICT_FIRST_KEY = 'asyncio-playground:predict-first:v1';
 
 export class PlaygroundSession {
 	#runner: Runner | null = $state.raw(null);
@@ -145,6 +170,10 @@ export class PlaygroundSession {
 	cursorLine: number | null = $state(null);
 	/** The line the learner jumped to from the output or the chart, highlighted in the editor. */
 	jumpLine: number | null = $state(null);
+	/** Predict first: a finished run is hidden until the learner has answered and revealed. */
+	predictFirst = $state(false);
+	/** The questions about the latest run, while Predict first is on; null otherwise. */
+	prediction: PredictionRound | null = $state.raw(null);
 	readonly course: ExerciseCourse;
 	readonly examples: readonly Example[];
 
@@ -152,18 +181,25 @@ export class PlaygroundSession {
 	/** The example the one on show contrasts with, when its header names one. */
 	readonly compareExample = $derived(this.#exampleBySlug(this.example?.compare ?? null));
 	readonly lineCount = $derived(this.code.split('\n').length);
-	readonly outputItems = $derived(this.result.run ? outputItems(this.result.run.model) : []);
+	/** True while a run waits for the learner's prediction: its output, chart and summary hide. */
+	readonly hidden = $derived(this.prediction !== null && this.prediction.verdicts === null);
+	readonly outputItems = $derived(
+		this.result.run && !this.hidden ? outputItems(this.result.run.model) : []
+	);
 	/** The editor's markers: only while the editor holds the code the run came from. */
 	readonly markers = $derived(
-		this.result.run && this.result.run.code === this.code
+		this.result.run && this.result.run.code === this.code && !this.hidden
 			? markersFromModel(this.result.run.model)
 			: []
 	);
 	readonly status = $derived(statusView(this.#runner?.status ?? null, this.lastRun));
 
 	readonly #store: CodeStore;
+	readonly #settings: KeyValueStore | null;
 	readonly #address: PageAddress;
 	readonly #saveDraft = debounce((text: string) => this.#storeDraft(text), 400);
+	/** True once the learner set Predict first themselves: exercises then leave it alone. */
+	#predictChosen = false;
 	/** Counts runs, so the outcome of a run that a newer one replaced is ignored. */
 	#runSequence = 0;
 	#sawCrash = false;
@@ -173,6 +209,10 @@ export class PlaygroundSession {
 		this.#store = options.store ?? new CodeStore();
 		this.course = options.course ?? new ExerciseCourse();
 		this.#address = options.address ?? browserAddress;
+		this.#settings = options.settings === undefined ? browserStore() : options.settings;
+		const predictSetting = this.#readSetting(PREDICT_FIRST_KEY);
+		this.predictFirst = predictSetting === 'on';
+		this.#predictChosen = predictSetting !== null;
 		this.code = this.examples[0]?.code ?? '';
 		this.exampleSlug = this.examples[0]?.slug ?? null;
 	}
@@ -203,20 +243,31 @@ export class PlaygroundSession {
 	start(runner: Runner): void {
 		this.hasOwnCode = this.#store.loadOwnCode() !== null;
 		let autorun = this.#openFromAddress(true);
-		const linked = exerciseFromUrl(this.#address.href());
-		const linkedCode = linked ? this.course.open(linked) : null;
+		const href = this.#address.href();
+		const linked = exerciseFromUrl(href);
+		const linkedPack = packFromUrl(href);
+		const linkedCode = linked ? this.course.open(linked, linkedPack) : null;
 		if (linkedCode !== null) {
 			this.code = linkedCode;
 			this.exampleSlug = null;
+			this.#askIfNotPredicted();
 			autorun = false;
+		} else if (linked && linkedPack && !this.course.library.find(linkedPack)) {
+			this.banner = {
+				tone: 'error',
+				text:
+					`This link opens an exercise of the pack "${linkedPack}", which is not in this ` +
+					"browser. Open the pack first (the teacher's file or pack link)."
+			};
 		}
 		this.#runner = runner;
 		if (autorun) void this.run();
 	}
 
-	/** A share link pasted into this tab's address bar. */
+	/** A share or pack link pasted into this tab's address bar. */
 	openFromAddress(): void {
-		if (fragmentOf(this.#address.href()).includes('code=')) this.#openFromAddress(false);
+		const hash = fragmentOf(this.#address.href());
+		if (hash.includes('code=') || packPayloadFromHash(hash) !== null) this.#openFromAddress(false);
 	}
 
 	open(item: Openable): void {
@@ -230,11 +281,13 @@ export class PlaygroundSession {
 				return;
 			}
 			case 'exercise': {
-				const code = this.course.open(item.slug);
+				const pack = item.pack ?? null;
+				const code = this.course.open(item.slug, pack);
 				if (code === null) return;
 				this.#showPicked(code, null);
+				this.#askIfNotPredicted();
 				// The address bar now holds the link that opens this exercise, for a teacher to hand out.
-				this.#address.replace(urlWithExercise(this.#address.href(), item.slug));
+				this.#address.replace(urlWithExercise(this.#address.href(), item.slug, pack));
 				return;
 			}
 			case 'own code': {
@@ -250,6 +303,54 @@ export class PlaygroundSession {
 	closeExercise(): void {
 		this.course.close();
 		this.#address.replace(urlWithExercise(this.#address.href(), null));
+	}
+
+	/**
+	 * Opens a teacher's pack from a file (Markdown or zip) the learner picked or dropped: it is
+	 * stored, listed in the Exercises menu, and its first exercise opens. Nothing runs. A mistake
+	 * in it is shown as `file:line: what is wrong`, and nothing changes.
+	 */
+	async openPackFile(file: PackFileSource): Promise<void> {
+		let pack: ExercisePack;
+		try {
+			// A huge file is refused before it is read at all.
+			checkPackSize(file.name, file.size);
+			const bytes = new Uint8Array(await file.arrayBuffer());
+			pack = parsePack(readPackFiles(file.name, bytes), titleFromFileName(file.name));
+		} catch (error) {
+			if (!(error instanceof PackError || error instanceof ExerciseFormatError)) throw error;
+			this.banner = { tone: 'error', text: `The pack was not opened: ${error.message}` };
+			return;
+		}
+		this.#addPack(pack);
+	}
+
+	/** Removes a stored pack and its progress (closing its exercise if one is open). */
+	removePack(id: string): void {
+		const open = this.course.packId === id;
+		this.course.removePack(id);
+		if (open) this.#address.replace(urlWithExercise(this.#address.href(), null));
+	}
+
+	/** The link that opens a stored pack on another computer, or why there is none. */
+	packLink(id: string): { ok: true; url: string } | { ok: false; message: string } {
+		const pack = this.course.library.find(id);
+		if (!pack) return { ok: false, message: 'That pack is no longer here.' };
+		return packLink(this.#address.href(), pack);
+	}
+
+	/** Turns Predict first on or off, and remembers the choice. */
+	setPredictFirst(on: boolean): void {
+		this.predictFirst = on;
+		this.#predictChosen = true;
+		this.#writeSetting(PREDICT_FIRST_KEY, on ? 'on' : 'off');
+		// Turned off while questions wait: show the run as it is.
+		if (!on && this.hidden) this.prediction = null;
+	}
+
+	/** Judges the learner's predictions and shows the run. */
+	reveal(): void {
+		this.prediction?.reveal();
 	}
 
 	/** Puts the open exercise's starter code back in the editor. */
@@ -276,12 +377,16 @@ export class PlaygroundSession {
 		const source = this.code;
 		const sequence = ++this.#runSequence;
 		this.running = true;
+		this.prediction = null;
 		this.result = { ...this.result, message: null };
 		const outcome = await runner.run(source);
 		// A newer run replaced this one: its outcome ("replaced by a new run") is not news.
 		if (sequence !== this.#runSequence) return;
 		this.running = false;
 		const { result, lastRun } = resultOf(outcome, source);
+		if (this.predictFirst && outcome.kind === 'finished') {
+			this.prediction = this.#predictionFor(outcome.model, source);
+		}
 		this.result = result;
 		this.lastRun = lastRun;
 	}
@@ -351,7 +456,64 @@ export class PlaygroundSession {
 		this.code = next;
 		this.#storeDraft(next);
 		this.result = NOTHING_TO_SHOW;
+		this.prediction = null;
 		this.jumpLine = null;
+	}
+
+	/**
+	 * The questions about a run: the open exercise's own when the learner runs its starter (what
+	 * they were written for, and counted in its progress), else free play's, taken from the run.
+	 */
+	#predictionFor(model: RunModel, source: string): PredictionRound {
+		const exercise = this.course.exercise;
+		if (exercise && exercise.predict.length > 0 && source === exercise.starter) {
+			return new PredictionRound(questionsFor(exercise.predict, model), model, {
+				slug: exercise.slug,
+				progress: this.course.progress
+			});
+		}
+		return new PredictionRound(questionsFor(null, model), model);
+	}
+
+	/**
+	 * An exercise that asks for predictions not yet made turns Predict first on (not remembered),
+	 * unless the learner has set it themselves.
+	 */
+	#askIfNotPredicted(): void {
+		const exercise = this.course.exercise;
+		if (exercise && exercise.predict.length > 0 && !this.#predictChosen) {
+			if (this.course.progress.get(exercise.slug).prediction.attempts === 0)
+				this.predictFirst = true;
+		}
+	}
+
+	#addPack(pack: ExercisePack): void {
+		const { replaced, stored } = this.course.addPack(pack);
+		this.open({ kind: 'exercise', slug: pack.exercises[0].slug, pack: pack.id });
+		const count = pack.exercises.length === 1 ? '1 exercise' : `${pack.exercises.length} exercises`;
+		this.banner = {
+			tone: 'info',
+			text:
+				`Opened the pack "${pack.title}" (${count})${replaced ? ', replacing its older version' : ''}. ` +
+				'Nothing has run: read the first exercise, then press Run.' +
+				(stored ? '' : ' It could not be saved in this browser, so it lasts for this visit only.')
+		};
+	}
+
+	#readSetting(key: string): string | null {
+		try {
+			return this.#settings?.getItem(key) ?? null;
+		} catch {
+			return null;
+		}
+	}
+
+	#writeSetting(key: string, value: string): void {
+		try {
+			this.#settings?.setItem(key, value);
+		} catch {
+			// Full or blocked storage: the setting lasts for this visit.
+		}
 	}
 
 	/** Shows code the learner picked from a menu; a banner about an earlier link no longer applies. */
@@ -365,6 +527,17 @@ export class PlaygroundSession {
 	#openFromAddress(atStartup: boolean): boolean {
 		const href = this.#address.href();
 		const hash = fragmentOf(href);
+		const packPayload = packPayloadFromHash(hash);
+		if (packPayload !== null) {
+			// Drop the link first: a reload then shows the stored pack, not the link again.
+			this.#address.replace(withoutFragment(href));
+			// The learner's draft goes in the editor first, so opening the pack sets it aside.
+			if (atStartup) this.#showStartupCode(hash);
+			const opened = packFromPayload(packPayload);
+			if (opened.ok) this.#addPack(opened.pack);
+			else this.banner = { tone: 'error', text: opened.message };
+			return false;
+		}
 		const initial = chooseInitialCode(hash, this.#store.loadDraft(), this.examples);
 		// Drop the link: a reload then shows the saved draft, not the link again.
 		if (initial.shareMessage !== null || hash.includes('code=')) {
@@ -382,6 +555,13 @@ export class PlaygroundSession {
 			this.exampleSlug = initial.example;
 		}
 		return initial.autorun;
+	}
+
+	/** The draft (or first example) a page opened from a link shows when the link gives no code. */
+	#showStartupCode(hash: string): void {
+		const initial = chooseInitialCode(hash, this.#store.loadDraft(), this.examples);
+		this.code = initial.code;
+		this.exampleSlug = initial.example;
 	}
 
 	#storeDraft(code: string): void {

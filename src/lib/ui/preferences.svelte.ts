@@ -1,5 +1,6 @@
 /**
- * Display preferences: light or dark theme, and "projector" size for a workshop screen.
+ * Display preferences: light or dark theme, presenter mode (sizes that read from the back of a
+ * room), the focus layout (code and chart only) and the panes' sizes.
  *
  * With no stored choice the theme follows the system (prefers-color-scheme), live. A choice made
  * with the toggle is stored and wins from then on. The CSS reads `data-theme` and
@@ -8,9 +9,17 @@
  */
 export type Theme = 'light' | 'dark';
 
+/** The notes above the chart that fold to one line. */
+export type Note = 'example' | 'compare';
+
 const THEME_KEY = 'asyncio-playground:theme';
 const PROJECTOR_KEY = 'asyncio-playground:projector';
+const FOCUS_KEY = 'asyncio-playground:focus-layout';
 const PANES_KEY = 'asyncio-playground:panes';
+
+/** Text sizes in pixels, normal and in presenter mode (checked at 1920×1080 by the e2e tests). */
+const EDITOR_FONT = { normal: 15, presenter: 22 };
+const CHART_TEXT = { normal: 11, presenter: 20 };
 
 export interface PaneSizes {
 	/** Width of the left column (editor, output), as a fraction of the window. */
@@ -44,11 +53,24 @@ export class Preferences {
 	/** True once the learner picked a theme; until then we follow the system. */
 	themeChosen = $state(false);
 	projector = $state(false);
+	/** Code and chart side by side, the other panes hidden. */
+	focusLayout = $state(false);
+	/**
+	 * Whether the notes above the chart are open: the example's "what to notice", the comparison's
+	 * bars. Closed, each is one line. They start closed in presenter mode, where the chart needs
+	 * the room and the teacher speaks, and on a short or narrow screen.
+	 */
+	notes: Record<Note, boolean> = $state({ example: true, compare: true });
 	panes: PaneSizes = $state({ ...DEFAULT_PANES });
 
-	/** Editor and output font size in pixels. */
+	/** The editor's font size in pixels. */
 	get fontSize(): number {
-		return this.projector ? 22 : 15;
+		return this.projector ? EDITOR_FONT.presenter : EDITOR_FONT.normal;
+	}
+
+	/** The chart's text size in pixels; its lanes and markers grow with it. */
+	get chartTextSize(): number {
+		return this.projector ? CHART_TEXT.presenter : CHART_TEXT.normal;
 	}
 
 	/** Read stored choices and start following the system theme. Call once, in the browser. */
@@ -62,6 +84,8 @@ export class Preferences {
 			this.theme = media.matches ? 'dark' : 'light';
 		}
 		this.projector = readStorage(PROJECTOR_KEY) === '1';
+		this.focusLayout = readStorage(FOCUS_KEY) === '1';
+		this.#resetNotes();
 		try {
 			const panes = JSON.parse(readStorage(PANES_KEY) ?? 'null') as Partial<PaneSizes> | null;
 			if (panes) {
@@ -88,7 +112,24 @@ export class Preferences {
 
 	toggleProjector(): void {
 		this.projector = !this.projector;
+		this.#resetNotes();
 		writeStorage(PROJECTOR_KEY, this.projector ? '1' : '0');
+	}
+
+	toggleFocusLayout(): void {
+		this.focusLayout = !this.focusLayout;
+		writeStorage(FOCUS_KEY, this.focusLayout ? '1' : '0');
+	}
+
+	toggleNote(note: Note): void {
+		this.notes[note] = !this.notes[note];
+	}
+
+	/** Open where there is room: not in presenter mode, nor on a short or narrow screen. */
+	#resetNotes(): void {
+		const roomy = window.matchMedia('(min-width: 700px) and (min-height: 800px)').matches;
+		const open = roomy && !this.projector;
+		this.notes = { example: open, compare: open };
 	}
 
 	setPane(key: keyof PaneSizes, fraction: number): void {

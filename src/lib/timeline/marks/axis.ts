@@ -7,10 +7,8 @@ import { append, svgElement, textWidth } from '../dom';
 import { formatTick } from '../format';
 import { tickCount } from '../scales';
 
-export const AXIS_HEIGHT = 24;
-
 export function axisTicks(context: RenderContext): { t: number; label: string }[] {
-	const ticks = context.x.ticks(tickCount(context.frame));
+	const ticks = context.x.ticks(tickCount(context.frame, context.sizes));
 	const step = ticks.length > 1 ? ticks[1] - ticks[0] : context.domain[1] - context.domain[0];
 	const maxAbs = Math.max(...ticks.map(Math.abs));
 	return ticks.map((t) => ({ t, label: formatTick(t, step, maxAbs) }));
@@ -18,9 +16,9 @@ export function axisTicks(context: RenderContext): { t: number; label: string }[
 
 export class AxisMark implements Mark {
 	render(context: RenderContext): SVGElement {
-		const { document, palette, x, frame } = context;
+		const { document, palette, x, frame, sizes } = context;
 		const top = context.legendHeight;
-		const baseline = top + AXIS_HEIGHT - 1;
+		const baseline = top + sizes.axis - 1;
 		const g = svgElement(document, 'g', { class: 'tl-axis' });
 		append(
 			g,
@@ -28,8 +26,9 @@ export class AxisMark implements Mark {
 				document,
 				'text',
 				{
-					x: frame.plotLeft - 10,
-					y: top + 15,
+					// Clear of the first tick's label, centred on plotLeft, at any text size.
+					x: frame.plotLeft - (14 * sizes.scale - 4),
+					y: top + 15 * sizes.scale,
 					'text-anchor': 'end',
 					style: `fill:${palette.muted};font-style:italic`
 				},
@@ -43,7 +42,8 @@ export class AxisMark implements Mark {
 		for (const tick of axisTicks(context)) {
 			const px = x(tick.t);
 			// The last label would spill past the edge when centred: right-align it instead.
-			const anchor = px + textWidth(tick.label) / 2 > frame.width - 2 ? 'end' : 'middle';
+			const anchor =
+				px + textWidth(tick.label, sizes.text) / 2 > frame.width - 2 ? 'end' : 'middle';
 			append(
 				g,
 				svgElement(document, 'path', {
@@ -55,7 +55,7 @@ export class AxisMark implements Mark {
 					'text',
 					{
 						x: anchor === 'end' ? px + 3 : px,
-						y: top + 14,
+						y: top + 14 * sizes.scale,
 						'text-anchor': anchor,
 						style: `fill:${palette.text}`
 					},

@@ -18,11 +18,12 @@ export function blockedLabel(span: {
 
 export class BlockedMark implements Mark {
 	render(context: RenderContext): SVGElement {
-		const { document, palette, frame, x } = context;
+		const { document, palette, frame, x, sizes } = context;
 		const g = svgElement(document, 'g', { class: 'tl-blocked' });
 		for (const section of context.layout.sections) {
 			// The band covers the strip and the lanes: the whole run stood still.
-			const top = Math.max(section.lanesTop - 30, context.viewTop);
+			const stripTop = section.lanesTop - sizes.strip;
+			const top = Math.max(stripTop, context.viewTop);
 			const bottom = Math.min(section.lanesBottom, context.viewBottom);
 			if (bottom <= top) continue;
 			for (const span of section.model.blocked) {
@@ -47,7 +48,7 @@ export class BlockedMark implements Mark {
 					})
 				);
 				const label = blockedLabel(span);
-				if (textWidth(label, 10) + 6 < x1 - x0 && section.lanesTop - 30 >= context.viewTop - 1) {
+				if (textWidth(label, sizes.small) + 6 < x1 - x0 && stripTop >= context.viewTop - 1) {
 					append(
 						g,
 						svgElement(
@@ -55,8 +56,8 @@ export class BlockedMark implements Mark {
 							'text',
 							{
 								x: x0 + 4,
-								y: section.lanesTop - 30 + 10,
-								style: `fill:${palette.blocked};font-size:10px;font-weight:600`
+								y: stripTop + sizes.small,
+								style: `fill:${palette.blocked};font-size:${sizes.small}px;font-weight:600`
 							},
 							label
 						)

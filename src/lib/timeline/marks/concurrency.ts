@@ -8,14 +8,14 @@ import { countColumns, type CountColumn } from '../lod';
 
 export class ConcurrencyMark implements Mark {
 	render(context: RenderContext): SVGElement {
-		const { document, palette, frame, ids, x } = context;
+		const { document, palette, frame, ids, x, sizes } = context;
 		const g = svgElement(document, 'g', { class: 'tl-concurrency' });
 		for (const row of context.rows) {
 			if (row.kind !== 'strip') continue;
 			const points = row.model.concurrency;
 			const peak = Math.max(1, ...points.map((p) => p.running + p.waiting));
-			const base = row.y + row.height - 5;
-			const full = row.height - 10;
+			const base = row.y + row.height - 5 * sizes.scale;
+			const full = row.height - 10 * sizes.scale;
 			const columns = countColumns(
 				points,
 				(t) => x(t),
@@ -28,13 +28,17 @@ export class ConcurrencyMark implements Mark {
 				svgElement(
 					document,
 					'text',
-					{ x: 8, y: row.y + 13, style: `fill:${palette.text}` },
+					{ x: 8, y: row.y + 13 * sizes.scale, style: `fill:${palette.text}` },
 					'tasks at once'
 				),
 				svgElement(
 					document,
 					'text',
-					{ x: 8, y: row.y + 25, style: `fill:${palette.muted};font-size:10px` },
+					{
+						x: 8,
+						y: row.y + 25 * sizes.scale,
+						style: `fill:${palette.muted};font-size:${sizes.small}px`
+					},
 					`peak ${peak.toLocaleString('en-US')}`
 				),
 				svgElement(document, 'path', {

@@ -6,13 +6,13 @@ import type { Mark, RenderContext } from '../context';
 import { laneCenter } from '../context';
 import { append, svgElement } from '../dom';
 import { firstSegmentEndingAfter } from '../lod';
-import { SEGMENT_INSET } from './segments';
 
 export class HighlightMark implements Mark {
 	render(context: RenderContext): SVGElement | null {
 		const line = context.highlightLine;
 		if (line === null) return null;
-		const { document, palette, frame, x, ids } = context;
+		const { document, palette, frame, x, ids, sizes } = context;
+		const inset = sizes.segmentInset;
 		const g = svgElement(document, 'g', { class: 'tl-highlight' });
 		const t0 = x.invert(frame.plotLeft);
 		for (const row of context.rows) {
@@ -44,9 +44,9 @@ export class HighlightMark implements Mark {
 					g,
 					svgElement(document, 'rect', {
 						x: x0,
-						y: row.y + SEGMENT_INSET - 1,
+						y: row.y + inset - 1,
 						width: x1 - x0,
-						height: row.height - 2 * SEGMENT_INSET + 2,
+						height: row.height - 2 * inset + 2,
 						rx: 2,
 						style: `fill:${fill};stroke:${palette.highlight};stroke-width:2`
 					})
@@ -60,7 +60,7 @@ export class HighlightMark implements Mark {
 						svgElement(document, 'circle', {
 							cx: px,
 							cy: laneCenter(row),
-							r: 7,
+							r: 7 * sizes.scale,
 							style: `fill:none;stroke:${palette.highlight};stroke-width:2`
 						})
 					);

@@ -7,13 +7,12 @@ import { laneCenter } from '../context';
 import { append, fitText, svgElement, textWidth } from '../dom';
 import { laneTitle } from '../layout';
 
-/** Indent per nesting level, capped so deep trees keep room for the name. */
-const INDENT = 10;
+/** Nesting levels indented, capped so deep trees keep room for the name. */
 const MAX_INDENT_LEVELS = 6;
 
 export class LaneMark implements Mark {
 	render(context: RenderContext): SVGElement {
-		const { document, palette, frame } = context;
+		const { document, palette, frame, sizes } = context;
 		const g = svgElement(document, 'g', { class: 'tl-lanes' });
 		for (const row of context.rows) {
 			if (row.kind !== 'task' && row.kind !== 'group') continue;
@@ -29,20 +28,20 @@ export class LaneMark implements Mark {
 					})
 				);
 			}
-			const indent = 8 + Math.min(row.depth, MAX_INDENT_LEVELS) * INDENT;
+			const indent = 8 + Math.min(row.depth, MAX_INDENT_LEVELS) * sizes.indent;
 			const room = frame.plotLeft - 12 - indent;
 			const { name, detail } = laneTitle(row);
 			const cy = laneCenter(row);
 			const label = svgElement(document, 'text', {
 				x: indent,
-				y: row.kind === 'group' ? cy - 2 : cy + 4,
+				y: row.kind === 'group' ? cy - 2 * sizes.scale : cy + 4 * sizes.scale,
 				style: `fill:${palette.text}`
 			});
-			const shownName = fitText(name, room);
+			const shownName = fitText(name, room, sizes.text);
 			append(label, svgElement(document, 'tspan', { style: 'font-weight:600' }, shownName));
 			if (row.kind === 'task') {
-				const left = room - textWidth(shownName + ' ');
-				const shownDetail = left > 20 ? fitText(detail, left) : '';
+				const left = room - textWidth(shownName + ' ', sizes.text);
+				const shownDetail = left > 20 * sizes.scale ? fitText(detail, left, sizes.text) : '';
 				if (shownDetail)
 					append(
 						label,
@@ -56,14 +55,18 @@ export class LaneMark implements Mark {
 					svgElement(
 						document,
 						'text',
-						{ x: indent, y: cy + 11, style: `fill:${palette.muted};font-size:10px` },
-						fitText('collapsed group of tasks', room, 10)
+						{
+							x: indent,
+							y: cy + 11 * sizes.scale,
+							style: `fill:${palette.muted};font-size:${sizes.small}px`
+						},
+						fitText('collapsed group of tasks', room, sizes.small)
 					)
 				);
 			}
 			if (row.depth > 0) {
 				// A short elbow shows the lane hangs under its parent.
-				const ex = indent - 6;
+				const ex = indent - 6 * sizes.scale;
 				append(
 					g,
 					svgElement(document, 'path', {

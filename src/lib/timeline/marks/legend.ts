@@ -1,10 +1,14 @@
-/** The legend and a one-line summary of the run: what each colour, pattern and shape means. */
+/**
+ * The legend and a one-line summary of the run: what each colour, pattern and shape means, for
+ * what the chart shows. An entry for something the runs never do is noise, and on a projector it
+ * takes a row the lanes need.
+ */
 import type { Mark, RenderContext } from '../context';
 import { append, svgElement, textWidth } from '../dom';
 import { formatSeconds } from '../../engine/format';
+import type { TimelineLayout } from '../layout';
+import type { ChartSizes } from '../sizes';
 import { markerShape } from './markers';
-
-export const LEGEND_ROW_HEIGHT = 22;
 
 type Swatch =
 	| 'running'
@@ -17,39 +21,67 @@ type Swatch =
 	| 'stuck'
 	| 'link';
 
-const ITEMS: { swatch: Swatch; label: string }[] = [
-	{ swatch: 'running', label: 'running' },
-	{ swatch: 'waiting', label: 'waiting (awaits …)' },
-	{ swatch: 'blocked', label: 'loop blocked' },
-	{ swatch: 'created', label: 'created' },
-	{ swatch: 'done', label: 'done' },
-	{ swatch: 'raised', label: 'raised' },
-	{ swatch: 'cancelled', label: 'cancelled' },
-	{ swatch: 'link', label: 'awaits task' }
+type RunModel = TimelineLayout['sections'][number]['model'];
+
+/** Each entry, and whether a run shows what it explains. */
+const ITEMS: { swatch: Swatch; label: string; shown: (model: RunModel) => boolean }[] = [
+	{ swatch: 'running', label: 'running', shown: () => true },
+	{ swatch: 'waiting', label: 'waiting (awaits …)', shown: (m) => hasSegment(m, 'waiting') },
+	{
+		swatch: 'blocked',
+		label: 'loop blocked',
+		shown: (m) => m.blocked.length > 0 || hasSegment(m, 'blocked')
+	},
+	{ swatch: 'created', label: 'created', shown: () => true },
+	{ swatch: 'done', label: 'done', shown: (m) => m.tasks.some((t) => t.state === 'done') },
+	{ swatch: 'raised', label: 'raised', shown: (m) => m.tasks.some((t) => t.state === 'raised') },
+	{
+		swatch: 'cancelled',
+		label: 'cancelled',
+		shown: (m) => m.tasks.some((t) => t.state === 'cancelled')
+	},
+	{ swatch: 'link', label: 'awaits task', shown: (m) => m.links.length > 0 },
+	{ swatch: 'stuck', label: 'stuck (deadlock)', shown: (m) => m.deadlock !== null }
 ];
 
-/** Shown only when a run deadlocked: a legend entry for something absent is noise. */
-const STUCK_ITEM = { swatch: 'stuck' as const, label: 'stuck (deadlock)' };
-
-function legendItems(deadlocked: boolean): { swatch: Swatch; label: string }[] {
-	return deadlocked ? [...ITEMS, STUCK_ITEM] : ITEMS;
+function hasSegment(model: RunModel, kind: 'waiting' | 'blocked'): boolean {
+	return model.tasks.some((task) => task.segments.some((segment) => segment.kind === kind));
 }
 
-export function hasDeadlock(context: {
-	layout: { sections: { model: { deadlock: unknown } }[] };
-}): boolean {
-	return context.layout.sections.some((section) => section.model.deadlock !== null);
+type Item = { swatch: Swatch; label: string };
+
+/** Per layout: the legend is asked for every frame, and finding it reads every segment. */
+const itemsOf = new WeakMap<TimelineLayout, Item[]>();
+
+/** The entries for what some run on the chart shows, in a fixed order. */
+export function legendItems(layout: TimelineLayout): Item[] {
+	let items = itemsOf.get(layout);
+	if (!items) {
+		const models = layout.sections.map((section) => section.model);
+		items = ITEMS.filter((item) => models.some(item.shown)).map(({ swatch, label }) => ({
+			swatch,
+			label
+		}));
+		itemsOf.set(layout, items);
+	}
+	return items;
 }
 
+/** A swatch's width, and the gap after an item's label, at the default scale. */
 const SWATCH_WIDTH = 18;
 const ITEM_GAP = 14;
 
 /** Where each legend item goes, wrapping onto more rows when the chart is narrow. */
-export function legendPositions(width: number, deadlocked = false): { x: number; row: number }[] {
+export function legendPositions(
+	layout: TimelineLayout,
+	width: number
+): { x: number; row: number }[] {
+	const sizes = layout.sizes;
 	let x = 10;
 	let row = 0;
-	return legendItems(deadlocked).map((item) => {
-		const itemWidth = SWATCH_WIDTH + 5 + textWidth(item.label) + ITEM_GAP;
+	return legendItems(layout).map((item) => {
+		const itemWidth =
+			itemLabelX(sizes) + textWidth(item.label, sizes.text) + ITEM_GAP * sizes.scale;
 		if (x + itemWidth > width - 10 && x > 10) {
 			row++;
 			x = 10;
@@ -60,9 +92,14 @@ export function legendPositions(width: number, deadlocked = false): { x: number;
 	});
 }
 
-export function legendHeight(width: number, deadlocked = false): number {
-	const positions = legendPositions(width, deadlocked);
-	return (positions[positions.length - 1].row + 1) * LEGEND_ROW_HEIGHT + 6;
+export function legendHeight(layout: TimelineLayout, width: number): number {
+	const positions = legendPositions(layout, width);
+	return (positions[positions.length - 1].row + 1) * layout.sizes.legendRow + 6;
+}
+
+/** Where an item's label starts, after its swatch. */
+function itemLabelX(sizes: ChartSizes): number {
+	return (SWATCH_WIDTH + 5) * sizes.scale;
 }
 
 /** A one-line summary of a single run, shown beside the legend when it fits. */
@@ -75,28 +112,30 @@ export function summaryText(context: RenderContext): string | null {
 
 export class LegendMark implements Mark {
 	render(context: RenderContext): SVGElement {
-		const { document, palette } = context;
+		const { document, palette, sizes } = context;
 		const g = svgElement(document, 'g', { class: 'tl-legend' });
-		const items = legendItems(hasDeadlock(context));
-		const positions = legendPositions(context.frame.width, hasDeadlock(context));
+		const items = legendItems(context.layout);
+		const positions = legendPositions(context.layout, context.frame.width);
+		const rowCenter = (row: number) => 6 + row * sizes.legendRow + sizes.legendRow / 2;
 		items.forEach((item, i) => {
 			const { x, row } = positions[i];
-			const cy = 6 + row * LEGEND_ROW_HEIGHT + LEGEND_ROW_HEIGHT / 2;
+			const cy = rowCenter(row);
 			append(
 				g,
 				this.swatch(context, item.swatch, x, cy),
 				svgElement(
 					document,
 					'text',
-					{ x: x + SWATCH_WIDTH + 5, y: cy + 4, style: `fill:${palette.text}` },
+					{ x: x + itemLabelX(sizes), y: cy + 4 * sizes.scale, style: `fill:${palette.text}` },
 					item.label
 				)
 			);
 		});
 		const summary = summaryText(context);
 		const lastRow = positions[positions.length - 1];
-		const lastEnd = lastRow.x + SWATCH_WIDTH + 5 + textWidth(items[items.length - 1].label);
-		if (summary && lastEnd + textWidth(summary) + 30 < context.frame.width) {
+		const lastEnd =
+			lastRow.x + itemLabelX(sizes) + textWidth(items[items.length - 1].label, sizes.text);
+		if (summary && lastEnd + textWidth(summary, sizes.text) + 30 < context.frame.width) {
 			append(
 				g,
 				svgElement(
@@ -104,7 +143,7 @@ export class LegendMark implements Mark {
 					'text',
 					{
 						x: context.frame.width - 10,
-						y: 6 + lastRow.row * LEGEND_ROW_HEIGHT + LEGEND_ROW_HEIGHT / 2 + 4,
+						y: rowCenter(lastRow.row) + 4 * sizes.scale,
 						'text-anchor': 'end',
 						style: `fill:${palette.muted}`
 					},
@@ -116,13 +155,14 @@ export class LegendMark implements Mark {
 	}
 
 	private swatch(context: RenderContext, swatch: Swatch, x: number, cy: number): SVGElement {
-		const { document, palette, ids } = context;
+		const { document, palette, ids, sizes } = context;
+		const width = SWATCH_WIDTH * sizes.scale;
 		const bar = (style: string) =>
 			svgElement(document, 'rect', {
 				x,
-				y: cy - 6,
-				width: SWATCH_WIDTH,
-				height: 12,
+				y: cy - 6 * sizes.scale,
+				width,
+				height: 12 * sizes.scale,
 				rx: 2,
 				style
 			});
@@ -135,12 +175,12 @@ export class LegendMark implements Mark {
 				return bar(`fill:${palette.blocked}`);
 			case 'link':
 				return svgElement(document, 'path', {
-					d: `M${x},${cy}H${x + SWATCH_WIDTH - 3}`,
+					d: `M${x},${cy}H${x + width - 3}`,
 					'marker-end': `url(#${ids.arrow})`,
 					style: `stroke:${palette.link};stroke-width:1.5;fill:none`
 				});
 			default:
-				return markerShape(context, swatch, x + SWATCH_WIDTH / 2, cy);
+				return markerShape(context, swatch, x + width / 2, cy);
 		}
 	}
 }

@@ -10,7 +10,6 @@ import type { Mark, RenderContext } from '../context';
 import { laneCenter } from '../context';
 import { append, round, svgElement } from '../dom';
 import type { LaneRow, TimelineLayout } from '../layout';
-import { MARKER_RADIUS } from './markers';
 
 /** Beyond this many arrows in view, more would only be ink. */
 const MAX_ARROWS = 1500;
@@ -48,7 +47,7 @@ export function linkIndex(layout: TimelineLayout): LinkIndex {
 
 export class LinkMark implements Mark {
 	render(context: RenderContext): SVGElement {
-		const { document, palette, frame, x, ids } = context;
+		const { document, palette, frame, x, ids, sizes } = context;
 		const g = svgElement(document, 'g', {
 			class: 'tl-links',
 			style: `stroke:${palette.link};stroke-width:1.25;fill:none`
@@ -75,7 +74,7 @@ export class LinkMark implements Mark {
 				drawn.add(key);
 				const down = y2 > y1 ? 1 : -1;
 				const start = y1 + down * 6;
-				const stop = y2 - down * (MARKER_RADIUS + 2);
+				const stop = y2 - down * (sizes.markerRadius + 2);
 				const bow = Math.min(14, Math.abs(stop - start) / 3);
 				d +=
 					`M${round(px)},${round(start)}` +

@@ -7,8 +7,6 @@ import { laneCenter } from '../context';
 import { append, round, svgElement } from '../dom';
 import type { MarkerKind } from '../describe';
 
-export const MARKER_RADIUS = 4;
-
 export function markerShape(
 	context: RenderContext,
 	kind: MarkerKind,
@@ -16,7 +14,7 @@ export function markerShape(
 	cy: number
 ): SVGElement {
 	const { document, palette } = context;
-	const r = MARKER_RADIUS;
+	const r = context.sizes.markerRadius;
 	switch (kind) {
 		case 'created':
 			return svgElement(document, 'circle', {

@@ -5,8 +5,9 @@ import { formatSeconds } from '../../engine/format';
 
 export class SectionMark implements Mark {
 	render(context: RenderContext): SVGElement {
-		const { document, palette, frame } = context;
+		const { document, palette, frame, sizes } = context;
 		const g = svgElement(document, 'g', { class: 'tl-sections' });
+		const baseline = 16 * sizes.scale;
 		for (const row of context.rows) {
 			if (row.kind !== 'section') continue;
 			const tasks = row.model.tasks.length;
@@ -19,13 +20,17 @@ export class SectionMark implements Mark {
 				svgElement(
 					document,
 					'text',
-					{ x: 8, y: row.y + 16, style: `fill:${palette.text};font-weight:700;font-size:12px` },
+					{
+						x: 8,
+						y: row.y + baseline,
+						style: `fill:${palette.text};font-weight:700;font-size:${sizes.heading}px`
+					},
 					row.label
 				),
 				svgElement(
 					document,
 					'text',
-					{ x: frame.plotLeft, y: row.y + 16, style: `fill:${palette.muted}` },
+					{ x: frame.plotLeft, y: row.y + baseline, style: `fill:${palette.muted}` },
 					`${formatSeconds(row.model.duration)} · ${tasks} task${tasks === 1 ? '' : 's'}`
 				)
 			);

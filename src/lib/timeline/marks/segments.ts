@@ -6,12 +6,9 @@ import type { Mark, RenderContext } from '../context';
 import { append, fitText, svgElement, textWidth } from '../dom';
 import { levelOfDetail } from '../lod';
 
-/** Segment bars are this much shorter than their lane. */
-export const SEGMENT_INSET = 4;
-
 export class SegmentMark implements Mark {
 	render(context: RenderContext): SVGElement {
-		const { document, palette, frame, x, ids } = context;
+		const { document, palette, frame, x, ids, sizes } = context;
 		const g = svgElement(document, 'g', {
 			class: 'tl-segments',
 			// With a highlighted line, everything else steps back.
@@ -25,8 +22,8 @@ export class SegmentMark implements Mark {
 		for (const row of context.rows) {
 			if (row.kind !== 'task') continue;
 			const segments = row.task.segments;
-			const y = row.y + SEGMENT_INSET;
-			const h = row.height - 2 * SEGMENT_INSET;
+			const y = row.y + sizes.segmentInset;
+			const h = row.height - 2 * sizes.segmentInset;
 			for (const piece of levelOfDetail(segments, scale, frame.plotLeft, frame.plotRight)) {
 				const width = piece.x1 - piece.x0;
 				if (piece.kind === 'running') {
@@ -43,15 +40,19 @@ export class SegmentMark implements Mark {
 							rx: width > 6 ? 2 : 0
 						})
 					);
-					if (piece.count === 1 && width > 30) {
+					if (piece.count === 1 && width > 30 * sizes.scale) {
 						const label = segments[piece.first].label;
-						const text = fitText(label, width - 8);
-						if (text && textWidth(text) + 8 <= width) {
+						const text = fitText(label, width - 8, sizes.text);
+						if (text && textWidth(text, sizes.text) + 8 <= width) {
 							labels.push(
 								svgElement(
 									document,
 									'text',
-									{ x: piece.x0 + width / 2, y: y + h / 2 + 4, 'text-anchor': 'middle' },
+									{
+										x: piece.x0 + width / 2,
+										y: y + h / 2 + 4 * sizes.scale,
+										'text-anchor': 'middle'
+									},
 									text
 								)
 							);

@@ -1,4 +1,4 @@
-"""The virtual-clock event loop: CPython's own BaseEventLoop, with time that jumps, recorded.
+"""The virtual-clock event loop: CPython's own selector event loop, with time that jumps, recorded.
 
 Only the parts that read or wait on the clock are replaced. `select(timeout)` is where a real loop
 sleeps; here it moves the virtual clock to the next timer's deadline instead, so a program that
@@ -15,15 +15,19 @@ from __future__ import annotations
 import asyncio
 import collections
 import heapq
-from asyncio import base_events, coroutines, events
-from types import FunctionType
+import inspect
+import linecache
+import signal
+import sys
+from asyncio import coroutines, events, selector_events
+from types import FrameType, FunctionType
 from typing import Any, Callable
 
 from . import limits as limit_messages
+from . import loopback, threads
 from .events import LimitName
 from .handles import NumberedHandle, OrderedTimerHandle, adopt, has_started, task_of
-from .session import RunHalted, RunSession, caller_line
-from .threads import simulate_thread
+from .session import USER_FILE, RunHalted, RunSession, caller_line
 from .tracer import coro_name, describe_origin, describe_stuck
 from .turns import run_turn
 
@@ -36,21 +40,25 @@ def activate(session: RunSession | None) -> None:
     _active = session
 
 
-class _VirtualSelector:
-    """Stands where the selector is: `select(timeout)` moves the clock instead of waiting."""
+class _VirtualSelector(loopback.VirtualSelector):
+    """The loop's selector: `select(timeout)` moves the clock instead of waiting.
+
+    Called once per loop iteration, before the ready callbacks run. timeout 0: callbacks are
+    ready, nothing to wait for. timeout > 0: nothing is ready; the clock jumps to the next
+    timer's own deadline (not now + timeout, which rounds), or sooner to what the in-memory
+    network or a simulated thread does (loopback.Network.wait). None: no timer is set, and when
+    nothing else can happen either, that is a deadlock.
+    """
 
     def __init__(self, loop: VirtualClockLoop) -> None:
+        super().__init__()
         self._loop = loop
-        # The timer the clock last jumped to (None: the last select did not move it).
+        # The timer the clock last jumped to (None: the last select did not move it to a timer).
         self.jumped_to: OrderedTimerHandle | None = None
 
-    def select(self, timeout: float | None) -> list[Any]:
-        """Called once per loop iteration, before the ready callbacks run.
-
-        timeout 0: callbacks are ready, nothing to wait for. timeout > 0: nothing is ready; jump
-        to the next timer's own deadline (not now + timeout, which rounds). None: nothing is
-        ready and no timer is set, so nothing can ever happen again: a deadlock.
-        """
+    def _wait(
+        self, readers: set[int], writers: set[int], timeout: float | None
+    ) -> tuple[set[int], set[int]]:
         loop = self._loop
         session = loop.session
         self.jumped_to = None
@@ -58,25 +66,26 @@ class _VirtualSelector:
             raise RunHalted(session.halted)
         if session.steps > session.limits.max_steps:
             loop._stop_at_limit("steps", limit_messages.steps_message(session.limits))
-        if timeout is None:
-            loop._report_deadlock()
-        elif timeout > 0:
-            timer: Any = loop._scheduled[0]
-            when = timer._when
-            if when > session.limits.max_virtual_time:
-                loop._stop_at_limit(
-                    "virtual_time", limit_messages.virtual_time_message(session.limits)
-                )
-            if when > session.clock.now:
-                session.clock.advance(when)
+        timer: Any = loop._scheduled[0] if loop._scheduled else None
+        before = session.clock.now
+        ready = loop._network.wait(
+            readers,
+            writers,
+            timeout,
+            loop=loop,
+            next_timer=timer._when if timer is not None else None,
+            on_deadlock=loop._report_deadlock,
+            on_limit=loop._stop_at_virtual_time,
+        )
+        now = session.clock.now
+        # The clock moved to the next timer's deadline (not to a delivery or a thread's event).
+        if timer is not None and before < now and timer._when <= now:
+            if type(timer) is OrderedTimerHandle and not timer._cancelled:
                 self.jumped_to = timer
-        return []
-
-    def close(self) -> None:
-        """Nothing to release."""
+        return ready
 
 
-class VirtualClockLoop(base_events.BaseEventLoop):
+class VirtualClockLoop(selector_events.BaseSelectorEventLoop):
     """An asyncio event loop on the run's virtual clock, with every handle and task recorded."""
 
     # BaseEventLoop's own state and checks that this loop uses, which typeshed does not declare.
@@ -91,15 +100,21 @@ class VirtualClockLoop(base_events.BaseEventLoop):
     _check_closed: Callable[[], None]
     _check_thread: Callable[[], None]
     _check_callback: Callable[[Callable[..., Any], str], None]
+    # BaseSelectorEventLoop's, undeclared there too.
+    _selector: _VirtualSelector
+    _process_events: Callable[[list[Any]], None]
 
     def __init__(self, session: RunSession | None = None) -> None:
-        super().__init__()
         chosen = session if session is not None else _active
         if chosen is None:
             raise RuntimeError("VirtualClockLoop needs an active playground run")
         self.session: RunSession = chosen
         self._clock = chosen.clock
-        self._selector = _VirtualSelector(self)
+        # The run's in-memory network, which the loop's select() waits on.
+        self._network = loopback.active()
+        super().__init__(_VirtualSelector(self))
+        # Signal handlers the program registered (add_signal_handler); none ever fires.
+        self._signal_handlers: dict[int, events.Handle] = {}
         # Timers due within this much of the clock run together; the clock is exact here.
         self._clock_resolution = 1e-9
         chosen.loops.append(self)
@@ -113,13 +128,29 @@ class VirtualClockLoop(base_events.BaseEventLoop):
 
     def time(self) -> float:
         """The virtual clock (seconds since the start of the run)."""
+        if sys._getframe(1).f_code.co_filename == USER_FILE:
+            # The program itself reads the loop's clock: it may be polling it (kernel.py).
+            self._network.kernel.clock_read()
         return self._clock.now
 
-    def _process_events(self, event_list: list[Any]) -> None:
-        """No file descriptors, so no I/O events to dispatch."""
+    def _make_self_pipe(self) -> None:
+        """No self-pipe: a simulated thread wakes the loop through the kernel (kernel.py)."""
+
+    def _close_self_pipe(self) -> None:
+        """No self-pipe to close."""
 
     def _write_to_self(self) -> None:
-        """No other threads can wake this loop, so there is nothing to write to."""
+        """No real thread can wake this loop, so there is nothing to write to."""
+
+    def _add_callback(self, handle: events.Handle) -> None:
+        """A reader or writer the selector found ready joins the ready queue (selector_events).
+
+        CPython appends the handle add_reader made, which has no number; it is queued through
+        `_call_soon` instead, numbered and recorded like any callback, and runs the reader's
+        callback unless the reader was removed meanwhile (CPython skips a cancelled handle).
+        """
+        if not handle._cancelled:
+            self._call_soon(_run_io_callback, (handle,), None)
 
     def _run_once(self) -> None:
         """One turn: CPython's own, recorded (turns.py)."""
@@ -283,9 +314,51 @@ class VirtualClockLoop(base_events.BaseEventLoop):
             del task
 
     def run_in_executor(self, executor: Any, func: Callable[..., Any], *args: Any) -> Any:
-        """Pyodide has no threads: run `func` at once on a private clock (see threads.py)."""
+        """CPython's, on simulated threads (threads.py); the future is labelled for the trace."""
+        future = super().run_in_executor(executor, func, *args)
+        name = getattr(func, "__qualname__", None) or type(func).__name__
+        self.session.thread_futures[future] = (f"run_in_executor({name})", None)
+        return future
+
+    def call_soon_threadsafe(
+        self, callback: Callable[..., Any], *args: Any, context: Any = None
+    ) -> events.Handle:
+        """From a simulated thread, the callback runs at the thread's own virtual time.
+
+        When that time has come, it joins the ready queue through `_call_soon`, numbered and
+        recorded like any callback: CPython's makes a `_ThreadSafeHandle` (a handle whose cancel
+        takes a lock, which simulated threads never contend for) and appends it itself.
+        """
         self._check_closed()
-        return simulate_thread(self, self.session, func, args)
+        if self._debug:
+            self._check_callback(callback, "call_soon_threadsafe")
+        when = threads.thread_time()
+        if when is None or when <= self._clock.now:
+            handle = self._call_soon(callback, args, context)
+            if handle._source_traceback:
+                del handle._source_traceback[-1]
+            return handle
+        return self.call_at(when, callback, *args, context=context)
+
+    def add_signal_handler(self, sig: int, callback: Callable[..., Any], *args: Any) -> None:
+        """Register a handler, with CPython's checks. It never fires: no signal can arrive in
+        the playground, so a program that waits for one behaves as CPython does when none comes.
+        """
+        if coroutines.iscoroutine(callback) or inspect.iscoroutinefunction(callback):
+            raise TypeError("coroutines cannot be used with add_signal_handler()")
+        _check_signal(sig)
+        self._check_closed()
+        self._signal_handlers[sig] = events.Handle(callback, args, self, None)
+
+    def remove_signal_handler(self, sig: int) -> bool:
+        """Forget a handler; whether there was one."""
+        _check_signal(sig)
+        return self._signal_handlers.pop(sig, None) is not None
+
+    def _stop_at_virtual_time(self) -> None:
+        self._stop_at_limit(
+            "virtual_time", limit_messages.virtual_time_message(self.session.limits)
+        )
 
     def _stop_at_limit(self, limit: LimitName, message: str) -> None:
         session = self.session
@@ -349,11 +422,27 @@ class _EagerStep:
             instrument.after_task_step(self._task_id, task)
 
 
+def _run_io_callback(handle: events.Handle) -> None:
+    """Run a ready reader's or writer's handle, unless it was cancelled after it was queued."""
+    if not handle._cancelled:
+        handle._run()
+
+
+def _check_signal(sig: Any) -> None:
+    """CPython's own check of a signal number (unix_events._UnixSelectorEventLoop)."""
+    if not isinstance(sig, int):
+        raise TypeError(f"sig must be an int, not {sig!r}")
+    if sig not in signal.valid_signals():
+        raise ValueError(f"invalid signal number {sig}")
+
+
 class PlaygroundLoopPolicy(events._BaseDefaultEventLoopPolicy):
     """Every loop asyncio creates is a VirtualClockLoop of the active run.
 
-    `get_event_loop()` with no loop set creates one, as Python 3.10-3.13 did, and notes that plain
-    3.14 raises instead (docs/decisions/0002-get-event-loop-on-3-14.md).
+    `asyncio.get_event_loop()` called by the program itself with no loop set creates one, as
+    Python 3.10-3.13 did, and notes that plain 3.14 raises instead
+    (docs/decisions/0002-get-event-loop-on-3-14.md). asyncio's own calls (`Future()`,
+    `ensure_future`, `gather`, `shield`, `as_completed` outside a loop) raise as 3.14 does.
     """
 
     _loop_factory = VirtualClockLoop
@@ -361,8 +450,11 @@ class PlaygroundLoopPolicy(events._BaseDefaultEventLoopPolicy):
     _local: Any
 
     def get_event_loop(self) -> Any:
-        """The current loop; created (with a note) when none is set."""
+        """The current loop; created (with a note) when none is set and the program asked."""
         if self._local._loop is None:
+            # asyncio.get_event_loop is C code, so the frame above this one is its caller.
+            if not _calls_get_event_loop(sys._getframe(1)):
+                return super().get_event_loop()
             session = _active
             loop = self.new_event_loop()
             self.set_event_loop(loop)
@@ -372,6 +464,29 @@ class PlaygroundLoopPolicy(events._BaseDefaultEventLoopPolicy):
                     "get_event_loop_314", GET_EVENT_LOOP_NOTE, caller_line()
                 )
         return self._local._loop
+
+
+def _calls_get_event_loop(frame: FrameType) -> bool:
+    """Whether `frame` is the program's code calling get_event_loop() right now.
+
+    asyncio.Future() and the other functions that need a loop are C code as well, so the
+    caller's frame alone cannot tell them apart: the expression the frame is evaluating can.
+    """
+    code = frame.f_code
+    if code.co_filename != USER_FILE:
+        return False
+    positions = list(code.co_positions())
+    index = frame.f_lasti // 2
+    if index >= len(positions):
+        return False
+    first, last, start, end = positions[index]
+    if first is None or last is None:
+        return False
+    lines = [linecache.getline(USER_FILE, number) for number in range(first, last + 1)]
+    if start is not None and end is not None:
+        lines[-1] = lines[-1][:end]
+        lines[0] = lines[0][start:]
+    return "get_event_loop" in "".join(lines)
 
 
 GET_EVENT_LOOP_NOTE = (

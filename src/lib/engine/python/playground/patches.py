@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import datetime
 import io
 import linecache
+import logging
 import re
+import select
+import selectors
 import signal
+import socket
 import sys
+import threading
 import time
 import warnings
 from asyncio import events, runners
@@ -22,19 +28,34 @@ from contextlib import ExitStack
 from types import FrameType, ModuleType, TracebackType
 from typing import Any, Callable
 
+from . import clocks, loopback, threads, unavailable
+from . import kernel as kernel_module
 from . import loop as loop_module
 from .capture import OutputCapture
-from .limits import interrupt_message, virtual_time_message
+from .kernel import Kernel
+from .limits import interrupt_message
 from .session import USER_FILE, RunSession, user_line
-
-# time.time() reads the virtual clock plus this fixed epoch (2025-01-01 00:00:00 UTC), so dates
-# made from it look ordinary and every run prints the same ones.
-EPOCH = 1_735_689_600.0
+from .tracebacks import strip_engine_frames
 
 # Modules whose attributes the user's code may replace; each is put back exactly as it was.
-_GUARDED_MODULES: tuple[ModuleType, ...] = (builtins, time, asyncio, events, runners)
+_GUARDED_MODULES: tuple[ModuleType, ...] = (
+    builtins,
+    time,
+    datetime,
+    asyncio,
+    events,
+    runners,
+    socket,
+    select,
+    selectors,
+    threading,
+    signal,
+)
 
 _ORIGIN_LINE = re.compile(r'File "main\.py", line (\d+)')
+
+# How many frames of a coroutine's origin the engine tracks, for never-awaited warnings.
+ENGINE_ORIGIN_DEPTH = 4
 
 # A module's namespace, and a copy of it to put back.
 _Namespace = dict[str, Any]
@@ -51,8 +72,12 @@ class Patches:
         self._installed: list[tuple[_Namespace, _Namespace]] = []
         self._streams: tuple[Any, Any] = (sys.stdout, sys.stderr)
         self.capture = OutputCapture(session)
+        # The simulated machine below the loop: timed events, threads, clock polling.
+        self.kernel = Kernel(session)
         # Whether our SIGINT handler is installed (a Stop then halts the run before it raises).
         self.handles_interrupts = False
+        # The coroutine origin tracking depth the program has set (0 until it sets one).
+        self.origin_depth: Callable[[], int] = lambda: 0
 
     def __enter__(self) -> Patches:
         """Install every patch; if one fails, undo those already made and raise."""
@@ -89,7 +114,13 @@ class Patches:
         # Pyodide's stdin (a blocking prompt, or Node's own stdin).
         _replace(undo, sys, "stdin", io.StringIO(""))
 
-        self._install_clock()
+        kernel = self.kernel
+        kernel_module.activate(kernel)
+        undo.callback(kernel_module.activate, None)
+        clocks.install(undo, session, kernel)
+        threads.install(undo)
+        loopback.install(undo, kernel)
+        unavailable.install(undo)
 
         # Pyodide runs its own WebLoop as the running loop and replaces asyncio.run; every entry
         # point must reach our loop instead, and Pyodide's must come back afterwards.
@@ -106,12 +137,13 @@ class Patches:
         undo.enter_context(warnings.catch_warnings())
         warnings.resetwarnings()
         warnings.simplefilter("default")
-        warnings.showwarning = self._show_warning
-        depth = sys.get_coroutine_origin_tracking_depth()
-        undo.callback(sys.set_coroutine_origin_tracking_depth, depth)
-        # Never-awaited warnings fire where the coroutine is destroyed; its origin says where
-        # it was created, which is the line a learner needs.
-        sys.set_coroutine_origin_tracking_depth(4)
+        self._install_warnings()
+        self._install_origin_tracking()
+        # Exceptions that logging prints (a task's exception never retrieved) show no frame of
+        # the engine.
+        factory = logging.getLogRecordFactory()
+        undo.callback(logging.setLogRecordFactory, factory)
+        logging.setLogRecordFactory(_engine_frames_stripped(factory))
 
         self._install_interrupt_handler()
 
@@ -126,87 +158,112 @@ class Patches:
         self._installed = [(vars(module), dict(vars(module))) for module in _GUARDED_MODULES]
         self._streams = (sys.stdout, sys.stderr)
 
-    def _install_clock(self) -> None:
-        session = self._session
-        clock = session.clock
-        limits = session.limits
-
-        def sleep(seconds: float) -> None:
-            """time.sleep on the virtual clock: blocks the whole loop (nothing else runs)."""
-            seconds = float(seconds)
-            if seconds < 0:
-                raise ValueError("sleep length must be non-negative")
-            if clock.thread_elapsed is not None:
-                clock.thread_elapsed += seconds
-                return
-            start = clock.now
-            line = user_line(sys._getframe(1))
-            session.instrument.loop_blocked(start, seconds, line, session.current_task)
-            if start + seconds > limits.max_virtual_time:
-                session.instrument.limit_reached("virtual_time", virtual_time_message(limits), line)
-                raise session.halt("virtual_time")
-            clock.advance(start + seconds)
-
-        def monotonic() -> float:
-            return clock.time()
-
-        def monotonic_ns() -> int:
-            return int(round(clock.time() * 1e9))
-
-        def wall_time() -> float:
-            return EPOCH + clock.time()
-
-        def wall_time_ns() -> int:
-            return int(round((EPOCH + clock.time()) * 1e9))
-
-        # Named like the functions they replace, so reprs and labels read "sleep", not ours.
-        for function, name in (
-            (sleep, "sleep"),
-            (monotonic, "monotonic"),
-            (monotonic_ns, "monotonic_ns"),
-            (wall_time, "time"),
-            (wall_time_ns, "time_ns"),
-        ):
-            function.__name__ = function.__qualname__ = name
-            function.__module__ = "time"
-        # The time module is guarded: the namespace undo registered first puts these back.
-        time.sleep = sleep
-        time.monotonic = monotonic
-        time.perf_counter = monotonic
-        time.monotonic_ns = monotonic_ns
-        time.perf_counter_ns = monotonic_ns
-        time.time = wall_time
-        time.time_ns = wall_time_ns
-
     def _install_interrupt_handler(self) -> None:
+        real_signal, real_getsignal = signal.signal, signal.getsignal
         try:
-            previous = signal.signal(signal.SIGINT, self._on_interrupt)
+            previous = real_signal(signal.SIGINT, self._on_interrupt)
         except (ValueError, OSError, AttributeError):
             # No signals here (not the main thread, or a platform without them): a Stop then
             # arrives as a bare KeyboardInterrupt, which run.py handles.
             return
         self.handles_interrupts = True
         if previous is not None:
-            self._undo.callback(_reset_signal, signal.signal, previous)
+            self._undo.callback(_reset_signal, real_signal, previous)
+        # The program keeps SIGINT as its own: signal.getsignal() and signal.signal() read and
+        # set the handler the program chose (asyncio.Runner installs one), while ours, which
+        # only Stop can trigger, stays installed underneath. Stop ends the run whatever the
+        # program chose. The signal module is guarded, so these go when the run ends.
+        program_handler: list[Any] = [previous]
 
-    def _show_warning(
-        self,
-        message: Warning | str,
-        category: type[Warning],
-        filename: str,
-        lineno: int,
-        file: Any = None,
-        line: str | None = None,
-    ) -> None:
-        text = str(message)
-        where: int | None = lineno if filename == USER_FILE else None
-        head, marker, origin = text.partition("\nCoroutine created at")
-        if marker:
-            created = _ORIGIN_LINE.findall(origin)
-            if created:
-                where = int(created[-1])
-            text = head
-        self._session.instrument.warning_issued(category.__name__, text, where)
+        def getsignal(signalnum: int) -> Any:
+            if signalnum == signal.SIGINT:
+                return program_handler[0]
+            return real_getsignal(signalnum)
+
+        def signal_(signalnum: int, handler: Any) -> Any:
+            if signalnum != signal.SIGINT:
+                return real_signal(signalnum, handler)
+            if not callable(handler) and handler not in (signal.SIG_IGN, signal.SIG_DFL):
+                raise TypeError(
+                    "signal handler must be signal.SIG_IGN, signal.SIG_DFL, or a callable object"
+                )
+            previous_handler = program_handler[0]
+            program_handler[0] = handler
+            return previous_handler
+
+        getsignal.__name__ = getsignal.__qualname__ = "getsignal"
+        signal_.__name__ = signal_.__qualname__ = "signal"
+        signal.getsignal = getsignal
+        signal.signal = signal_
+
+    def _install_origin_tracking(self) -> None:
+        """Track where coroutines are created, while the program sees the depth it set.
+
+        Never-awaited warnings fire where the coroutine is destroyed; its origin says where it
+        was created, which is the line a learner needs, so the interpreter tracks at least
+        ENGINE_ORIGIN_DEPTH frames. sys.get_coroutine_origin_tracking_depth() answers what the
+        program (or asyncio's debug mode) set, 0 at first, and the printed warning shows the
+        origin only when the program asked for it (docs/decisions/0095-patches-and-other-loops.md).
+        """
+        real_get = sys.get_coroutine_origin_tracking_depth
+        real_set = sys.set_coroutine_origin_tracking_depth
+        self._undo.callback(real_set, real_get())
+        self._undo.callback(setattr, sys, "get_coroutine_origin_tracking_depth", real_get)
+        self._undo.callback(setattr, sys, "set_coroutine_origin_tracking_depth", real_set)
+        program_depth = [0]
+
+        def get_coroutine_origin_tracking_depth() -> int:
+            return program_depth[0]
+
+        def set_coroutine_origin_tracking_depth(depth: int) -> None:
+            if depth < 0:
+                raise ValueError("depth must be >= 0")
+            real_set(max(depth, ENGINE_ORIGIN_DEPTH))
+            program_depth[0] = depth
+
+        sys.get_coroutine_origin_tracking_depth = get_coroutine_origin_tracking_depth
+        sys.set_coroutine_origin_tracking_depth = set_coroutine_origin_tracking_depth
+        real_set(ENGINE_ORIGIN_DEPTH)
+        self.origin_depth = get_coroutine_origin_tracking_depth
+
+    def _install_warnings(self) -> None:
+        """Show warnings as CPython does, on stderr, and record each in the trace.
+
+        warnings._showwarnmsg receives every warning that is shown (with its source, which
+        CPython's text needs); one that a `catch_warnings(record=True)` of the program collects
+        is not shown, so it is not recorded either.
+        """
+        # The warnings module's hooks, which typeshed does not declare.
+        show: Callable[[Any], None] = getattr(warnings, "_showwarnmsg")
+        shown_by_cpython: object = getattr(warnings, "_showwarnmsg_impl")
+        session = self._session
+
+        def showwarnmsg(message: Any) -> None:
+            text = str(message.message)
+            where: int | None = message.lineno if message.filename == USER_FILE else None
+            head, marker, origin = text.partition("\nCoroutine created at")
+            if marker:
+                created = _ORIGIN_LINE.findall(origin)
+                if created:
+                    where = int(created[-1])
+                text = head
+            if marker and not self.origin_depth():
+                # The origin is the engine's own tracking: CPython at depth 0 shows none.
+                message = warnings.WarningMessage(
+                    text,
+                    message.category,
+                    message.filename,
+                    message.lineno,
+                    message.file,
+                    message.line,
+                    message.source,
+                )
+            if getattr(warnings, "_showwarnmsg_impl") is shown_by_cpython:
+                session.instrument.warning_issued(message.category.__name__, text, where)
+            show(message)
+
+        self._undo.callback(setattr, warnings, "_showwarnmsg", show)
+        setattr(warnings, "_showwarnmsg", showwarnmsg)
 
     def _on_interrupt(self, signum: int, frame: FrameType | None) -> None:
         # Our own handler, so that asyncio.Runner does not install its own (which only cancels
@@ -226,6 +283,21 @@ class Patches:
         for namespace, installed in self._installed:
             _restore_namespace(namespace, installed)
         sys.stdout, sys.stderr = self._streams
+
+
+def _engine_frames_stripped(factory: Callable[..., logging.LogRecord]) -> Callable[..., Any]:
+    """A log record factory whose records carry tracebacks without the engine's frames."""
+
+    def make_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
+        exc_info = record.exc_info
+        if exc_info and exc_info[1] is not None:
+            error = exc_info[1]
+            strip_engine_frames(error)
+            record.exc_info = (exc_info[0], error, error.__traceback__)
+        return record
+
+    return make_record
 
 
 def _replace(undo: ExitStack, owner: object, name: str, value: object) -> None:

@@ -12,9 +12,8 @@ import asyncio
 import gc
 import json
 import linecache
-import os
 import traceback
-from types import CodeType, TracebackType
+from types import CodeType
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from . import events
@@ -22,6 +21,7 @@ from .events import Event, LimitName, Stream, trace_time
 from .instrument import Instrument
 from .limits import Limits, events_truncated_message
 from .session import USER_FILE, VirtualClock, traceback_line
+from .tracebacks import strip_engine_frames
 from .tracer import coro_name, describe_origin, describe_wait, quiet_callback
 
 if TYPE_CHECKING:
@@ -29,9 +29,6 @@ if TYPE_CHECKING:
 
     from .handles import OrderedTimerHandle
     from .session import RunSession
-
-# Frames from these files are the engine's own and never shown in a user's traceback.
-ENGINE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 _RESULT_CHARS = 200
 # Events are encoded to JSON text in batches of this many, so that the collector never has
@@ -494,7 +491,7 @@ class TraceRecorder(Instrument):
 
     def error_raised(self, error: BaseException) -> None:
         """Record the program's uncaught exception, with a traceback of the user's frames only."""
-        _strip_engine_frames(error)
+        strip_engine_frames(error)
         if isinstance(error, SyntaxError) and error.filename == USER_FILE:
             line = error.lineno
             if error.text is None and line:
@@ -544,27 +541,3 @@ def _message(error: BaseException) -> str:
         return str(error)
     except Exception:  # a broken __str__ leaves the message empty, never the trace broken
         return ""
-
-
-def _strip_engine_frames(error: BaseException, seen: set[int] | None = None) -> None:
-    """Remove the engine's own frames from an exception's traceback (and its causes)."""
-    seen = seen if seen is not None else set()
-    if id(error) in seen:
-        return
-    seen.add(id(error))
-    entries: list[TracebackType] = []
-    tb = error.__traceback__
-    while tb is not None:
-        if not tb.tb_frame.f_code.co_filename.startswith(ENGINE_DIR):
-            entries.append(tb)
-        tb = tb.tb_next
-    rebuilt: TracebackType | None = None
-    for entry in reversed(entries):
-        rebuilt = TracebackType(rebuilt, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
-    error.__traceback__ = rebuilt
-    for linked in (error.__cause__, error.__context__):
-        if linked is not None:
-            _strip_engine_frames(linked, seen)
-    for inner in getattr(error, "exceptions", ()) or ():
-        if isinstance(inner, BaseException):
-            _strip_engine_frames(inner, seen)

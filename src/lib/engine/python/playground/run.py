@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import gc
 import inspect
 import json
 import sys
 from asyncio import runners
 from time import perf_counter as _real_perf_counter
-from typing import Any
+from typing import Any, Callable
 
 from .limits import Limits, interrupt_message
 from .loop import VirtualClockLoop
 from .patches import Patches
 from .recorder import TraceRecorder
 from .session import USER_FILE, RunHalted, RunSession, VirtualClock, traceback_line
+from .threads import finish as finish_threads
 from .tracer import reset_caches
 
 PYTHON_VERSION = ".".join(str(part) for part in sys.version_info[:3])
@@ -36,7 +38,7 @@ def run(source: str, options_json: str = "{}") -> str:
     session = RunSession(limits, clock, recorder)
     recorder.run_started(PYTHON_VERSION)
     with Patches(session, source) as patches:
-        failure = _execute_guarded(source, session, patches)
+        failure = _execute_guarded(functools.partial(_execute, source, session), session, patches)
         # Undo whatever the user's code did to builtins, time, asyncio or sys.stdout before the
         # engine's own code runs again (formatting a traceback needs a working `len`).
         patches.repair()
@@ -44,15 +46,21 @@ def run(source: str, options_json: str = "{}") -> str:
         patches.capture.flush_partial()
         if failure is not None:
             recorder.error_raised(failure)
+        if session.halted is None:
+            # As CPython does at exit, after the main thread's traceback: let the program's
+            # threads run to their end.
+            _execute_guarded(functools.partial(finish_threads, patches.kernel), session, patches)
         _finish(session, patches)
     recorder.run_ended(session.steps, (_real_perf_counter() - started) * 1000.0)
     return recorder.to_json()
 
 
-def _execute_guarded(source: str, session: RunSession, patches: Patches) -> BaseException | None:
+def _execute_guarded(
+    execute: Callable[[], None], session: RunSession, patches: Patches
+) -> BaseException | None:
     """Run the user's code; return the exception it raised, if that is the user's error."""
     try:
-        _execute(source, session)
+        execute()
     except RunHalted:
         pass
     except KeyboardInterrupt as interrupt:

@@ -89,7 +89,8 @@ class RunSession:
         self.loops: list[Any] = []
         # Futures of simulated threads (to_thread, run_in_executor): label, and when it completes
         # as the trace carries it.
-        self.thread_futures: dict[Any, tuple[str, float]] = {}
+        # (None until the thread has run: it starts at the loop's next turn.)
+        self.thread_futures: dict[Any, tuple[str, float | None]] = {}
         # Why the run was halted ("deadlock", "virtual_time", "steps", "interrupt"), or None.
         self.halted: str | None = None
         self.get_event_loop_noted = False

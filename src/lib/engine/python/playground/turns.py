@@ -9,8 +9,8 @@ deque methods (docs/decisions/0100-recording-the-loop.md). `tests/engine/loop-re
 checks that CPython's `_run_once` is still the one copied here.
 
 Added to CPython's statements: the turn is reported after the selector (which moves the virtual
-clock, loop.py), each due timer is listed in it, and each handle runs in `run_handle`, where the
-session knows which handle (and which task's step) is running.
+clock, loop.py) and the I/O callbacks it found, each due timer is listed in it, and each handle
+runs in `run_handle`, where the session knows which handle (and which task's step) is running.
 """
 
 from __future__ import annotations
@@ -77,9 +77,11 @@ def run_turn(loop: VirtualClockLoop) -> None:
             timeout = 0
 
     event_list = loop._selector.select(timeout)
-    # Recorded: the turn begins; `due` collects the timers that join the ready queue.
-    due = loop.turn_began()
     loop._process_events(event_list)
+    # Recorded: the turn begins; `due` collects the timers that join the ready queue. After the
+    # I/O callbacks the selector found ready have joined it (like a callback of the code that ran
+    # the loop, before the turn), before the due timers join it after them.
+    due = loop.turn_began()
     # Needed to break cycles when an exception occurs.
     event_list = None
 
