@@ -12,6 +12,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/lib/engine/engine';
 import { buildReplay, type LoopReplay } from '../../src/lib/engine/replay';
+import { loopPanel } from '../../src/lib/replay/loop-panel';
 import { contractPrograms } from './contract-programs';
 import { bootEngine, ofKind, run, stdout } from './engine-helpers';
 
@@ -302,6 +303,20 @@ describe('the default example, step by step', () => {
 			'Task-4 waiting'
 		]);
 		expect(state.tasks[0].chain).toEqual([{ fn: 'main', line: gatherLine }]);
+		// As the Event loop panel says it.
+		const panel = loopPanel(replay, state);
+		expect(panel.running).toBe(`Task-2 runs at line ${printLine}.`);
+		expect(panel.timers.map((entry) => entry.title)).toEqual([
+			'2.00 s: wake Task-3 (sleep(2))',
+			'3.00 s: wake Task-4 (sleep(3))'
+		]);
+		expect(
+			panel.waiting.map((entry) => `${entry.title}: ${entry.detail} · ${entry.chain}`)
+		).toEqual([
+			`Task-1: awaits gather(3), line ${gatherLine} · main() line ${gatherLine}`,
+			`Task-3: awaits sleep(2), line ${printLine - 1} · say() line ${printLine - 1}`,
+			`Task-4: awaits sleep(3), line ${printLine - 1} · say() line ${printLine - 1}`
+		]);
 	});
 });
 

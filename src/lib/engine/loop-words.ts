@@ -66,7 +66,7 @@ export interface HandleContext {
 export function describeHandle(
 	info: HandleInfo,
 	context: HandleContext
-): { label: string; name: string; reason: string } {
+): { label: string; name: string; what: string; reason: string } {
 	const { taskName } = context;
 	const targets = info.woke.length > 0 ? ` → ${info.woke.map(taskName).join(', ')}` : '';
 	const who =
@@ -82,21 +82,22 @@ export function describeHandle(
 		const owner = info.woke[0] ?? info.byTask;
 		const label = `${timerWhat(info)}${owner !== null ? ` → ${info.woke.length > 1 ? info.woke.map(taskName).join(', ') : taskName(owner)}` : ''}`;
 		const name = owner !== null ? taskName(owner) : timerWhat(info);
-		return { label, name, reason: `set by ${who}${at}` };
+		return { label, name, what: timerWhat(info), reason: `set by ${who}${at}` };
 	}
 	if (info.kind === 'callback') {
 		const name = callbackWords(info.fn);
 		const label = `${name}${targets}`;
+		const what = name;
 		if (called)
-			return { label, name, reason: `scheduled by ${apiWords(info.api!)} in ${who}${at}` };
+			return { label, name, what, reason: `scheduled by ${apiWords(info.api!)} in ${who}${at}` };
 		if (info.byTask !== null && context.endedAt(info.byTask, info.scheduledAt)) {
-			return { label, name, reason: `scheduled when ${taskName(info.byTask)} finished` };
+			return { label, name, what, reason: `scheduled when ${taskName(info.byTask)} finished` };
 		}
-		return { label, name, reason: `scheduled by ${who}${at}` };
+		return { label, name, what, reason: `scheduled by ${who}${at}` };
 	}
 	const name = taskName(info.task ?? 0);
 	const label = `${name} step`;
-	return { label, name, reason: stepReason(info, context, who, at, called) };
+	return { label, name, what: label, reason: stepReason(info, context, who, at, called) };
 }
 
 /** Why a task's step is in the ready queue: how it was created, or what woke it. */

@@ -86,6 +86,8 @@ export interface HandleInfo {
 	label: string;
 	/** Short, for a list: the task a step or a timer is for ("Task-3"), or the callback. */
 	name: string;
+	/** What it runs, without whom for: "Task-3 step", "sleep(2) timer", "gather's callback". */
+	what: string;
 	/** Why it is there: "woken by Lock.release() in Task-2, line 12". */
 	reason: string;
 }
@@ -519,6 +521,7 @@ export class LoopReplay {
 			woke: woke > 0 ? [woke, ...(table.alsoWoke.get(handle) ?? [])] : [],
 			label: '',
 			name: '',
+			what: '',
 			reason: ''
 		};
 		const words = describeHandle(info, {
@@ -528,6 +531,7 @@ export class LoopReplay {
 		});
 		info.label = words.label;
 		info.name = words.name;
+		info.what = words.what;
 		info.reason = words.reason;
 		this.#described.set(handle, info);
 		return info;

@@ -18,6 +18,7 @@ import { formatSeconds } from '../engine/format';
 import { hitTest, type Hit } from './hit';
 import { layoutTimeline, laneTitle, type LaneRow, type TimelineLayout } from './layout';
 import { cursor } from './marks/cursor';
+import { stepCursor } from './marks/step-cursor';
 import { clampDomain, fullDomain, panDomain, zoomDomain, type Domain } from './scales';
 import { renderTimelineSvg, runsOf } from './svg';
 import { fullHeight, renderSwimlane } from './swimlane';
@@ -31,6 +32,10 @@ export interface TimelineProps {
 	/** The chart's text size in pixels; everything else scales with it (sizes.ts). */
 	textSize?: number;
 	onselectline?: (line: number) => void;
+	/** The replay's step: its virtual time, drawn as a line across the lanes (null: none). */
+	stepTime?: number | null;
+	/** A click on a task's segment, with the time it starts (the replay jumps there). */
+	onselectsegment?: (task: number, start: number) => void;
 }
 
 export interface TimelineElements {
@@ -63,6 +68,7 @@ export class TimelineInteraction {
 	private context: RenderContext | null = null;
 	private svg: SVGSVGElement | null = null;
 	private cursorGroup: SVGElement | null = null;
+	private stepGroup: SVGElement | null = null;
 	private readonly expanded = new Set<string>();
 	private domain: Domain | null = null;
 	private scrollY = 0;
@@ -127,6 +133,10 @@ export class TimelineInteraction {
 		} else if (previous.textSize !== props.textSize) {
 			this.relayout();
 			this.hideTooltip();
+		} else if (previous.stepTime !== props.stepTime && this.context && this.svg) {
+			// Only the step moved: redraw its line, not the chart.
+			this.drawStep();
+			return;
 		}
 		this.renderNow();
 	}
@@ -214,6 +224,8 @@ export class TimelineInteraction {
 		this.svg = svg;
 		this.context = context;
 		this.cursorGroup = null;
+		this.stepGroup = null;
+		this.drawStep();
 		this.drawCursor();
 		this.lastRenderMs = performance.now() - started;
 	}
@@ -484,6 +496,18 @@ export class TimelineInteraction {
 		}
 	}
 
+	private drawStep(): void {
+		this.stepGroup?.remove();
+		this.stepGroup = null;
+		const t = this.props?.stepTime;
+		if (t === null || t === undefined || !this.context || !this.svg) return;
+		const group = stepCursor(t, this.context);
+		if (group) {
+			this.svg.appendChild(group);
+			this.stepGroup = group;
+		}
+	}
+
 	/** A click or Enter: go to the source line, or expand / collapse a group. */
 	private activate(hit: Hit | null): void {
 		if (!hit) return;
@@ -491,6 +515,7 @@ export class TimelineInteraction {
 		switch (hit.kind) {
 			case 'segment':
 				if (hit.segment.line !== null) select?.(hit.segment.line);
+				this.props?.onselectsegment?.(hit.lane.task.id, hit.segment.start);
 				this.focus = { lane: hit.lane.index, segment: hit.index };
 				this.schedule();
 				return;
@@ -558,8 +583,9 @@ export class TimelineInteraction {
 				event.preventDefault();
 				if (lane.kind === 'group') return this.toggleGroup(lane);
 				if (focus.segment !== null) {
-					const line = lane.task.segments[focus.segment]?.line;
-					if (line != null) this.props?.onselectline?.(line);
+					const segment = lane.task.segments[focus.segment];
+					if (segment?.line != null) this.props?.onselectline?.(segment.line);
+					if (segment) this.props?.onselectsegment?.(lane.task.id, segment.start);
 				}
 				return;
 			}
