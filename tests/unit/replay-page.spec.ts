@@ -17,6 +17,7 @@ import {
 	valueText
 } from '../../src/lib/replay/loop-panel';
 import { ReplayCursor, type Ticker } from '../../src/lib/replay/replay-cursor.svelte';
+import { wakeArrows } from '../../src/lib/replay/wakes';
 import { afterStep, type OutputItem } from '../../src/lib/ui/output-items';
 import { sleeper } from './loop-traces';
 
@@ -163,6 +164,14 @@ describe('the editor and the output follow the step', () => {
 		};
 		expect(afterStep(error, step)).toBe(true);
 		expect(afterStep(error, null)).toBe(false);
+	});
+});
+
+describe('wake-up arrows', () => {
+	it('from the task whose ending woke another (through its done callback); none for a timer', () => {
+		// Task-2 was woken by its sleep's timer (no lane to start from); main by Task-2's end.
+		expect(wakeArrows(replay)).toEqual([{ from: 2, fromT: 1, line: null, to: 1, toT: 1 }]);
+		expect(wakeArrows(replay)).toBe(wakeArrows(replay));
 	});
 });
 

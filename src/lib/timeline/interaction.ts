@@ -18,7 +18,9 @@ import { formatSeconds } from '../engine/format';
 import { hitTest, type Hit } from './hit';
 import { layoutTimeline, laneTitle, type LaneRow, type TimelineLayout } from './layout';
 import { cursor } from './marks/cursor';
+import { svgElement } from './dom';
 import { stepCursor } from './marks/step-cursor';
+import { wakeArrowsMark, type Wake } from './marks/wakes';
 import { clampDomain, fullDomain, panDomain, zoomDomain, type Domain } from './scales';
 import { renderTimelineSvg, runsOf } from './svg';
 import { fullHeight, renderSwimlane } from './swimlane';
@@ -36,6 +38,8 @@ export interface TimelineProps {
 	stepTime?: number | null;
 	/** A click on a task's segment, with the time it starts (the replay jumps there). */
 	onselectsegment?: (task: number, start: number) => void;
+	/** Wake-up arrows to draw over the current run's lanes (null: none). */
+	wakes?: readonly Wake[] | null;
 }
 
 export interface TimelineElements {
@@ -133,8 +137,12 @@ export class TimelineInteraction {
 		} else if (previous.textSize !== props.textSize) {
 			this.relayout();
 			this.hideTooltip();
-		} else if (previous.stepTime !== props.stepTime && this.context && this.svg) {
-			// Only the step moved: redraw its line, not the chart.
+		} else if (
+			(previous.stepTime !== props.stepTime || previous.wakes !== props.wakes) &&
+			this.context &&
+			this.svg
+		) {
+			// Only the replay's overlay changed: redraw it, not the chart.
 			this.drawStep();
 			return;
 		}
@@ -496,16 +504,24 @@ export class TimelineInteraction {
 		}
 	}
 
+	/** The replay's overlay: its wake-up arrows and the step's line. */
 	private drawStep(): void {
 		this.stepGroup?.remove();
 		this.stepGroup = null;
-		const t = this.props?.stepTime;
-		if (t === null || t === undefined || !this.context || !this.svg) return;
-		const group = stepCursor(t, this.context);
-		if (group) {
-			this.svg.appendChild(group);
-			this.stepGroup = group;
+		const props = this.props;
+		if (!props || !this.context || !this.svg) return;
+		const group = svgElement(document, 'g', { class: 'tl-replay' });
+		if (props.wakes) {
+			const arrows = wakeArrowsMark(props.wakes, props.model, this.context);
+			if (arrows) group.appendChild(arrows);
 		}
+		const t = props.stepTime;
+		if (t !== null && t !== undefined) {
+			const line = stepCursor(t, this.context);
+			if (line) group.appendChild(line);
+		}
+		this.svg.appendChild(group);
+		this.stepGroup = group;
 	}
 
 	/** A click or Enter: go to the source line, or expand / collapse a group. */

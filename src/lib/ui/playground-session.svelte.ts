@@ -15,6 +15,7 @@ import type { TraceEvent } from '$lib/engine/events';
 import type { RunModel } from '$lib/engine/model';
 import { editorMarks, type EditorReplayMarks } from '$lib/replay/loop-panel';
 import { ReplayCursor } from '$lib/replay/replay-cursor.svelte';
+import { wakeArrows, type WakeArrow } from '$lib/replay/wakes';
 import type { RunOutcome } from '$lib/runner/client.svelte';
 import { markersFromModel } from '$lib/editor/decorations';
 import { browserStore, CodeStore, debounce, type KeyValueStore } from '$lib/storage/local';
@@ -203,6 +204,10 @@ export class PlaygroundSession {
 	 */
 	readonly printedCount = $derived(
 		this.loopState && this.loopState.step.kind !== 'end' ? this.loopState.outputCount : null
+	);
+	/** Who woke whom, for the chart's arrows, once the replay is prepared. */
+	readonly wakes: readonly WakeArrow[] | null = $derived(
+		this.hidden || !this.replay?.replay ? null : wakeArrows(this.replay.replay)
 	);
 	/** The editor's marks for the replay's step: only while it holds the code the run came from. */
 	readonly replayMarks: EditorReplayMarks | null = $derived(
