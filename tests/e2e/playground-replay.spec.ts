@@ -176,6 +176,60 @@ describe('the chart and the replay', () => {
 	});
 });
 
+describe('the chart toolbar: wake-ups and the axis', () => {
+	it('wake-up arrows are drawn apart from the await arrows, and the toggle hides them', async () => {
+		const chart = region(page, 'Timeline');
+		const toggle = chart.getByRole('button', { name: 'Wake-ups' });
+		expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+		// gather wakes main when its children are done: an arrow from Task-4 to Task-1 (the lines
+		// in one path, their heads in another).
+		await expect.poll(() => chart.locator('.tl-wakes path').count()).toBe(2);
+		expect(await chart.locator('.tl-links path').count()).toBeGreaterThan(0);
+		await toggle.click();
+		expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+		await expect.poll(() => chart.locator('.tl-wakes').count()).toBe(0);
+		// The await arrows stay.
+		expect(await chart.locator('.tl-links path').count()).toBeGreaterThan(0);
+		await toggle.click();
+		await expect.poll(() => chart.locator('.tl-wakes').count()).toBe(1);
+	});
+
+	it('the axis of loop turns: whole turns on the axis, the clock jumps marked, back to seconds', async () => {
+		const chart = region(page, 'Timeline');
+		const axis = chart.getByRole('group', { name: 'Axis' });
+		const labels = () => chart.locator('.tl-axis text').allTextContents();
+		expect(await labels()).toContain('virtual time');
+		await axis.getByRole('button', { name: 'Turns' }).click();
+		await expect.poll(labels).toContain('loop turn');
+		expect(await chart.locator('.tl-legend').textContent()).toContain('4 tasks · 17 loop turns');
+		// The default example's clock jumps three times: to 1 s, 2 s and 3 s.
+		expect(await chart.locator('.tl-axis-gaps text').allTextContents()).toEqual([
+			'+1.00 s',
+			'+1.00 s',
+			'+1.00 s'
+		]);
+		expect(await axis.getByRole('button', { name: 'Turns' }).getAttribute('aria-pressed')).toBe(
+			'true'
+		);
+		// The step's line moves with the replay on this axis too.
+		await slider().focus();
+		await page.keyboard.press('Home');
+		await page.keyboard.press('PageDown');
+		const step = chart.locator('.tl-step-cursor');
+		expect(Number(await step.getAttribute('data-t'))).toBe(0);
+		await page.keyboard.press('PageDown');
+		expect(Number(await step.getAttribute('data-t'))).toBe(1);
+		if (process.env.E2E_SCREENSHOTS) {
+			await page.screenshot({
+				path: join(process.env.E2E_SCREENSHOTS, 'turn-axis-1440x900-light.png')
+			});
+		}
+		await axis.getByRole('button', { name: 'Seconds' }).click();
+		await expect.poll(labels).toContain('virtual time');
+		expect(await chart.locator('.tl-axis-gaps').count()).toBe(0);
+	});
+});
+
 describe('screenshots of the panel', () => {
 	const directory = process.env.E2E_SCREENSHOTS;
 	const sizes = [

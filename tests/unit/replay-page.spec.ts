@@ -6,6 +6,7 @@
  * trace is checked in tests/engine/loop-replay.spec.ts.
  */
 import { describe, expect, it } from 'vitest';
+import { analyzeRun } from '../../src/lib/engine/analyze';
 import { buildReplay } from '../../src/lib/engine/replay';
 import { replayDecorations } from '../../src/lib/editor/decorations';
 import {
@@ -17,6 +18,7 @@ import {
 	valueText
 } from '../../src/lib/replay/loop-panel';
 import { ReplayCursor, type Ticker } from '../../src/lib/replay/replay-cursor.svelte';
+import { stepAtPosition, turnAxis } from '../../src/lib/replay/turn-axis';
 import { wakeArrows } from '../../src/lib/replay/wakes';
 import { afterStep, type OutputItem } from '../../src/lib/ui/output-items';
 import { sleeper } from './loop-traces';
@@ -261,5 +263,38 @@ describe('the replay cursor', () => {
 		expect(cursor.playing).toBe(true);
 		cursor.dispose();
 		expect(ticker.running).toBe(false);
+	});
+});
+
+describe('the chart on an axis of loop turns', () => {
+	it('every turn one unit wide, each step at its own place, the clock jumps marked', () => {
+		const model = analyzeRun(sleeper());
+		const axis = turnAxis(model, replay);
+		expect(axis.model.duration).toBe(6);
+		expect(axis.gaps).toEqual([{ at: 2, label: '+1.00 s' }]);
+		// Turns 1..6 begin at 0..5; the one handle of each turn sits half-way through it.
+		expect(Array.from(axis.positions)).toEqual([
+			0, 0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6
+		]);
+		const [main, child] = axis.model.tasks;
+		// main runs in turn 1, waits on Task-2, and ends in turn 6.
+		expect(main.segments.map((s) => [s.kind, s.start, s.end])).toEqual([
+			['running', 0.5, 0.5],
+			['waiting', 0.5, 5.5],
+			['running', 5.5, 5.5]
+		]);
+		expect(main.finished).toBe(5.5);
+		// Task-2: first step in turn 2, then its sleep until turn 4.
+		expect(child.segments.map((s) => [s.kind, s.start, s.end])).toEqual([
+			['running', 1.5, 1.5],
+			['waiting', 1.5, 3.5],
+			['running', 3.5, 3.5]
+		]);
+		// Words keep the seconds: the model in seconds is untouched.
+		expect(model.tasks[1].segments[1].end).toBe(1);
+		expect(stepAtPosition(axis, 3.5)).toBe(8);
+		expect(stepAtPosition(axis, 3.6)).toBe(8);
+		expect(stepAtPosition(axis, -1)).toBe(0);
+		expect(turnAxis(model, replay)).toBe(axis);
 	});
 });

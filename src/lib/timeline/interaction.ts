@@ -3,7 +3,7 @@
  * groups, keyboard focus, pointer) and redraws through the same orchestrator as the export, at
  * most once per animation frame. Timeline.svelte is a thin wrapper around this class.
  */
-import type { RunModel } from '../engine/model';
+import type { RunModel, Segment, TaskModel } from '../engine/model';
 import type { FocusTarget, RenderContext } from './context';
 import {
 	describeLane,
@@ -40,6 +40,12 @@ export interface TimelineProps {
 	onselectsegment?: (task: number, start: number) => void;
 	/** Wake-up arrows to draw over the current run's lanes (null: none). */
 	wakes?: readonly Wake[] | null;
+	/**
+	 * Drawn on an axis of loop turns: `model` then has positions for times, `timeModel` is the run
+	 * in seconds (for the words: tooltips, the title), and `turnGaps` says where the clock jumped.
+	 */
+	timeModel?: RunModel | null;
+	turnGaps?: readonly { at: number; label: string }[] | null;
 }
 
 export interface TimelineElements {
@@ -221,7 +227,8 @@ export class TimelineInteraction {
 			highlightLine: props.highlightLine,
 			focus: this.focus,
 			stacked: props.pinned !== null,
-			title: this.title(props.model)
+			title: this.title(props.timeModel ?? props.model),
+			turnGaps: props.turnGaps ?? null
 		});
 		this.scrollY = context.viewTop;
 		svg.style.display = 'block';
@@ -428,12 +435,17 @@ export class TimelineInteraction {
 			case 'segment':
 				return {
 					title: `${hit.lane.task.name}: ${hit.segment.kind}`,
-					fields: segmentFields(hit.lane.task, hit.segment)
+					fields: segmentFields(...this.inSeconds(hit.lane.task, hit.index))
 				};
 			case 'marker':
 				return {
 					title: `${hit.lane.task.name}: ${hit.marker}`,
-					fields: markerFields(hit.lane.task, hit.marker, hit.t)
+					// On an axis of turns, the marker's time is the task's own, in seconds.
+					fields: markerFields(
+						this.inSeconds(hit.lane.task, 0)[0],
+						hit.marker,
+						this.props?.timeModel ? undefined : hit.t
+					)
 				};
 			case 'group':
 				return {
@@ -502,6 +514,16 @@ export class TimelineInteraction {
 			this.svg.appendChild(group);
 			this.cursorGroup = group;
 		}
+	}
+
+	/**
+	 * A task and one of its segments as words should give them: in seconds, also when the chart
+	 * is drawn on an axis of loop turns (its segments are the same ones, in the same order).
+	 */
+	private inSeconds(task: TaskModel, index: number): [TaskModel, Segment] {
+		const timed = this.props?.timeModel?.tasks.find((candidate) => candidate.id === task.id);
+		const chosen = timed ?? task;
+		return [chosen, chosen.segments[index] ?? task.segments[index]];
 	}
 
 	/** The replay's overlay: its wake-up arrows and the step's line. */
@@ -632,7 +654,8 @@ export class TimelineInteraction {
 		this.reveal(next);
 		const target = layout.lanes[next.lane];
 		if (target.kind === 'task' && next.segment !== null) {
-			this.announce(describeSegment(target.task, target.task.segments[next.segment], next.segment));
+			const [task, segment] = this.inSeconds(target.task, next.segment);
+			this.announce(describeSegment(task, segment, next.segment));
 		} else {
 			this.announce(describeLane(target, next.lane, layout.lanes.length));
 		}
@@ -652,7 +675,10 @@ export class TimelineInteraction {
 			const middle = context.x((segment.start + segment.end) / 2);
 			const x = Math.min(Math.max(middle, context.frame.plotLeft), context.frame.plotRight);
 			this.showTooltip(
-				{ title: `${lane.task.name}: ${segment.kind}`, fields: segmentFields(lane.task, segment) },
+				{
+					title: `${lane.task.name}: ${segment.kind}`,
+					fields: segmentFields(...this.inSeconds(lane.task, target.segment))
+				},
 				{ x, y }
 			);
 		} else {

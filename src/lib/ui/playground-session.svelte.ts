@@ -15,6 +15,7 @@ import type { TraceEvent } from '$lib/engine/events';
 import type { RunModel } from '$lib/engine/model';
 import { editorMarks, type EditorReplayMarks } from '$lib/replay/loop-panel';
 import { ReplayCursor } from '$lib/replay/replay-cursor.svelte';
+import { stepAtPosition, turnAxis, type TurnAxis } from '$lib/replay/turn-axis';
 import { wakeArrows, type WakeArrow } from '$lib/replay/wakes';
 import type { RunOutcome } from '$lib/runner/client.svelte';
 import { markersFromModel } from '$lib/editor/decorations';
@@ -204,6 +205,22 @@ export class PlaygroundSession {
 	 */
 	readonly printedCount = $derived(
 		this.loopState && this.loopState.step.kind !== 'end' ? this.loopState.outputCount : null
+	);
+	/** The chart's axis: virtual seconds, or loop turns (once the replay is prepared). */
+	axis: 'seconds' | 'turns' = $state('seconds');
+	/** The chart on an axis of loop turns, built when first shown. */
+	readonly turns: TurnAxis | null = $derived(
+		this.axis === 'turns' && this.replay?.replay && this.model
+			? turnAxis(this.model, this.replay.replay)
+			: null
+	);
+	/** Where the replay's step is on the chart's axis: its time, or its position among turns. */
+	readonly stepOnAxis: number | null = $derived(
+		this.loopState === null
+			? null
+			: this.turns
+				? this.turns.positions[this.loopState.step.index]
+				: this.loopState.t
 	);
 	/** Who woke whom, for the chart's arrows, once the replay is prepared. */
 	readonly wakes: readonly WakeArrow[] | null = $derived(
@@ -446,6 +463,20 @@ export class PlaygroundSession {
 	compareWith(slug: string): void {
 		this.pin();
 		this.open({ kind: 'example', slug });
+	}
+
+	/** Draw the chart on `axis`; loop turns need the replay, which is prepared for it. */
+	setAxis(axis: 'seconds' | 'turns'): void {
+		if (axis === 'turns') this.replay?.prepare();
+		this.axis = axis;
+	}
+
+	/** The learner chose a task's segment on the chart, which starts at `start` on its axis. */
+	selectSegment(task: number, start: number): void {
+		const cursor = this.replay;
+		if (!cursor) return;
+		if (this.turns) cursor.goTo(stepAtPosition(this.turns, start));
+		else cursor.toTaskAt(task, start);
 	}
 
 	/** The learner asked to see `line` (a line reference in the output, a bar in the chart). */
