@@ -626,21 +626,9 @@ export class LoopReplay {
 		return at >= 0 && phases.step.data[at] === step && phases.kind.data[at] >= 2;
 	}
 
+	/** The turn step `index` belongs to (0 before the first): turns are numbered from 1. */
 	#turnOf(index: number): number {
-		const turnStep = this.#steps.turnStep.data;
-		let low = 1;
-		let high = this.turnCount;
-		let found = 0;
-		while (low <= high) {
-			const middle = (low + high) >> 1;
-			if (turnStep[middle] <= index) {
-				found = middle;
-				low = middle + 1;
-			} else {
-				high = middle - 1;
-			}
-		}
-		return found;
+		return Math.max(0, lastAtOrBefore(this.#steps.turnStep.data, 1, this.turnCount, index));
 	}
 
 	#clamp(k: number): number {
