@@ -20,6 +20,8 @@ import {
 	type Runner
 } from '../../src/lib/ui/playground-session.svelte';
 import { model } from './exercises-model';
+import { analyzeRun } from '../../src/lib/engine/analyze';
+import { sleeper } from './loop-traces';
 import { exerciseMarkdown, lineOf, memoryStore } from './exercise-fixtures';
 
 const gather = 'import asyncio\nawait asyncio.gather(a(), b())\n';
@@ -198,7 +200,8 @@ describe('PlaygroundSession', () => {
 		await runner.finish(together);
 		expect(session.canPin).toBe(true);
 		session.pin();
-		expect(session.pinned).toEqual({ model: together, code: gather, label: 'gather' });
+		// The trace goes with the pinned run: swapped back, it still replays.
+		expect(session.pinned).toEqual({ model: together, code: gather, label: 'gather', events: [] });
 		expect(session.canPin).toBe(false);
 		// The pinned run is the current one: nothing to stack above it yet.
 		expect(session.pinnedModel).toBeNull();
@@ -213,12 +216,50 @@ describe('PlaygroundSession', () => {
 		session.swap();
 		expect(session.code).toBe(gather);
 		expect(session.model).toBe(together);
-		expect(session.pinned).toEqual({ model: inTurn, code: oneByOne, label: 'sequential' });
+		expect(session.pinned).toEqual({
+			model: inTurn,
+			code: oneByOne,
+			label: 'sequential',
+			events: []
+		});
 		expect(session.pinnedModel).toBe(inTurn);
+		expect(session.replay).not.toBeNull();
 
 		session.unpin();
 		expect(session.pinned).toBeNull();
 		expect(session.pinnedModel).toBeNull();
+	});
+
+	it('steps through the run: the output, the editor marks and the chart follow the replay', async () => {
+		const { session, runner } = setUp();
+		session.start(runner);
+		const events = sleeper();
+		await runner.settle({ kind: 'finished', events, model: analyzeRun(events), notices: [] });
+		const cursor = session.replay!;
+		// Nothing is prepared until asked; then the replay shows the end, and nothing is dimmed.
+		expect(session.loopState).toBeNull();
+		cursor.prepare();
+		expect(session.loopState?.step.kind).toBe('end');
+		expect(session.printedCount).toBeNull();
+		cursor.goTo(8);
+		expect(session.printedCount).toBe(1);
+		expect(session.replayMarks).toEqual({
+			running: 4,
+			waiting: [{ line: 6, text: 'Task-1 suspended here' }]
+		});
+		expect(session.stepOnAxis).toBe(1);
+		expect(session.wakes).toHaveLength(1);
+		// On the axis of turns the step is at its position, and a segment chosen there is a step.
+		session.setAxis('turns');
+		expect(session.stepOnAxis).toBe(3.5);
+		session.selectSegment(2, 1.5);
+		expect(cursor.step).toBe(4);
+		session.setAxis('seconds');
+		session.selectSegment(1, 1);
+		expect(cursor.step).toBe(12);
+		// Edited code: the marks no longer match its lines.
+		session.edit('print("other")\n');
+		expect(session.replayMarks).toBeNull();
 	});
 
 	it('compares an example with its contrasting one: pins this run, opens and runs the other', async () => {
