@@ -120,11 +120,7 @@ describe('the playground page', () => {
 			await expect(
 				page.getByRole('complementary', { name: 'About this example' }).count()
 			).resolves.toBe(0);
-			await expect(
-				region(page, 'Timeline')
-					.getByText(/^Based on the example “Gather/)
-					.isVisible()
-			).resolves.toBe(true);
+			await expect(page.getByText(/Based on the example “Gather/).isVisible()).resolves.toBe(true);
 		},
 		TEST_TIMEOUT
 	);
