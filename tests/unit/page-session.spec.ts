@@ -297,6 +297,53 @@ describe('PlaygroundSession', () => {
 		expect(store.loadDraft()?.code).toBe(mine);
 	});
 
+	describe('a link never loses the learner’s draft (issue 13)', () => {
+		const shareLink = () => {
+			const encoded = encodeShare('print("shared")\n');
+			if (!encoded.ok) throw new Error(encoded.message);
+			return 'https://play.example/' + shareFragment(encoded.payload);
+		};
+		const withDraft = () => {
+			const store = new CodeStore(memoryStore());
+			store.saveDraft(mine, null);
+			return store;
+		};
+
+		it('a share link on a fresh page keeps the saved draft under "Your code"', () => {
+			const { session, runner, store } = setUp(shareLink(), withDraft());
+			session.start(runner);
+			expect(session.code).toBe('print("shared")\n');
+			expect(session.hasOwnCode).toBe(true);
+			expect(store.loadOwnCode()?.code).toBe(mine);
+			session.open({ kind: 'own code' });
+			expect(session.code).toBe(mine);
+		});
+
+		it('an exercise link on a fresh page keeps the saved draft under "Your code"', () => {
+			const { session, runner, store } = setUp(
+				'https://play.example/?exercise=three-downloads',
+				withDraft()
+			);
+			session.start(runner);
+			expect(session.code).toBe(session.course.exercise?.starter);
+			expect(session.hasOwnCode).toBe(true);
+			expect(store.loadOwnCode()?.code).toBe(mine);
+		});
+
+		it('a share link pasted into an open tab keeps the unsaved code under "Your code"', async () => {
+			const { session, runner, address, store } = setUp();
+			session.start(runner);
+			await runner.finish(model({ duration: 1 }));
+			// Typed, and not yet saved by the debounce.
+			session.edit('print("typed just now")\n');
+			address.current = shareLink();
+			session.openFromAddress();
+			expect(session.code).toBe('print("shared")\n');
+			expect(store.loadOwnCode()?.code).toBe('print("typed just now")\n');
+			expect(session.hasOwnCode).toBe(true);
+		});
+	});
+
 	it('a broken share link says so and keeps the learner’s draft', () => {
 		const store = new CodeStore(memoryStore());
 		store.saveDraft(mine, null);

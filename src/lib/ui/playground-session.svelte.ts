@@ -242,13 +242,16 @@ export class PlaygroundSession {
 	 */
 	start(runner: Runner): void {
 		this.hasOwnCode = this.#store.loadOwnCode() !== null;
-		let autorun = this.#openFromAddress(true);
+		// The saved draft is in the editor before any link replaces it, so replacing it sets it
+		// aside under "Your code" (a fresh page otherwise holds the first example, which is not).
+		this.#showStartupCode();
+		let autorun = this.#openFromAddress();
 		const href = this.#address.href();
 		const linked = exerciseFromUrl(href);
 		const linkedPack = packFromUrl(href);
 		const linkedCode = linked ? this.course.open(linked, linkedPack) : null;
 		if (linkedCode !== null) {
-			this.code = linkedCode;
+			this.#replaceCode(linkedCode);
 			this.exampleSlug = null;
 			this.#askIfNotPredicted();
 			autorun = false;
@@ -267,7 +270,7 @@ export class PlaygroundSession {
 	/** A share or pack link pasted into this tab's address bar. */
 	openFromAddress(): void {
 		const hash = fragmentOf(this.#address.href());
-		if (hash.includes('code=') || packPayloadFromHash(hash) !== null) this.#openFromAddress(false);
+		if (hash.includes('code=') || packPayloadFromHash(hash) !== null) this.#openFromAddress();
 	}
 
 	open(item: Openable): void {
@@ -524,15 +527,13 @@ export class PlaygroundSession {
 	}
 
 	/** Returns whether the code shown may run by itself (only the first example may). */
-	#openFromAddress(atStartup: boolean): boolean {
+	#openFromAddress(): boolean {
 		const href = this.#address.href();
 		const hash = fragmentOf(href);
 		const packPayload = packPayloadFromHash(hash);
 		if (packPayload !== null) {
 			// Drop the link first: a reload then shows the stored pack, not the link again.
 			this.#address.replace(withoutFragment(href));
-			// The learner's draft goes in the editor first, so opening the pack sets it aside.
-			if (atStartup) this.#showStartupCode(hash);
 			const opened = packFromPayload(packPayload);
 			if (opened.ok) this.#addPack(opened.pack);
 			else this.banner = { tone: 'error', text: opened.message };
@@ -550,16 +551,12 @@ export class PlaygroundSession {
 			return false;
 		}
 		if (initial.shareMessage) this.banner = { tone: 'error', text: initial.shareMessage };
-		if (atStartup) {
-			this.code = initial.code;
-			this.exampleSlug = initial.example;
-		}
 		return initial.autorun;
 	}
 
-	/** The draft (or first example) a page opened from a link shows when the link gives no code. */
-	#showStartupCode(hash: string): void {
-		const initial = chooseInitialCode(hash, this.#store.loadDraft(), this.examples);
+	/** The saved draft, or the first example when there is none: what a fresh page shows. */
+	#showStartupCode(): void {
+		const initial = chooseInitialCode('', this.#store.loadDraft(), this.examples);
 		this.code = initial.code;
 		this.exampleSlug = initial.example;
 	}
