@@ -77,18 +77,22 @@ importlib.invalidate_caches()
 	 * turns that into events itself, this only covers an interrupt outside the user's code.
 	 */
 	run(source: string, options: RunOptions = {}): TraceEvent[] {
-		let json: string;
-		try {
-			json = this.#entry(source, JSON.stringify(options));
-		} catch (error) {
-			if (isKeyboardInterrupt(error)) return interruptedTrace(this.#python);
-			throw error;
-		}
+		const json = this.runJson(source, options);
 		try {
 			return JSON.parse(json) as TraceEvent[];
 		} catch {
 			// Only a program that replaced part of the engine (its json module, its recorder) gets here.
 			throw new Error('the trace was not valid JSON: the program changed how the engine writes it');
+		}
+	}
+
+	/** `run`, with the trace as the engine's JSON text (the runner hands it to the page as is). */
+	runJson(source: string, options: RunOptions = {}): string {
+		try {
+			return this.#entry(source, JSON.stringify(options));
+		} catch (error) {
+			if (isKeyboardInterrupt(error)) return JSON.stringify(interruptedTrace(this.#python));
+			throw error;
 		}
 	}
 

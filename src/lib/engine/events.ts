@@ -36,8 +36,11 @@ export const TRACE_LIMITS = {
 	maxString: 1_000_000,
 	/** Longest short text (names, labels, categories). */
 	maxShortString: 10_000,
-	/** Most events in one trace. */
-	maxEvents: 1_000_000,
+	/**
+	 * Most events in one trace: the engine's own cap (max_events, the run client's default), so a
+	 * forged trace cannot make the page read more than a real one; anything past it is cut.
+	 */
+	maxEvents: 200_000,
 	/** Most items in an event's own lists (chains, gathered tasks, stuck tasks). */
 	maxList: 100_000
 } as const;
