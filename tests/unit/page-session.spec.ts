@@ -15,6 +15,7 @@ import { deflateSync } from 'fflate';
 import { parsePack } from '../../src/lib/exercises/pack';
 import type { RunnerStatus } from '../../src/lib/ui/status';
 import {
+	linkTooLongMessage,
 	PlaygroundSession,
 	type PageAddress,
 	type Runner
@@ -62,9 +63,13 @@ class StubRunner implements Runner {
 	}
 }
 
-function fakeAddress(href: string): PageAddress & { current: string } {
+function fakeAddress(
+	href: string,
+	refused: number | null = null
+): PageAddress & { current: string } {
 	return {
 		current: href,
+		refusedLength: () => refused,
 		href() {
 			return this.current;
 		},
@@ -344,6 +349,41 @@ describe('PlaygroundSession', () => {
 		});
 	});
 
+	describe('an address too long to be a link (issue 13)', () => {
+		it('refused before the page started: a banner, nothing opened or run', () => {
+			const store = new CodeStore(memoryStore());
+			store.saveDraft(mine, null);
+			const runner = new StubRunner();
+			const address = fakeAddress('https://play.example/', 2_000_000);
+			const session = new PlaygroundSession({ examples, store, address, settings: null });
+			session.start(runner);
+			expect(session.banner).toEqual({
+				tone: 'error',
+				text: linkTooLongMessage(2_000_000)
+			});
+			expect(session.banner?.text).toMatch(/^This link is too long to open \(2,000,000 characters/);
+			expect(session.code).toBe(mine);
+			expect(runner.runs).toHaveLength(0);
+		});
+
+		it('pasted into an open tab: refused before any history call but one that shortens it', () => {
+			const { session, runner, address } = setUp();
+			session.start(runner);
+			session.edit(mine);
+			const replaced: string[] = [];
+			const replace = address.replace.bind(address);
+			address.replace = (next) => {
+				replaced.push(next);
+				replace(next);
+			};
+			address.current = 'https://play.example/#code=v1.' + 'A'.repeat(2_000_000);
+			session.openFromAddress();
+			expect(replaced).toEqual(['https://play.example/']);
+			expect(session.banner?.tone).toBe('error');
+			expect(session.code).toBe(mine);
+		});
+	});
+
 	it('a broken share link says so and keeps the learner’s draft', () => {
 		const store = new CodeStore(memoryStore());
 		store.saveDraft(mine, null);
@@ -594,5 +634,14 @@ describe('PlaygroundSession: exercise packs', () => {
 		expect(session.banner?.tone).toBe('error');
 		expect(session.banner?.text).toMatch(/pack "elsewhere", which is not in this browser/);
 		expect(session.course.exercise).toBeNull();
+	});
+});
+
+describe('static/address-guard.js', () => {
+	it('refuses addresses at the same length as the page (MAX_ADDRESS_CHARS)', async () => {
+		const { readFileSync } = await import('node:fs');
+		const { MAX_ADDRESS_CHARS } = await import('../../src/lib/share/codec');
+		const guard = readFileSync(new URL('../../static/address-guard.js', import.meta.url), 'utf8');
+		expect(guard).toContain(`const MAX_ADDRESS_CHARS = ${MAX_ADDRESS_CHARS};`);
 	});
 });

@@ -46,6 +46,14 @@ export const MAX_CODE_BYTES = 64 * 1024;
  */
 export const MAX_LINK_CHARS = 32_000;
 
+/**
+ * The longest address the page reads at all: a link's payload plus room for the page's own
+ * address and parameters. Longer ones are refused before anything parses them or touches the
+ * history (a 2 MB address cost the page a second); static/address-guard.js does it before the
+ * page's scripts start, and says so in `data-link-too-long` on <html>.
+ */
+export const MAX_ADDRESS_CHARS = 40_000;
+
 /** Input is fed to the inflater in slices this small, so one push can produce at most ~260 KB. */
 const INFLATE_SLICE = 256;
 

@@ -24,6 +24,7 @@ import { packFromPayload, packLink, packPayloadFromHash } from '$lib/exercises/p
 import { PredictionRound } from '$lib/exercises/prediction-round.svelte';
 import { questionsFor } from '$lib/exercises/predictions';
 import { runLabel, type NamedRun } from '$lib/compare/run-comparison';
+import { MAX_ADDRESS_CHARS } from '$lib/share/codec';
 import { outputItems } from './output-items';
 import { statusView, type LastRun, type RunnerStatus } from './status';
 import {
@@ -47,12 +48,23 @@ export interface PageAddress {
 	href(): string;
 	/** Show `href` in the address bar without loading it. */
 	replace(href: string): void;
+	/** The length of an address refused before the page started (static/address-guard.js), or null. */
+	refusedLength(): number | null;
 }
 
 const browserAddress: PageAddress = {
 	href: () => location.href,
-	replace: (href) => history.replaceState(history.state, '', href)
+	replace: (href) => history.replaceState(history.state, '', href),
+	refusedLength: () => Number(document.documentElement.dataset.linkTooLong) || null
 };
+
+/** The banner for an address too long to be a link of ours: nothing was opened. */
+export function linkTooLongMessage(length: number): string {
+	return (
+		`This link is too long to open (${length.toLocaleString('en')} characters; a link holds at most ` +
+		`${MAX_ADDRESS_CHARS.toLocaleString('en')}). Nothing was opened, and your code is unchanged.`
+	);
+}
 
 /** A sentence for the learner, as information or as a failure. */
 export interface Message {
@@ -245,7 +257,9 @@ export class PlaygroundSession {
 		// The saved draft is in the editor before any link replaces it, so replacing it sets it
 		// aside under "Your code" (a fresh page otherwise holds the first example, which is not).
 		this.#showStartupCode();
-		let autorun = this.#openFromAddress();
+		const refused = this.#address.refusedLength();
+		if (refused !== null) this.banner = { tone: 'error', text: linkTooLongMessage(refused) };
+		let autorun = this.#openFromAddress() && refused === null;
 		const href = this.#address.href();
 		const linked = exerciseFromUrl(href);
 		const linkedPack = packFromUrl(href);
@@ -269,7 +283,14 @@ export class PlaygroundSession {
 
 	/** A share or pack link pasted into this tab's address bar. */
 	openFromAddress(): void {
-		const hash = fragmentOf(this.#address.href());
+		const href = this.#address.href();
+		// Measured before anything parses it or writes it into the history.
+		if (href.length > MAX_ADDRESS_CHARS) {
+			this.#address.replace(href.slice(0, href.search(/[?#]/)));
+			this.banner = { tone: 'error', text: linkTooLongMessage(href.length) };
+			return;
+		}
+		const hash = fragmentOf(href);
 		if (hash.includes('code=') || packPayloadFromHash(hash) !== null) this.#openFromAddress();
 	}
 
