@@ -351,7 +351,8 @@ export function traceChunks(json: string, target = 512 * 1024): ArrayBuffer[] {
 		pending = [];
 		size = 0;
 	};
-	for (const event of events) {
+	// One event past the page's cap is enough for the page to say the trace was cut.
+	for (const event of events.slice(0, TRACE_LIMITS.maxEvents + 1)) {
 		const text = JSON.stringify(event);
 		if (size > 0 && size + text.length > target) flush();
 		pending.push(text);
