@@ -8,7 +8,7 @@
  * runtime, so Run works again at once. Runtimes themselves (start-up, the warm spare,
  * replacement, snapshots) are the pool's.
  */
-import { analyzeRun } from '$lib/engine/analyze';
+import { analyzeRunInSlices } from '$lib/engine/analyze';
 import { TRACE_LIMITS, type RunOptions, type TraceEvent } from '$lib/engine/events';
 import type { RunModel } from '$lib/engine/model';
 import {
@@ -242,7 +242,8 @@ export class RunnerClient {
 			this.#pool.replace(runtime, PROTOCOL_ERROR);
 			return;
 		}
-		const outcome = outcomeOf(trace.events, pending.stopReason);
+		const outcome = await outcomeOf(trace.events, pending.stopReason);
+		if (this.#current !== pending) return;
 		if (trace.truncated && outcome.kind === 'finished') outcome.notices.push(TRACE_TRUNCATED);
 		this.#finish(pending, outcome);
 	}
@@ -262,10 +263,10 @@ function yieldToPage(): Promise<void> {
 }
 
 /** A run's outcome from its trace: finished, or stopped where the interrupt landed. */
-function outcomeOf(events: TraceEvent[], stopReason: string | null): RunOutcome {
+async function outcomeOf(events: TraceEvent[], stopReason: string | null): Promise<RunOutcome> {
 	let model: RunModel;
 	try {
-		model = analyzeRun(events);
+		model = await analyzeRunInSlices(events, yieldToPage);
 	} catch (error) {
 		return { kind: 'failed', message: `Could not read the run's trace: ${String(error)}` };
 	}

@@ -48,14 +48,28 @@ export interface PageAddress {
 	href(): string;
 	/** Show `href` in the address bar without loading it. */
 	replace(href: string): void;
-	/** The length of an address refused before the page started (static/address-guard.js), or null. */
+	/**
+	 * The length of an address too long to read that this tab refused (static/address-guard.js
+	 * reloads the page without it), once; null when there was none.
+	 */
 	refusedLength(): number | null;
 }
+
+/** Where static/address-guard.js leaves the length of an address it refused, for this tab. */
+const REFUSED_KEY = 'asyncio-playground:link-too-long';
 
 const browserAddress: PageAddress = {
 	href: () => location.href,
 	replace: (href) => history.replaceState(history.state, '', href),
-	refusedLength: () => Number(document.documentElement.dataset.linkTooLong) || null
+	refusedLength: () => {
+		try {
+			const length = Number(sessionStorage.getItem(REFUSED_KEY)) || null;
+			sessionStorage.removeItem(REFUSED_KEY);
+			return length;
+		} catch {
+			return null;
+		}
+	}
 };
 
 /** The banner for an address too long to be a link of ours: nothing was opened. */
@@ -284,9 +298,9 @@ export class PlaygroundSession {
 	/** A share or pack link pasted into this tab's address bar. */
 	openFromAddress(): void {
 		const href = this.#address.href();
-		// Measured before anything parses it or writes it into the history.
+		// Measured before anything parses it or writes it into the history (the page's guard
+		// normally reloads first; this is the check where there is no guard).
 		if (href.length > MAX_ADDRESS_CHARS) {
-			this.#address.replace(href.slice(0, href.search(/[?#]/)));
 			this.banner = { tone: 'error', text: linkTooLongMessage(href.length) };
 			return;
 		}
