@@ -22,7 +22,7 @@ from operator import is_, methodcaller
 import os
 import sys
 from types import BuiltinFunctionType, FunctionType, ModuleType
-from typing import Any
+from typing import Any, cast
 
 _ENGINE_PACKAGE = "playground"
 # Besides the engine's own modules, those it encodes the trace with are put back too.
@@ -120,7 +120,8 @@ class InterpreterState:
     """The interpreter before a run, by identity; `restore()` compares and puts back."""
 
     def __init__(self) -> None:
-        self._modules = dict(sys.modules)
+        # Any value: a program may have put anything in sys.modules (None, to block an import).
+        self._modules: dict[str, Any] = dict(sys.modules)
         modules = [
             (name, module)
             for name, module in self._modules.items()
@@ -138,9 +139,13 @@ class InterpreterState:
         self._classes = [cls for name, module in modules for cls in _classes_of(name, module)]
         self._class_namespaces = _Namespaces([vars(cls) for cls in self._classes], new_names=False)
         self._hooks = (sys.gettrace(), sys.getprofile())
-        self._lists = [
-            (items, list(items)) for items in (sys.meta_path, sys.path_hooks, sys.path, gc.callbacks)
+        lists: list[list[Any]] = [
+            cast(list[Any], sys.meta_path),
+            cast(list[Any], sys.path_hooks),
+            cast(list[Any], sys.path),
+            cast(list[Any], gc.callbacks),
         ]
+        self._lists = [(items, list(items)) for items in lists]
         self._settings = _settings()
 
     @classmethod
@@ -170,7 +175,10 @@ class InterpreterState:
             cls = self._classes[index]
             changes.append(f"the class {cls.__module__}.{cls.__qualname__}")
         for cls, attributes in _pristine_classes.items():
-            if vars(cls) != attributes:
+            current = vars(cls)
+            if len(current) != len(attributes) or any(
+                current.get(key, _MISSING) is not value for key, value in attributes.items()
+            ):
                 _restore_class(cls, attributes)
         for items, before in self._lists:
             if len(items) != len(before) or any(a is not b for a, b in zip(items, before)):
