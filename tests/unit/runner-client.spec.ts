@@ -329,7 +329,7 @@ describe('RunnerClient runs', () => {
 		if (result.kind !== 'finished') throw new Error(`expected finished, got ${result.kind}`);
 		expect(result.events).toHaveLength(TRACE_LIMITS.maxEvents);
 		expect(result.notices).toEqual([TRACE_TRUNCATED]);
-		expect(TRACE_TRUNCATED).toMatch(/^Trace truncated: the page reads at most 200,000 events/);
+		expect(TRACE_TRUNCATED).toMatch(/^Trace truncated: the page reads at most 401,000 events/);
 	});
 });
 

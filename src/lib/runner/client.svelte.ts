@@ -9,7 +9,7 @@
  * replacement, snapshots) are the pool's.
  */
 import { analyzeRunInSlices } from '$lib/engine/analyze';
-import { TRACE_LIMITS, type RunOptions, type TraceEvent } from '$lib/engine/events';
+import { ENGINE_CAPS, TRACE_LIMITS, type RunOptions, type TraceEvent } from '$lib/engine/events';
 import type { RunModel } from '$lib/engine/model';
 import {
 	RuntimePool,
@@ -50,9 +50,9 @@ export interface RunnerClientOptions extends RuntimePoolOptions {
 }
 
 export const DEFAULT_RUN_OPTIONS: Required<Pick<RunOptions, 'max_events' | 'max_output_chars'>> = {
-	// The page reads no more than this either (a forged trace included).
-	max_events: TRACE_LIMITS.maxEvents,
-	max_output_chars: 200_000
+	// The page reads no more than these allow (TRACE_LIMITS.maxEvents), a forged trace included.
+	max_events: ENGINE_CAPS.maxTaskEvents,
+	max_output_chars: ENGINE_CAPS.maxOutputChars
 };
 
 const RUNNING: RunnerStatus = { phase: 'running', detail: 'Running', progress: null };

@@ -307,10 +307,13 @@ export interface ReadTrace {
 	truncated: boolean;
 }
 
+/** Events checked between two pauses of `readTrace` (a few tens of milliseconds on a slow machine). */
+const READ_SLICE = 5_000;
+
 /**
- * Reads a trace's chunks (see `maxTraceChunkBytes`): decodes and checks one chunk at a time,
- * yielding to the page between chunks, and stops at the page's event cap. Null when a chunk is
- * not a valid list of events.
+ * Reads a trace's chunks (see `maxTraceChunkBytes`): decodes one chunk at a time and checks its
+ * events a slice at a time, yielding to the page between slices, and stops at the page's event
+ * cap. Null when a chunk is not a valid list of events.
  */
 export async function readTrace(
 	chunks: readonly ArrayBuffer[],
@@ -318,8 +321,8 @@ export async function readTrace(
 ): Promise<ReadTrace | null> {
 	const decoder = new TextDecoder();
 	const events: TraceEvent[] = [];
-	for (const [index, chunk] of chunks.entries()) {
-		if (index > 0) await yieldToPage();
+	for (const chunk of chunks) {
+		if (events.length > 0) await yieldToPage();
 		let data: unknown;
 		try {
 			data = JSON.parse(decoder.decode(chunk));
@@ -327,11 +330,15 @@ export async function readTrace(
 			return null;
 		}
 		if (!Array.isArray(data)) return null;
-		const room = TRACE_LIMITS.maxEvents - events.length;
-		const checked = parseTraceEvents(data.length > room ? data.slice(0, room) : data);
-		if (!checked) return null;
-		for (const event of checked) events.push(event);
-		if (data.length > room) return { events, truncated: true };
+		for (let start = 0; start < data.length; start += READ_SLICE) {
+			if (start > 0) await yieldToPage();
+			const room = TRACE_LIMITS.maxEvents - events.length;
+			const checked = parseTraceEvents(data.slice(start, start + Math.min(READ_SLICE, room)));
+			if (!checked) return null;
+			for (const event of checked) events.push(event);
+			// Past the cap: whatever is left of this chunk, and the chunks after it, is not read.
+			if (room < READ_SLICE && data.length - start > room) return { events, truncated: true };
+		}
 	}
 	return { events, truncated: false };
 }
