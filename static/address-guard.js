@@ -5,7 +5,7 @@
 // why (MAX_ADDRESS_CHARS in src/lib/share/codec.ts is the same number).
 'use strict';
 (() => {
-	const MAX_ADDRESS_CHARS = 40000;
+	const MAX_ADDRESS_CHARS = 64000;
 	const KEY = 'asyncio-playground:link-too-long';
 	const refuse = () => {
 		const length = location.href.length;
