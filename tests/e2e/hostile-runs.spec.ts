@@ -46,6 +46,20 @@ async function expectCleanNextRun(): Promise<void> {
 }
 
 describe('a run cannot change the next', () => {
+	it(
+		'an ordinary run keeps its runtime (nothing it did is taken for a change)',
+		async () => {
+			await ready();
+			await runPython(opened.page, clean);
+			// A replaced runtime would have promoted the spare, leaving none ready.
+			const spare = await opened.page.evaluate(
+				() => (window as unknown as { __runner: { spareReady: boolean } }).__runner.spareReady
+			);
+			expect(spare).toBe(true);
+		},
+		READY_TIMEOUT
+	);
+
 	for (const [what, code] of [
 		[
 			'patching an engine class',

@@ -158,7 +158,8 @@ export function guardWorker(scope: DedicatedWorkerGlobalScope, onClose: () => vo
 			else
 				for (const [key, now] of properties) {
 					const then = earlier.get(key);
-					if (!then || then.some((value, index) => value !== now[index])) {
+					// Object.is: NaN (globalThis.NaN, Number.NaN) is itself.
+					if (!then || then.some((value, index) => !Object.is(value, now[index]))) {
 						found.add(describe(object));
 						break;
 					}
