@@ -15,6 +15,7 @@ import { deflateSync } from 'fflate';
 import { parsePack } from '../../src/lib/exercises/pack';
 import type { RunnerStatus } from '../../src/lib/ui/status';
 import {
+	linkTooLongMessage,
 	PlaygroundSession,
 	type PageAddress,
 	type Runner
@@ -64,9 +65,13 @@ class StubRunner implements Runner {
 	}
 }
 
-function fakeAddress(href: string): PageAddress & { current: string } {
+function fakeAddress(
+	href: string,
+	refused: number | null = null
+): PageAddress & { current: string } {
 	return {
 		current: href,
+		refusedLength: () => refused,
 		href() {
 			return this.current;
 		},
@@ -350,6 +355,88 @@ describe('PlaygroundSession', () => {
 		expect(store.loadDraft()?.code).toBe(mine);
 	});
 
+	describe('a link never loses the learner’s draft (issue 13)', () => {
+		const shareLink = () => {
+			const encoded = encodeShare('print("shared")\n');
+			if (!encoded.ok) throw new Error(encoded.message);
+			return 'https://play.example/' + shareFragment(encoded.payload);
+		};
+		const withDraft = () => {
+			const store = new CodeStore(memoryStore());
+			store.saveDraft(mine, null);
+			return store;
+		};
+
+		it('a share link on a fresh page keeps the saved draft under "Your code"', () => {
+			const { session, runner, store } = setUp(shareLink(), withDraft());
+			session.start(runner);
+			expect(session.code).toBe('print("shared")\n');
+			expect(session.hasOwnCode).toBe(true);
+			expect(store.loadOwnCode()?.code).toBe(mine);
+			session.open({ kind: 'own code' });
+			expect(session.code).toBe(mine);
+		});
+
+		it('an exercise link on a fresh page keeps the saved draft under "Your code"', () => {
+			const { session, runner, store } = setUp(
+				'https://play.example/?exercise=three-downloads',
+				withDraft()
+			);
+			session.start(runner);
+			expect(session.code).toBe(session.course.exercise?.starter);
+			expect(session.hasOwnCode).toBe(true);
+			expect(store.loadOwnCode()?.code).toBe(mine);
+		});
+
+		it('a share link pasted into an open tab keeps the unsaved code under "Your code"', async () => {
+			const { session, runner, address, store } = setUp();
+			session.start(runner);
+			await runner.finish(model({ duration: 1 }));
+			// Typed, and not yet saved by the debounce.
+			session.edit('print("typed just now")\n');
+			address.current = shareLink();
+			session.openFromAddress();
+			expect(session.code).toBe('print("shared")\n');
+			expect(store.loadOwnCode()?.code).toBe('print("typed just now")\n');
+			expect(session.hasOwnCode).toBe(true);
+		});
+	});
+
+	describe('an address too long to be a link (issue 13)', () => {
+		it('refused before the page started: a banner, nothing opened or run', () => {
+			const store = new CodeStore(memoryStore());
+			store.saveDraft(mine, null);
+			const runner = new StubRunner();
+			const address = fakeAddress('https://play.example/', 2_000_000);
+			const session = new PlaygroundSession({ examples, store, address, settings: null });
+			session.start(runner);
+			expect(session.banner).toEqual({
+				tone: 'error',
+				text: linkTooLongMessage(2_000_000)
+			});
+			expect(session.banner?.text).toMatch(/^This link is too long to open \(2,000,000 characters/);
+			expect(session.code).toBe(mine);
+			expect(runner.runs).toHaveLength(0);
+		});
+
+		it('pasted into an open tab: refused before any history call', () => {
+			const { session, runner, address } = setUp();
+			session.start(runner);
+			session.edit(mine);
+			const replaced: string[] = [];
+			const replace = address.replace.bind(address);
+			address.replace = (next) => {
+				replaced.push(next);
+				replace(next);
+			};
+			address.current = 'https://play.example/#code=v1.' + 'A'.repeat(2_000_000);
+			session.openFromAddress();
+			expect(replaced).toEqual([]);
+			expect(session.banner?.tone).toBe('error');
+			expect(session.code).toBe(mine);
+		});
+	});
+
 	it('a broken share link says so and keeps the learner’s draft', () => {
 		const store = new CodeStore(memoryStore());
 		store.saveDraft(mine, null);
@@ -618,5 +705,14 @@ describe('PlaygroundSession: exercise packs', () => {
 		expect(session.banner?.tone).toBe('error');
 		expect(session.banner?.text).toMatch(/pack "elsewhere", which is not in this browser/);
 		expect(session.course.exercise).toBeNull();
+	});
+});
+
+describe('static/address-guard.js', () => {
+	it('refuses addresses at the same length as the page (MAX_ADDRESS_CHARS)', async () => {
+		const { readFileSync } = await import('node:fs');
+		const { MAX_ADDRESS_CHARS } = await import('../../src/lib/share/codec');
+		const guard = readFileSync(new URL('../../static/address-guard.js', import.meta.url), 'utf8');
+		expect(guard).toContain(`const MAX_ADDRESS_CHARS = ${MAX_ADDRESS_CHARS};`);
 	});
 });

@@ -1,8 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { TraceEvent } from '$lib/engine/events';
-import { PROTOCOL_ERROR, RunnerClient, type RunnerClientOptions } from '$lib/runner/client.svelte';
+import { TRACE_LIMITS, type TraceEvent } from '$lib/engine/events';
+import {
+	PROTOCOL_ERROR,
+	RunnerClient,
+	TRACE_TRUNCATED,
+	type RunnerClientOptions
+} from '$lib/runner/client.svelte';
+import { RUNTIME_CLOSED } from '$lib/runner/protocol';
 import type { HostFactory } from '$lib/runner/hosts';
-import { stubHosts, type StubHost } from './runner-stubs';
+import { payload, stubHosts, type StubHost } from './runner-stubs';
 
 function trace(...middle: TraceEvent[]): TraceEvent[] {
 	return [
@@ -97,7 +103,7 @@ describe('RunnerClient start-up', () => {
 		expect(hosts).toHaveLength(2);
 		hosts[1].ready();
 		await settle();
-		hosts[1].emit({ type: 'result', id: hosts[1].lastRun().id, events: trace(hello) });
+		hosts[1].emit({ type: 'result', id: hosts[1].lastRun().id, ...payload(trace(hello)) });
 		expect((await outcome).kind).toBe('finished');
 	});
 
@@ -134,7 +140,7 @@ describe('RunnerClient runs', () => {
 			max_output_chars: 200_000
 		});
 		expect(client.status.phase).toBe('running');
-		hosts[0].emit({ type: 'result', id: run.id, events: trace(hello) });
+		hosts[0].emit({ type: 'result', id: run.id, ...payload(trace(hello)) });
 		const result = await outcome;
 		if (result.kind !== 'finished') throw new Error(`expected finished, got ${result.kind}`);
 		expect(result.model.stdout.map((l) => l.text)).toEqual(['hello']);
@@ -150,11 +156,11 @@ describe('RunnerClient runs', () => {
 		const id = hosts[0].lastRun().id;
 		let settled = false;
 		void outcome.then(() => (settled = true));
-		hosts[0].emit({ type: 'result', id: id + 1, events: trace() });
-		hosts[0].emit({ type: 'result', id: id - 1, events: trace() });
+		hosts[0].emit({ type: 'result', id: id + 1, ...payload(trace()) });
+		hosts[0].emit({ type: 'result', id: id - 1, ...payload(trace()) });
 		await settle();
 		expect(settled).toBe(false);
-		hosts[0].emit({ type: 'result', id, events: trace(hello) });
+		hosts[0].emit({ type: 'result', id, ...payload(trace(hello)) });
 		expect((await outcome).kind).toBe('finished');
 	});
 
@@ -164,7 +170,7 @@ describe('RunnerClient runs', () => {
 		hosts[1].ready();
 		const outcome = client.run('print(1)');
 		await settle();
-		hosts[0].emit({ type: 'result', id: hosts[0].lastRun().id, events: [{ kind: 'nope' }] });
+		hosts[0].emit({ type: 'result', id: hosts[0].lastRun().id, ...payload([{ kind: 'nope' }]) });
 		expect(await outcome).toEqual({ kind: 'failed', message: PROTOCOL_ERROR });
 		expect(hosts[0].destroyed).toBe(true);
 		// The warm spare took over at once, and a new spare is loading.
@@ -190,13 +196,15 @@ describe('RunnerClient runs', () => {
 		hosts[0].emit({
 			type: 'result',
 			id: hosts[0].lastRun().id,
-			events: trace(hello, {
-				kind: 'limit',
-				t: 0,
-				limit: 'steps',
-				message: 'Stopped after 500,000 task steps, the limit for one run.',
-				line: 1
-			})
+			...payload(
+				trace(hello, {
+					kind: 'limit',
+					t: 0,
+					limit: 'steps',
+					message: 'Stopped after 500,000 task steps, the limit for one run.',
+					line: 1
+				})
+			)
 		});
 		const result = await outcome;
 		expect(result.kind === 'finished' && result.notices).toEqual([
@@ -212,13 +220,15 @@ describe('RunnerClient runs', () => {
 		hosts[0].emit({
 			type: 'result',
 			id: hosts[0].lastRun().id,
-			events: trace(hello, {
-				kind: 'note',
-				t: 0,
-				code: 'output_truncated',
-				message: 'Output was cut off after 200,000 characters.',
-				line: null
-			})
+			...payload(
+				trace(hello, {
+					kind: 'note',
+					t: 0,
+					code: 'output_truncated',
+					message: 'Output was cut off after 200,000 characters.',
+					line: null
+				})
+			)
 		});
 		const result = await outcome;
 		expect(result.kind === 'finished' && result.notices).toEqual([
@@ -238,7 +248,7 @@ describe('RunnerClient runs', () => {
 		expect(hosts[0].destroyed).toBe(true);
 		hosts[1].ready();
 		await settle();
-		hosts[1].emit({ type: 'result', id: hosts[1].lastRun().id, events: trace() });
+		hosts[1].emit({ type: 'result', id: hosts[1].lastRun().id, ...payload(trace()) });
 		expect((await second).kind).toBe('finished');
 	});
 
@@ -271,8 +281,62 @@ describe('RunnerClient runs', () => {
 		expect(await outcome).toMatchObject({ kind: 'failed' });
 		const next = client.run('print(2)');
 		await settle();
-		hosts[1].emit({ type: 'result', id: hosts[1].lastRun().id, events: trace() });
+		hosts[1].emit({ type: 'result', id: hosts[1].lastRun().id, ...payload(trace()) });
 		expect((await next).kind).toBe('finished');
+	});
+
+	it('replaces the runtime after a run that changed what later runs depend on', async () => {
+		const client = makeClient();
+		hosts[0].ready();
+		hosts[1].ready();
+		const outcome = client.run('import sys; sys.settrace(print)');
+		await settle();
+		hosts[0].emit({
+			type: 'result',
+			id: hosts[0].lastRun().id,
+			...payload(trace(hello), ['a trace or profile hook (sys.settrace, sys.setprofile)'])
+		});
+		expect((await outcome).kind).toBe('finished');
+		// The run's own result is shown; the next run goes to the warm spare, a fresh runtime.
+		expect(hosts[0].destroyed).toBe(true);
+		void client.run('print(1)');
+		await settle();
+		expect(hosts[1].sent).toHaveLength(1);
+	});
+
+	it('says so when the program closed its own runtime, at once, and starts a fresh one', async () => {
+		const client = makeClient();
+		hosts[0].ready();
+		hosts[1].ready();
+		const outcome = client.run('import js; js.close()');
+		await settle();
+		hosts[0].emit({
+			type: 'fatal',
+			error: { kind: 'closed', message: 'anything the worker says', traceback: '' }
+		});
+		expect(await outcome).toEqual({ kind: 'failed', message: RUNTIME_CLOSED });
+		expect(RUNTIME_CLOSED).toBe('The runtime stopped (your code closed it); starting a fresh one.');
+		expect(hosts[0].destroyed).toBe(true);
+		expect(client.status.phase).toBe('ready');
+	});
+
+	it('cuts a trace longer than the engine’s cap, with a "trace truncated" notice', async () => {
+		const client = makeClient();
+		hosts[0].ready();
+		const outcome = client.run('forged');
+		await settle();
+		const many = Array.from({ length: TRACE_LIMITS.maxEvents + 10 }, (): TraceEvent => hello);
+		hosts[0].emit({
+			type: 'result',
+			id: hosts[0].lastRun().id,
+			...payload([trace()[0], ...many, trace()[1]])
+		});
+		await vi.advanceTimersByTimeAsync(1_000);
+		const result = await outcome;
+		if (result.kind !== 'finished') throw new Error(`expected finished, got ${result.kind}`);
+		expect(result.events).toHaveLength(TRACE_LIMITS.maxEvents);
+		expect(result.notices).toEqual([TRACE_TRUNCATED]);
+		expect(TRACE_TRUNCATED).toMatch(/^Trace truncated: the page reads at most 401,000 events/);
 	});
 });
 
@@ -290,7 +354,7 @@ describe('RunnerClient stop and watchdog', () => {
 		const next = client.run('print(1)');
 		await settle();
 		expect(hosts[1].sent).toHaveLength(1);
-		hosts[1].emit({ type: 'result', id: hosts[1].lastRun().id, events: trace() });
+		hosts[1].emit({ type: 'result', id: hosts[1].lastRun().id, ...payload(trace()) });
 		expect((await next).kind).toBe('finished');
 	});
 
@@ -331,7 +395,9 @@ describe('RunnerClient stop and watchdog', () => {
 		hosts[0].emit({
 			type: 'result',
 			id: hosts[0].lastRun().id,
-			events: trace({ kind: 'limit', t: 0, limit: 'interrupt', message: 'Interrupted', line: 3 })
+			...payload(
+				trace({ kind: 'limit', t: 0, limit: 'interrupt', message: 'Interrupted', line: 3 })
+			)
 		});
 		const result = await outcome;
 		expect(result).toMatchObject({ kind: 'stopped', reason: 'Stopped. (at line 3)', line: 3 });
@@ -355,7 +421,7 @@ describe('RunnerClient stop and watchdog', () => {
 		expect(hosts[0].destroyed).toBe(true);
 		await settle();
 		await vi.advanceTimersByTimeAsync(2_000);
-		hosts[1].emit({ type: 'result', id: hosts[1].lastRun().id, events: trace(hello) });
+		hosts[1].emit({ type: 'result', id: hosts[1].lastRun().id, ...payload(trace(hello)) });
 		expect((await second).kind).toBe('finished');
 	});
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TraceEvent } from '$lib/engine/events';
+import { TRACE_LIMITS, type TraceEvent } from '$lib/engine/events';
 import {
 	MESSAGE_LIMITS,
 	NO_SNAPSHOT,
@@ -9,6 +9,8 @@ import {
 	parseRunnerMessage,
 	parseTraceEvents,
 	parseWorkerCommand,
+	readTrace,
+	traceChunks,
 	type PyodideFiles
 } from '$lib/runner/protocol';
 import { PYODIDE_FILES } from '$lib/runner/pyodide-files';
@@ -63,7 +65,12 @@ const everyEvent: TraceEvent[] = [
 	{ kind: 'run_end', t: 3, steps: 10, real_ms: 4.5, dropped_events: 0 }
 ];
 
-const result = (events: unknown[], id: unknown = 1) => ({ type: 'result', id, events });
+const result = (events: unknown[], id: unknown = 1) => ({
+	type: 'result',
+	id,
+	trace: traceChunks(JSON.stringify(events)),
+	changed: []
+});
 
 /** A Blob that says it holds `size` bytes, to test size limits without allocating them. */
 function sized(size: number): Blob {
@@ -100,13 +107,16 @@ const initWith = (fields: Record<string, unknown>) => ({
 });
 
 describe('parseRunnerMessage', () => {
-	it('accepts a result with every event kind and returns equal, fresh objects', () => {
-		const data = structuredClone(result(everyEvent));
+	it('accepts a result as chunks of bytes, and its events with every kind as equal, fresh objects', async () => {
+		const data = result(everyEvent);
 		const parsed = parseRunnerMessage(data);
-		expect(parsed).toEqual(data);
-		expect(parsed).not.toBe(data);
 		if (parsed?.type !== 'result') throw new Error('expected a result');
-		expect(parsed.events[1]).not.toBe(data.events[1]);
+		expect(parsed.trace[0]).toBe(data.trace[0]);
+		const read = await readTrace(parsed.trace, async () => {});
+		expect(read).toEqual({ events: everyEvent, truncated: false });
+		const fresh = parseTraceEvents(everyEvent);
+		expect(fresh).toEqual(everyEvent);
+		expect(fresh?.[1]).not.toBe(everyEvent[1]);
 	});
 
 	it('accepts every other message type', () => {
@@ -122,14 +132,18 @@ describe('parseRunnerMessage', () => {
 
 	it('drops __proto__ keys and never pollutes prototypes', () => {
 		const data = JSON.parse(
-			'{"type":"result","id":1,"__proto__":{"polluted":1},"events":[{"kind":"output","t":0,"stream":"stdout","text":"x","task":null,"line":null,"__proto__":{"polluted":2}}]}'
+			'{"type":"fatal","__proto__":{"polluted":1},"error":{"kind":"crash","message":"x","traceback":""}}'
 		);
 		const parsed = parseRunnerMessage(data);
 		expect(parsed).not.toBeNull();
-		expect(Object.keys(parsed!)).toEqual(['type', 'id', 'events']);
+		expect(Object.keys(parsed!)).toEqual(['type', 'error']);
 		expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
-		if (parsed?.type !== 'result') throw new Error('expected a result');
-		expect(Object.keys(parsed.events[0])).toEqual(['kind', 't', 'stream', 'text', 'task', 'line']);
+		const events = parseTraceEvents(
+			JSON.parse(
+				'[{"kind":"output","t":0,"stream":"stdout","text":"x","task":null,"line":null,"__proto__":{"polluted":2}}]'
+			)
+		);
+		expect(Object.keys(events![0])).toEqual(['kind', 't', 'stream', 'text', 'task', 'line']);
 		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 		expect((parsed as unknown as Record<string, unknown>).polluted).toBeUndefined();
 	});
@@ -153,19 +167,29 @@ describe('parseRunnerMessage', () => {
 		['a string id', result([], '1')],
 		['a negative id', result([], -1)],
 		['a fractional id', result([], 1.5)],
-		['NaN', result([{ kind: 'task_resumed', t: Number.NaN, task: 1, step: 1 }])],
-		['Infinity', result([{ kind: 'task_resumed', t: Infinity, task: 1, step: 1 }])],
-		['an unknown event kind', result([{ kind: 'exfiltrate', t: 0 }])],
 		[
-			'a missing field',
-			result([{ kind: 'output', t: 0, stream: 'stdout', task: null, line: null }])
+			'a trace that is not a list of byte chunks',
+			{ type: 'result', id: 1, trace: [[1]], changed: [] }
 		],
 		[
-			'a wrong enum',
-			result([{ kind: 'output', t: 0, stream: 'html', text: 'x', task: null, line: null }])
+			'a trace chunk over its size, before it is read',
+			{
+				type: 'result',
+				id: 1,
+				trace: [sizedBuffer(MESSAGE_LIMITS.maxTraceChunkBytes + 1)],
+				changed: []
+			}
 		],
-		['a class instance', result([new Date()])],
-		['events that are not a list', { type: 'result', id: 1, events: { length: 0 } }],
+		[
+			'too many trace chunks',
+			{
+				type: 'result',
+				id: 1,
+				trace: Array.from({ length: 65 }, () => new ArrayBuffer(2)),
+				changed: []
+			}
+		],
+		['no list of changes', { type: 'result', id: 1, trace: [] }],
 		['a progress above 1', { type: 'progress', stage: 'download', message: '', progress: 2 }],
 		['an unknown stage', { type: 'progress', stage: 'pwn', message: '', progress: 0 }],
 		['a bad error kind', { type: 'fatal', error: { kind: 'user', message: '', traceback: '' } }]
@@ -173,6 +197,31 @@ describe('parseRunnerMessage', () => {
 		expect(parseRunnerMessage(data)).toBeNull();
 		expect(explainRunnerMessage(data)).toMatch(/\$/);
 	});
+
+	it.each([
+		['NaN', [{ kind: 'task_resumed', t: Number.NaN, task: 1, step: 1 }]],
+		['Infinity', [{ kind: 'task_resumed', t: Infinity, task: 1, step: 1 }]],
+		['an unknown event kind', [{ kind: 'exfiltrate', t: 0 }]],
+		['a missing field', [{ kind: 'output', t: 0, stream: 'stdout', task: null }]],
+		['a wrong enum', [{ kind: 'output', t: 0, stream: 'html', text: 'x', task: null }]],
+		['a class instance', [new Date()]]
+	])('rejects a trace with %s', async (_name, events) => {
+		expect(parseTraceEvents(events)).toBeNull();
+		expect(await readTrace(result(events).trace, async () => {})).toBeNull();
+	});
+
+	it('reads no more events than the engine’s cap, and says the rest was cut', async () => {
+		const event = { kind: 'task_resumed', t: 0, task: 1, step: 1 };
+		const events = Array.from({ length: TRACE_LIMITS.maxEvents + 5_000 }, () => event);
+		let yields = 0;
+		const read = await readTrace(traceChunks(JSON.stringify(events)), async () => {
+			yields += 1;
+		});
+		expect(read?.events).toHaveLength(TRACE_LIMITS.maxEvents);
+		expect(read?.truncated).toBe(true);
+		// It yielded to the page between chunks.
+		expect(yields).toBeGreaterThan(5);
+	}, 30_000); // 400,000 events: seconds on a loaded machine
 
 	it('ignores accessor properties instead of calling them', () => {
 		let called = false;
@@ -188,18 +237,13 @@ describe('parseRunnerMessage', () => {
 		expect(called).toBe(false);
 	});
 
-	it('rejects oversized strings and lists', () => {
+	it('rejects oversized strings, and a trace whose total size exceeds the budget, quickly', () => {
 		const longText = 'x'.repeat(MESSAGE_LIMITS.maxString + 1);
 		expect(
-			parseRunnerMessage(
-				result([{ kind: 'output', t: 0, stream: 'stdout', text: longText, task: null, line: null }])
-			)
+			parseTraceEvents([
+				{ kind: 'output', t: 0, stream: 'stdout', text: longText, task: null, line: null }
+			])
 		).toBeNull();
-		const tooMany = { length: MESSAGE_LIMITS.maxEvents + 1 };
-		expect(parseRunnerMessage(result(Array.from(tooMany, () => 0)))).toBeNull();
-	});
-
-	it('rejects a message whose total size exceeds the budget, quickly', () => {
 		// Each event is valid on its own; together they exceed the work budget.
 		const text = 'y'.repeat(900_000);
 		const events = Array.from({ length: 4_000 }, () => ({
@@ -211,7 +255,7 @@ describe('parseRunnerMessage', () => {
 			line: null
 		}));
 		const started = performance.now();
-		expect(explainRunnerMessage(result(events))).toMatch(/too large/);
+		expect(parseTraceEvents(events)).toBeNull();
 		expect(performance.now() - started).toBeLessThan(1_000);
 	});
 

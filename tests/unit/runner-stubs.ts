@@ -3,7 +3,7 @@
  * it, and lets a test speak for the runner (everything it emits is validated like real traffic).
  */
 import type { HostFactory, RunnerHost } from '$lib/runner/hosts';
-import type { RunCommand, StartPlan } from '$lib/runner/protocol';
+import { traceChunks, type RunCommand, type StartPlan } from '$lib/runner/protocol';
 
 export class StubHost implements RunnerHost {
 	onmessage: ((data: unknown) => void) | null = null;
@@ -54,4 +54,9 @@ export function stubHosts(): { hosts: StubHost[]; createHost: HostFactory } {
 			return host;
 		}
 	};
+}
+
+/** A result's payload as the worker sends it: the events as chunks of JSON bytes, nothing changed. */
+export function payload(events: unknown[], changed: string[] = []) {
+	return { trace: traceChunks(JSON.stringify(events)), changed };
 }

@@ -85,6 +85,34 @@ export function isIdleWait(awaiting: Awaiting | undefined): boolean {
 }
 
 export function analyzeRun(events: TraceEvent[]): RunModel {
+	const steps = analysisSteps(events);
+	for (;;) {
+		const next = steps.next();
+		if (next.done) return next.value;
+	}
+}
+
+/**
+ * `analyzeRun` in slices: between slices (about ANALYSIS_SLICE events, or one phase after the
+ * events) it awaits `pause`, so a page analysing 200,000 events stays responsive.
+ */
+export async function analyzeRunInSlices(
+	events: TraceEvent[],
+	pause: () => Promise<void>
+): Promise<RunModel> {
+	const steps = analysisSteps(events);
+	for (;;) {
+		const next = steps.next();
+		if (next.done) return next.value;
+		await pause();
+	}
+}
+
+/** Events analysed between two pauses of `analyzeRunInSlices`. */
+const ANALYSIS_SLICE = 20_000;
+
+/** The analysis, yielding where it may pause (see analyzeRunInSlices). */
+function* analysisSteps(events: TraceEvent[]): Generator<void, RunModel, void> {
 	const tasks = new Map<TaskId, TaskBuilder>();
 	const stdout: OutputLine[] = [];
 	const blocked: BlockedSpan[] = [];
@@ -121,7 +149,9 @@ export function analyzeRun(events: TraceEvent[]): RunModel {
 		builder.model.segments.push(open);
 	};
 
+	let seen = 0;
 	for (const event of events) {
+		if (++seen % ANALYSIS_SLICE === 0) yield;
 		if (event.t > lastTime && event.kind !== 'blocked') lastTime = event.t;
 		switch (event.kind) {
 			case 'run_start':
@@ -267,11 +297,16 @@ export function analyzeRun(events: TraceEvent[]): RunModel {
 		close(builder, duration);
 	}
 
+	// A small run is analysed in one go; a big one pauses between phases too.
+	const big = events.length > ANALYSIS_SLICE;
+	if (big) yield;
 	const ordered = laneOrder(tasks);
 	const byId = new Map<TaskId, TaskModel>();
 	for (const task of ordered) byId.set(task.id, task);
 
+	if (big) yield;
 	const links = awaitLinks(ordered, byId);
+	if (big) yield;
 	const { concurrency, peak } = concurrencySteps(ordered);
 
 	let awaitedTime = 0;

@@ -14,11 +14,13 @@ export class Engine {
 	readonly #pyodide: PyodideAPI;
 	readonly #entry: RunEntry;
 	readonly #python: string;
+	readonly #changes: () => string;
 
-	private constructor(pyodide: PyodideAPI, entry: RunEntry, python: string) {
+	private constructor(pyodide: PyodideAPI, entry: RunEntry, python: string, changes: () => string) {
 		this.#pyodide = pyodide;
 		this.#entry = entry;
 		this.#python = python;
+		this.#changes = changes;
 	}
 
 	/** Write `sources` (package path → text) into Pyodide's file system and import the engine. */
@@ -55,7 +57,8 @@ importlib.invalidate_caches()
 		const module = pyodide.pyimport('playground.run');
 		const entry = module.run as RunEntry;
 		const python = String(module.PYTHON_VERSION);
-		return new Engine(pyodide, entry, python);
+		const changes = pyodide.pyimport('playground.integrity').last_changes_text as () => string;
+		return new Engine(pyodide, entry, python, changes);
 	}
 
 	/** The Python version the engine runs, e.g. "3.14.2". */
@@ -74,14 +77,33 @@ importlib.invalidate_caches()
 	 * turns that into events itself, this only covers an interrupt outside the user's code.
 	 */
 	run(source: string, options: RunOptions = {}): TraceEvent[] {
-		let json: string;
+		const json = this.runJson(source, options);
 		try {
-			json = this.#entry(source, JSON.stringify(options));
+			return JSON.parse(json) as TraceEvent[];
+		} catch {
+			// Only a program that replaced part of the engine (its json module, its recorder) gets here.
+			throw new Error('the trace was not valid JSON: the program changed how the engine writes it');
+		}
+	}
+
+	/** `run`, with the trace as the engine's JSON text (the runner hands it to the page as is). */
+	runJson(source: string, options: RunOptions = {}): string {
+		try {
+			return this.#entry(source, JSON.stringify(options));
 		} catch (error) {
-			if (isKeyboardInterrupt(error)) return interruptedTrace(this.#python);
+			if (isKeyboardInterrupt(error)) return JSON.stringify(interruptedTrace(this.#python));
 			throw error;
 		}
-		return JSON.parse(json) as TraceEvent[];
+	}
+
+	/**
+	 * What the last run changed in the interpreter that later runs depend on (engine modules and
+	 * classes, sys.modules, trace hooks …), each put back where the engine could; empty when the
+	 * run left it as it found it. A runner replaces a runtime whose last run changed anything.
+	 */
+	interpreterChanges(): string[] {
+		const changes = this.#changes();
+		return changes === '' ? [] : changes.split('\n');
 	}
 }
 

@@ -36,13 +36,24 @@ import {
 export const TRACE_VERSION = 2;
 
 /** Limits on what one trace may hold; anything larger is refused as a whole. */
+/**
+ * The engine's caps under the page's default options (the run client's DEFAULT_RUN_OPTIONS): at
+ * most this many task events, and this many characters of output (one line event at most per
+ * character); errors, notes, warnings and run_end are always kept.
+ */
+export const ENGINE_CAPS = { maxTaskEvents: 200_000, maxOutputChars: 200_000 } as const;
+
 export const TRACE_LIMITS = {
 	/** Longest text field (tracebacks, output lines, results). */
 	maxString: 1_000_000,
 	/** Longest short text (names, labels, categories). */
 	maxShortString: 10_000,
-	/** Most events in one trace. */
-	maxEvents: 1_000_000,
+	/**
+	 * Most events in one trace: the most the engine can send under ENGINE_CAPS (and 1,000 for the
+	 * events it always keeps), so a forged trace cannot make the page read more than a real one;
+	 * anything past it is cut.
+	 */
+	maxEvents: ENGINE_CAPS.maxTaskEvents + ENGINE_CAPS.maxOutputChars + 1_000,
 	/** Most items in an event's own lists (chains, gathered tasks, stuck tasks). */
 	maxList: 100_000
 } as const;

@@ -8,8 +8,8 @@
  * runtime, so Run works again at once. Runtimes themselves (start-up, the warm spare,
  * replacement, snapshots) are the pool's.
  */
-import { analyzeRun } from '$lib/engine/analyze';
-import type { RunOptions, TraceEvent } from '$lib/engine/events';
+import { analyzeRunInSlices } from '$lib/engine/analyze';
+import { ENGINE_CAPS, TRACE_LIMITS, type RunOptions, type TraceEvent } from '$lib/engine/events';
 import type { RunModel } from '$lib/engine/model';
 import {
 	RuntimePool,
@@ -18,6 +18,7 @@ import {
 	type RunnerStatus,
 	type RuntimePoolOptions
 } from './pool.svelte';
+import { PROTOCOL_ERROR, readTrace } from './protocol';
 
 export { PROTOCOL_ERROR } from './protocol';
 export type { RunnerPhase, RunnerStartup, RunnerStatus } from './pool.svelte';
@@ -51,8 +52,9 @@ export interface RunnerClientOptions extends RuntimePoolOptions {
 }
 
 export const DEFAULT_RUN_OPTIONS: Required<Pick<RunOptions, 'max_events' | 'max_output_chars'>> = {
-	max_events: 200_000,
-	max_output_chars: 200_000
+	// The page reads no more than these allow (TRACE_LIMITS.maxEvents), a forged trace included.
+	max_events: ENGINE_CAPS.maxTaskEvents,
+	max_output_chars: ENGINE_CAPS.maxOutputChars
 };
 
 const RUNNING: RunnerStatus = { phase: 'running', detail: 'Running', progress: null };
@@ -225,15 +227,48 @@ export class RunnerClient {
 			this.#pool.replace(runtime, message.error.message);
 			return;
 		}
-		this.#finish(pending, outcomeOf(message.events, pending.stopReason));
+		// What the run changed would be seen by the next run: that one gets a fresh runtime.
+		if (message.changed.length > 0) this.#pool.replace(runtime, RUNTIME_CHANGED);
+		void this.#read(pending, runtime, message.trace);
+	}
+
+	/** Reads the trace a chunk at a time, so the page stays responsive, then makes the outcome. */
+	async #read(pending: PendingRun, runtime: ReadyRuntime, chunks: ArrayBuffer[]): Promise<void> {
+		// The watchdog stops waiting: the runtime has answered.
+		if (pending.watchdog) clearTimeout(pending.watchdog);
+		pending.watchdog = null;
+		const trace = await readTrace(chunks, yieldToPage);
+		if (this.#current !== pending) return;
+		if (!trace) {
+			this.#finish(pending, { kind: 'failed', message: PROTOCOL_ERROR });
+			this.#pool.replace(runtime, PROTOCOL_ERROR);
+			return;
+		}
+		const outcome = await outcomeOf(trace.events, pending.stopReason);
+		if (this.#current !== pending) return;
+		if (trace.truncated && outcome.kind === 'finished') outcome.notices.push(TRACE_TRUNCATED);
+		this.#finish(pending, outcome);
 	}
 }
 
+/** Why a runtime is replaced after a run that changed what later runs depend on. */
+const RUNTIME_CHANGED = 'The program changed its runtime; the next run gets a fresh one';
+
+/** The notice for a trace the page cut at its event cap. */
+export const TRACE_TRUNCATED =
+	`Trace truncated: the page reads at most ${TRACE_LIMITS.maxEvents.toLocaleString('en')} events, ` +
+	'so the rest of this run is not shown.';
+
+/** Lets the page handle input and paint between two pieces of work. */
+function yieldToPage(): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 /** A run's outcome from its trace: finished, or stopped where the interrupt landed. */
-function outcomeOf(events: TraceEvent[], stopReason: string | null): RunOutcome {
+async function outcomeOf(events: TraceEvent[], stopReason: string | null): Promise<RunOutcome> {
 	let model: RunModel;
 	try {
-		model = analyzeRun(events);
+		model = await analyzeRunInSlices(events, yieldToPage);
 	} catch (error) {
 		return { kind: 'failed', message: `Could not read the run's trace: ${String(error)}` };
 	}

@@ -22,6 +22,7 @@ import {
 	NO_SNAPSHOT,
 	parseRunnerMessage,
 	PROTOCOL_ERROR,
+	RUNTIME_CLOSED,
 	type ReadyMessage,
 	type RunCommand,
 	type RunnerMessage,
@@ -323,7 +324,12 @@ export class RuntimePool {
 		return runtime === this.#active || runtime === this.#spare;
 	}
 
-	#onFailure(runtime: Runtime, message: string): void {
+	/** `lostSentence` is what a run on the lost runtime ends with (by default, from `message`). */
+	#onFailure(
+		runtime: Runtime,
+		message: string,
+		lostSentence = `${message}. A fresh Python is starting; your code is unchanged.`
+	): void {
 		if (!this.#holds(runtime)) return;
 		if (runtime.state === 'loading') {
 			if (runtime.planned) this.#snapshots?.failed(runtime.planned);
@@ -342,10 +348,7 @@ export class RuntimePool {
 			this.#replaceSpare();
 			return;
 		}
-		this.#listener.onRuntimeLost(
-			runtime,
-			`${message}. A fresh Python is starting; your code is unchanged.`
-		);
+		this.#listener.onRuntimeLost(runtime, lostSentence);
 		this.#replaceActive(message);
 	}
 
@@ -388,7 +391,10 @@ export class RuntimePool {
 				this.#listener.onRunMessage(runtime, message);
 				break;
 			case 'fatal':
-				this.#onFailure(runtime, message.error.message);
+				// The program closed its own runtime: said as it is, not as a crash of ours.
+				if (message.error.kind === 'closed')
+					this.#onFailure(runtime, RUNTIME_CLOSED, RUNTIME_CLOSED);
+				else this.#onFailure(runtime, message.error.message);
 				break;
 			default:
 				assertNever(message);

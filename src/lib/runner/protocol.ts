@@ -13,7 +13,12 @@
  * fresh objects; anything it rejects ends the run with "runner protocol error". Messages about a
  * run carry its id, and the run client drops results whose id is not the current run's.
  */
-import { runOptionsValidator, TRACE_LIMITS, traceValidator } from '$lib/engine/events';
+import {
+	runOptionsValidator,
+	TRACE_LIMITS,
+	traceValidator,
+	type TraceEvent
+} from '$lib/engine/events';
 import {
 	Budget,
 	ValidationError,
@@ -41,7 +46,10 @@ const START_SOURCES = ['snapshot', 'full'] as const;
 export type StartSource = (typeof START_SOURCES)[number];
 
 /** What went wrong in the runner itself (not in the user's program, whose errors are events). */
-const RUNNER_ERROR_KINDS = ['startup', 'crash', 'internal'] as const;
+const RUNNER_ERROR_KINDS = ['startup', 'crash', 'internal', 'closed'] as const;
+
+/** What the learner reads when a program closed its own runtime (kind "closed"). */
+export const RUNTIME_CLOSED = 'The runtime stopped (your code closed it); starting a fresh one.';
 
 /** How a run ends when its runtime breaks the protocol (the runtime is replaced). */
 export const PROTOCOL_ERROR = 'runner protocol error';
@@ -57,7 +65,17 @@ export const MESSAGE_LIMITS = {
 	/** Largest memory snapshot, either way (Pyodide's is about 31.5 MB). */
 	maxSnapshotBytes: 512 * 1024 * 1024,
 	/** Longest runner worker script the frame starts (the build's is about 80 kB). */
-	maxWorkerSource: 16 * 1024 * 1024
+	maxWorkerSource: 16 * 1024 * 1024,
+	/**
+	 * A trace crosses as chunks of JSON bytes (`trace_chunks`), each checked for size before a byte
+	 * of it is decoded, and read one at a time so no chunk holds the page for long. A chunk holds
+	 * whole events: one can be a 1,000,000-character line, up to 6 bytes a character in JSON.
+	 */
+	maxTraceChunkBytes: 8 * 1024 * 1024,
+	/** The engine's caps (200,000 task events, 200,000 characters of output) need about 40 MB. */
+	maxTraceChunks: 64,
+	/** Longest worker error the frame relays (it cuts longer ones before posting them). */
+	maxErrorChars: 2_000
 } as const;
 
 // ---- fields ----------------------------------------------------------------------------------
@@ -204,7 +222,14 @@ const runnerMessage = union('type', {
 		progress: nullable(number({ min: 0, max: 1 }))
 	}),
 	ready: readyMessage,
-	result: object({ type: literal('result'), id: runId, events: traceValidator }),
+	result: object({
+		type: literal('result'),
+		id: runId,
+		/** The trace: JSON arrays of events in UTF-8, read by `readTrace` once their sizes are known. */
+		trace: array(arrayBuffer(MESSAGE_LIMITS.maxTraceChunkBytes), MESSAGE_LIMITS.maxTraceChunks),
+		/** What the run changed that later runs would see; the runtime is then replaced. */
+		changed: array(shortText, 200)
+	}),
 	/** The runner failed during run `id` (the user's exceptions are events in a result instead). */
 	run_failed: object({ type: literal('run_failed'), id: runId, error: runnerError }),
 	/** The runner cannot continue (start-up failed, the runtime or worker crashed). */
@@ -275,6 +300,74 @@ export const parseWorkerCommand = parserOf(workerCommand);
 
 /** Validates the events of a trace on their own (used by tests and tools). */
 export const parseTraceEvents = parserOf(traceValidator);
+
+/** A trace as the page read it: at most TRACE_LIMITS.maxEvents events, and whether it was cut. */
+export interface ReadTrace {
+	events: TraceEvent[];
+	truncated: boolean;
+}
+
+/** Events checked between two pauses of `readTrace` (a few tens of milliseconds on a slow machine). */
+const READ_SLICE = 5_000;
+
+/**
+ * Reads a trace's chunks (see `maxTraceChunkBytes`): decodes one chunk at a time and checks its
+ * events a slice at a time, yielding to the page between slices, and stops at the page's event
+ * cap. Null when a chunk is not a valid list of events.
+ */
+export async function readTrace(
+	chunks: readonly ArrayBuffer[],
+	yieldToPage: () => Promise<void>
+): Promise<ReadTrace | null> {
+	const decoder = new TextDecoder();
+	const events: TraceEvent[] = [];
+	for (const chunk of chunks) {
+		if (events.length > 0) await yieldToPage();
+		let data: unknown;
+		try {
+			data = JSON.parse(decoder.decode(chunk));
+		} catch {
+			return null;
+		}
+		if (!Array.isArray(data)) return null;
+		for (let start = 0; start < data.length; start += READ_SLICE) {
+			if (start > 0) await yieldToPage();
+			const room = TRACE_LIMITS.maxEvents - events.length;
+			const checked = parseTraceEvents(data.slice(start, start + Math.min(READ_SLICE, room)));
+			if (!checked) return null;
+			for (const event of checked) events.push(event);
+			// Past the cap: whatever is left of this chunk, and the chunks after it, is not read.
+			if (room < READ_SLICE && data.length - start > room) return { events, truncated: true };
+		}
+	}
+	return { events, truncated: false };
+}
+
+/**
+ * The worker's side of `readTrace`: the engine's JSON as chunks of whole events, each near
+ * `target` bytes (an event larger than that is a chunk of its own).
+ */
+export function traceChunks(json: string, target = 512 * 1024): ArrayBuffer[] {
+	const encoder = new TextEncoder();
+	const events = JSON.parse(json) as unknown[];
+	const chunks: ArrayBuffer[] = [];
+	let pending: string[] = [];
+	let size = 0;
+	const flush = () => {
+		chunks.push(encoder.encode(`[${pending.join(',')}]`).buffer as ArrayBuffer);
+		pending = [];
+		size = 0;
+	};
+	// One event past the page's cap is enough for the page to say the trace was cut.
+	for (const event of events.slice(0, TRACE_LIMITS.maxEvents + 1)) {
+		const text = JSON.stringify(event);
+		if (size > 0 && size + text.length > target) flush();
+		pending.push(text);
+		size += text.length + 1;
+	}
+	if (pending.length > 0 || chunks.length === 0) flush();
+	return chunks;
+}
 
 /** Validates the frame's `frame_ready`, which its host answers itself. */
 export const parseFrameReady = parserOf(frameReady);

@@ -17,6 +17,8 @@ import { pythonSources } from '$lib/engine/python-sources';
 import {
 	assertNever,
 	parseWorkerCommand,
+	RUNTIME_CLOSED,
+	traceChunks,
 	type InitCommand,
 	type PyodideFiles,
 	type RunCommand,
@@ -27,6 +29,7 @@ import {
 import { downloadProgress, fetchPyodideFiles, PYODIDE_FILES } from './pyodide-files';
 import { bootRuntime } from './snapshot/boot';
 import { SnapshotRejected } from './snapshot/verify';
+import { guardWorker } from './worker-guard';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 // Captured before any user code runs: Python can reassign globals and prototypes on `js`, not
@@ -34,16 +37,22 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 const postToPage = scope.postMessage.bind(scope);
 const postOnPort = MessagePort.prototype.postMessage as (
 	this: MessagePort,
-	message: unknown
+	message: unknown,
+	transfer: Transferable[]
 ) => void;
 const nativeFetch = scope.fetch.bind(scope);
 /** The page's private channel (in the sandbox); null in a plain worker. */
 let pagePort: MessagePort | null = null;
 
-function send(message: RunnerMessage): void {
-	if (pagePort) postOnPort.call(pagePort, message);
-	else postToPage(message);
+function send(message: RunnerMessage, transfer: Transferable[] = []): void {
+	if (pagePort) postOnPort.call(pagePort, message, transfer);
+	else postToPage(message, transfer);
 }
+
+// Before Pyodide loads, so no program can reach the originals it wraps.
+const guard = guardWorker(scope, () =>
+	send({ type: 'fatal', error: { kind: 'closed', message: RUNTIME_CLOSED, traceback: '' } })
+);
 
 function toRunnerError(kind: RunnerError['kind'], error: unknown): RunnerError {
 	if (error instanceof Error) {
@@ -203,10 +212,15 @@ async function run(command: RunCommand): Promise<void> {
 		return;
 	}
 	if (interrupt) Atomics.store(interrupt, 0, 0);
+	guard.runStarted();
 	try {
-		const events = engine.run(command.source, command.options);
-		send({ type: 'result', id: command.id, events });
+		const json = engine.runJson(command.source, command.options);
+		const changed = [...engine.interpreterChanges(), ...guard.runEnded()];
+		// As chunks of bytes: the page checks each one's size before it reads a single event.
+		const trace = traceChunks(json);
+		send({ type: 'result', id: command.id, trace, changed }, trace);
 	} catch (error) {
+		guard.runEnded();
 		// An exception out of engine.run is the runner's failure (the engine turns the user's
 		// exceptions into events). Out-of-memory and stack overflows in WebAssembly land here and
 		// leave Pyodide unusable, so the page replaces this runtime.

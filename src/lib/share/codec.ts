@@ -46,6 +46,14 @@ export const MAX_CODE_BYTES = 64 * 1024;
  */
 export const MAX_LINK_CHARS = 32_000;
 
+/**
+ * The longest address the page reads at all: twice the longest payload (MAX_LINK_CHARS), so a
+ * link just over the codec's cap still gets the codec's own message. Longer ones are refused before anything parses them or touches the
+ * history (history.replaceState with a 2 MB address took 6 s): static/address-guard.js reloads
+ * the page at its own path before the page's scripts start, and the page's banner says why.
+ */
+export const MAX_ADDRESS_CHARS = 64_000;
+
 /** Input is fed to the inflater in slices this small, so one push can produce at most ~260 KB. */
 const INFLATE_SLICE = 256;
 

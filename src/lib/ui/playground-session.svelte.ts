@@ -30,6 +30,7 @@ import { packFromPayload, packLink, packPayloadFromHash } from '$lib/exercises/p
 import { PredictionRound } from '$lib/exercises/prediction-round.svelte';
 import { questionsFor } from '$lib/exercises/predictions';
 import { runLabel, type NamedRun } from '$lib/compare/run-comparison';
+import { MAX_ADDRESS_CHARS } from '$lib/share/codec';
 import { outputItems } from './output-items';
 import { statusView, type LastRun, type RunnerStatus } from './status';
 import {
@@ -53,12 +54,37 @@ export interface PageAddress {
 	href(): string;
 	/** Show `href` in the address bar without loading it. */
 	replace(href: string): void;
+	/**
+	 * The length of an address too long to read that this tab refused (static/address-guard.js
+	 * reloads the page without it), once; null when there was none.
+	 */
+	refusedLength(): number | null;
 }
+
+/** Where static/address-guard.js leaves the length of an address it refused, for this tab. */
+const REFUSED_KEY = 'asyncio-playground:link-too-long';
 
 const browserAddress: PageAddress = {
 	href: () => location.href,
-	replace: (href) => history.replaceState(history.state, '', href)
+	replace: (href) => history.replaceState(history.state, '', href),
+	refusedLength: () => {
+		try {
+			const length = Number(sessionStorage.getItem(REFUSED_KEY)) || null;
+			sessionStorage.removeItem(REFUSED_KEY);
+			return length;
+		} catch {
+			return null;
+		}
+	}
 };
+
+/** The banner for an address too long to be a link of ours: nothing was opened. */
+export function linkTooLongMessage(length: number): string {
+	return (
+		`This link is too long to open (${length.toLocaleString('en')} characters; a link holds at most ` +
+		`${MAX_ADDRESS_CHARS.toLocaleString('en')}). Nothing was opened, and your code is unchanged.`
+	);
+}
 
 /** A sentence for the learner, as information or as a failure. */
 export interface Message {
@@ -298,13 +324,18 @@ export class PlaygroundSession {
 	 */
 	start(runner: Runner): void {
 		this.hasOwnCode = this.#store.loadOwnCode() !== null;
-		let autorun = this.#openFromAddress(true);
+		// The saved draft is in the editor before any link replaces it, so replacing it sets it
+		// aside under "Your code" (a fresh page otherwise holds the first example, which is not).
+		this.#showStartupCode();
+		const refused = this.#address.refusedLength();
+		if (refused !== null) this.banner = { tone: 'error', text: linkTooLongMessage(refused) };
+		let autorun = this.#openFromAddress() && refused === null;
 		const href = this.#address.href();
 		const linked = exerciseFromUrl(href);
 		const linkedPack = packFromUrl(href);
 		const linkedCode = linked ? this.course.open(linked, linkedPack) : null;
 		if (linkedCode !== null) {
-			this.code = linkedCode;
+			this.#replaceCode(linkedCode);
 			this.exampleSlug = null;
 			this.#askIfNotPredicted();
 			autorun = false;
@@ -322,8 +353,15 @@ export class PlaygroundSession {
 
 	/** A share or pack link pasted into this tab's address bar. */
 	openFromAddress(): void {
-		const hash = fragmentOf(this.#address.href());
-		if (hash.includes('code=') || packPayloadFromHash(hash) !== null) this.#openFromAddress(false);
+		const href = this.#address.href();
+		// Measured before anything parses it or writes it into the history (the page's guard
+		// normally reloads first; this is the check where there is no guard).
+		if (href.length > MAX_ADDRESS_CHARS) {
+			this.banner = { tone: 'error', text: linkTooLongMessage(href.length) };
+			return;
+		}
+		const hash = fragmentOf(href);
+		if (hash.includes('code=') || packPayloadFromHash(hash) !== null) this.#openFromAddress();
 	}
 
 	open(item: Openable): void {
@@ -606,15 +644,13 @@ export class PlaygroundSession {
 	}
 
 	/** Returns whether the code shown may run by itself (only the first example may). */
-	#openFromAddress(atStartup: boolean): boolean {
+	#openFromAddress(): boolean {
 		const href = this.#address.href();
 		const hash = fragmentOf(href);
 		const packPayload = packPayloadFromHash(hash);
 		if (packPayload !== null) {
 			// Drop the link first: a reload then shows the stored pack, not the link again.
 			this.#address.replace(withoutFragment(href));
-			// The learner's draft goes in the editor first, so opening the pack sets it aside.
-			if (atStartup) this.#showStartupCode(hash);
 			const opened = packFromPayload(packPayload);
 			if (opened.ok) this.#addPack(opened.pack);
 			else this.banner = { tone: 'error', text: opened.message };
@@ -632,16 +668,12 @@ export class PlaygroundSession {
 			return false;
 		}
 		if (initial.shareMessage) this.banner = { tone: 'error', text: initial.shareMessage };
-		if (atStartup) {
-			this.code = initial.code;
-			this.exampleSlug = initial.example;
-		}
 		return initial.autorun;
 	}
 
-	/** The draft (or first example) a page opened from a link shows when the link gives no code. */
-	#showStartupCode(hash: string): void {
-		const initial = chooseInitialCode(hash, this.#store.loadDraft(), this.examples);
+	/** The saved draft, or the first example when there is none: what a fresh page shows. */
+	#showStartupCode(): void {
+		const initial = chooseInitialCode('', this.#store.loadDraft(), this.examples);
 		this.code = initial.code;
 		this.exampleSlug = initial.example;
 	}

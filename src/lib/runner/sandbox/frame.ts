@@ -10,6 +10,7 @@
  */
 import {
 	assertNever,
+	MESSAGE_LIMITS,
 	parseFrameCommand,
 	type FrameMessage,
 	type InitCommand,
@@ -49,7 +50,13 @@ function boot(workerSource: string): void {
 	}
 	worker.onerror = (event) => {
 		event.preventDefault();
-		fail(`The runner worker failed: ${event.message || 'unknown error'}`);
+		// Cut here, in the sandbox: the page must never receive (and structured-clone) a message
+		// as long as the program made it (a 128 MB error froze the page for seconds).
+		const message = String(event.message || 'unknown error');
+		const cut = MESSAGE_LIMITS.maxErrorChars;
+		fail(
+			`The runner worker failed: ${message.length > cut ? `${message.slice(0, cut)}…` : message}`
+		);
 	};
 }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import math
 import sys
 import time
 import warnings
@@ -67,13 +68,17 @@ def install(undo: ExitStack, session: RunSession, kernel: Kernel) -> None:
     def sleep(seconds: float) -> None:
         """time.sleep on the virtual clock: blocks the whole loop (nothing else runs)."""
         seconds = float(seconds)
+        if math.isnan(seconds):
+            raise ValueError("Invalid value NaN (not a number)")  # CPython's own words
         if seconds < 0:
             raise ValueError("sleep length must be non-negative")
         if sleep_in_thread(seconds):
             return
         start = clock.now
         line = user_line(sys._getframe(1))
-        session.instrument.loop_blocked(start, seconds, line, session.current_task)
+        # An endless sleep blocks the loop until the limit ends the run, not for ever.
+        until_limit = max(limits.max_virtual_time - start, 0.0)
+        session.instrument.loop_blocked(start, min(seconds, until_limit), line, session.current_task)
         if start + seconds > limits.max_virtual_time:
             session.instrument.limit_reached("virtual_time", virtual_time_message(limits), line)
             raise session.halt("virtual_time")

@@ -65,6 +65,28 @@ Awaiting = dict[str, Any]
 ChainFrame = dict[str, Any]
 
 
+# The validator's limits on strings (TRACE_LIMITS in events.ts), in UTF-16 units as JavaScript
+# counts them: a longer name or text is cut to fit, and the cut is marked with "…".
+MAX_TEXT = 1_000_000
+MAX_SHORT_TEXT = 10_000
+
+
+def fit(text: str, limit: int = MAX_TEXT) -> str:
+    """`text`, or its beginning and "…" when JavaScript would count more than `limit` units."""
+    if len(text) * 2 <= limit:
+        return text  # even all astral, it fits
+    units = text.encode("utf-16-le", "surrogatepass")
+    if len(units) <= limit * 2:
+        return text
+    # Cut on a code unit boundary; a pair split in two loses its first half too.
+    return units[: (limit - 1) * 2].decode("utf-16-le", "ignore") + "…"
+
+
+def short(text: str) -> str:
+    """A name, label or category, cut to the validator's limit for short text."""
+    return fit(text, MAX_SHORT_TEXT)
+
+
 def trace_time(seconds: float) -> float:
     """Virtual seconds as the trace carries them: rounded to nanoseconds."""
     return round(seconds, 9)
@@ -76,37 +98,37 @@ def trace_time(seconds: float) -> float:
 
 def awaiting(kind: AwaitKind, label: str) -> Awaiting:
     """A wait with nothing more to say than its kind and label."""
-    return {"kind": kind, "label": label}
+    return {"kind": kind, "label": short(label)}
 
 
 def awaiting_task(kind: AwaitKind, label: str, task: int | None) -> Awaiting:
     """A wait on one task (None: an awaitable that is not one of the run's tasks)."""
-    return {"kind": kind, "label": label, "task": task}
+    return {"kind": kind, "label": short(label), "task": task}
 
 
 def awaiting_tasks(kind: AwaitKind, label: str, tasks: list[int]) -> Awaiting:
     """A wait on several tasks (gather, wait, TaskGroup, as_completed)."""
-    return {"kind": kind, "label": label, "tasks": tasks}
+    return {"kind": kind, "label": short(label), "tasks": tasks}
 
 
 def awaiting_until(kind: AwaitKind, label: str, until: float | None) -> Awaiting:
     """A wait that a timer ends at `until` (None: never, as sleep(math.inf))."""
-    return {"kind": kind, "label": label, "until": until}
+    return {"kind": kind, "label": short(label), "until": until}
 
 
 def chain_frame(fn: str, line: int) -> ChainFrame:
     """One user frame in the chain of awaits inside a task."""
-    return {"fn": fn, "line": line}
+    return {"fn": short(fn), "line": line}
 
 
 def stuck_task(task: int, name: str, waits_for: Awaiting, line: int | None) -> Event:
     """A task that can never run again, in a deadlock report."""
-    return {"task": task, "name": name, "awaiting": waits_for, "line": line}
+    return {"task": task, "name": short(name), "awaiting": waits_for, "line": line}
 
 
 def exception_info(type_name: str, message: str) -> Event:
     """An exception a task raised: its class name and message."""
-    return {"type": type_name, "message": message}
+    return {"type": short(type_name), "message": fit(message)}
 
 
 # ---- events ------------------------------------------------------------------------------------
@@ -131,9 +153,9 @@ def task_created(
         "kind": "task_created",
         "t": t,
         "task": task,
-        "name": name,
+        "name": short(name),
         "parent": parent,
-        "coro": coro,
+        "coro": short(coro),
         "line": line,
     }
 
@@ -202,12 +224,18 @@ def blocked(
 
 def output(t: float, stream: Stream, text: str, task: int | None, line: int | None) -> Event:
     """One line of output, without its newline; `line` is the user's line that wrote it."""
-    return {"kind": "output", "t": t, "stream": stream, "text": text, "task": task, "line": line}
+    return {"kind": "output", "t": t, "stream": stream, "text": fit(text), "task": task, "line": line}
 
 
 def warning(t: float, category: str, message: str, line: int | None) -> Event:
     """A warning CPython showed."""
-    return {"kind": "warning", "t": t, "category": category, "message": message, "line": line}
+    return {
+        "kind": "warning",
+        "t": t,
+        "category": short(category),
+        "message": fit(message),
+        "line": line,
+    }
 
 
 def note(t: float, code: str, message: str, line: int | None) -> Event:
@@ -220,10 +248,10 @@ def error(t: float, type_name: str, message: str, line: int | None, traceback: s
     return {
         "kind": "error",
         "t": t,
-        "type": type_name,
-        "message": message,
+        "type": short(type_name),
+        "message": fit(message),
         "line": line,
-        "traceback": traceback,
+        "traceback": fit(traceback),
     }
 
 

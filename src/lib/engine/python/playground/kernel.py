@@ -116,6 +116,9 @@ class Kernel:
         (through `on_limit` when given: an event loop reports its own limits)."""
         session = self.session
         limits = session.limits
+        if to != to:
+            # A NaN deadline (call_later(nan)): CPython's loop finds it due at once.
+            to = session.clock.now
         if to > limits.max_virtual_time:
             if on_limit is not None:
                 on_limit()

@@ -13,6 +13,7 @@ from asyncio import runners
 from time import perf_counter as _real_perf_counter
 from typing import Any, Callable
 
+from .integrity import InterpreterState, record as record_changes
 from .limits import Limits, interrupt_message
 from .loop import VirtualClockLoop
 from .patches import Patches
@@ -30,6 +31,7 @@ def run(source: str, options_json: str = "{}") -> str:
     The clock starts at 0.0; the namespace is fresh; everything patched is restored afterwards.
     """
     started = _real_perf_counter()
+    before = InterpreterState.capture()
     reset_caches()
     options: dict[str, Any] = json.loads(options_json) if options_json else {}
     limits = Limits.from_options(options)
@@ -51,6 +53,8 @@ def run(source: str, options_json: str = "{}") -> str:
             # threads run to their end.
             _execute_guarded(functools.partial(finish_threads, patches.kernel), session, patches)
         _finish(session, patches)
+    # Before the trace is encoded: a program that replaced the recorder or json must not write it.
+    record_changes(before.restore())
     recorder.run_ended(session.steps, (_real_perf_counter() - started) * 1000.0)
     return recorder.to_json()
 
