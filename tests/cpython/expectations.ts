@@ -45,13 +45,59 @@ export const EXCLUSIONS: Exclusion[] = [];
 
 /** A test known to fail on a virtual configuration, and why. */
 export interface KnownFailure {
+	/** As in Exclusion; a `*` stands for one part of the id (a class name, for instance). */
 	test: string;
 	modes: Mode[];
 	reason: string;
 }
 
-export const KNOWN_FAILURES: KnownFailure[] = [];
+const BOTH: Mode[] = ['virtual', 'patched'];
 
+const THE_PROXY =
+	'`Task.get_coro()` returns the tracing proxy around the coroutine, not the coroutine itself. ' +
+	'Fixed by the loop recording (issue 14), which records at the loop and wraps no coroutine.';
+
+export const KNOWN_FAILURES: KnownFailure[] = [
+	{
+		test: 'test.test_asyncio.test_tasks.*.test_ensure_future_task_awaitable',
+		modes: BOTH,
+		reason: `${THE_PROXY} (The test checks that get_coro() is a coroutine.)`
+	},
+	...[
+		'base_error',
+		'direct',
+		'errors',
+		'parent_task',
+		'parent_task_wr',
+		'propagate_cancellation_error'
+	].map((name) => ({
+		test: `test.test_asyncio.test_taskgroups.*.test_exception_refcycles_${name}`,
+		modes: BOTH,
+		reason:
+			`${THE_PROXY} (The test looks for its own frame through get_coro().cr_await, and ` +
+			'the proxy and its frames hold references to the exception.)'
+	})),
+	{
+		test: 'test.test_asyncio.test_runners.RunTests.test_loop_factory_default_event_loop',
+		modes: BOTH,
+		reason:
+			"`asyncio.EventLoop` is the playground's `VirtualClockLoop`, a " +
+			'`BaseSelectorEventLoop` but not an `asyncio.SelectorEventLoop` (the Unix loop ' +
+			'class), so `isinstance(loop, asyncio.SelectorEventLoop)` is False in a run where ' +
+			'CPython on Linux says True. Fixed by deriving VirtualClockLoop from ' +
+			'`unix_events._UnixSelectorEventLoop` in loop.py, which the loop recording (issue 14) ' +
+			'rewrites: left to it.'
+	}
+];
+
+/** Whether `pattern` (an id, a prefix ending in '.', or an id with `*` parts) covers `test`. */
 export function matches(pattern: string, test: string): boolean {
-	return pattern.endsWith('.') ? test.startsWith(pattern) : pattern === test;
+	if (pattern.endsWith('.')) return test.startsWith(pattern);
+	if (!pattern.includes('*')) return pattern === test;
+	const parts = pattern.split('.');
+	const actual = test.split('.');
+	return (
+		parts.length === actual.length &&
+		parts.every((part, index) => part === '*' || part === actual[index])
+	);
 }

@@ -102,6 +102,8 @@ class _Collector(unittest.TestResult):
         super().__init__()
         self.outcomes: dict[str, tuple[str, str]] = {}
         self.current: str | None = None
+        # The last test that ended: an error can escape its run after its outcome is known.
+        self.last: str | None = None
         self._begin = begin
         self._end = end
         self._notify = notify
@@ -119,14 +121,24 @@ class _Collector(unittest.TestResult):
         outcome, detail = self.outcomes.setdefault(test_id, ("errored", "no outcome reported"))
         self._notify("done", test_id, outcome, detail)
         self.current = None
+        self.last = test_id
 
-    def interrupted(self) -> None:
-        """The watchdog interrupted the current test (it took too long)."""
+    def escaped(self, outcome: str, detail: str) -> None:
+        """An exception that unittest lets through ended the current test (the watchdog's
+        interrupt) or escaped after the last one ended (an error in IsolatedAsyncioTestCase's
+        runner teardown): record it as that test's outcome, unless it had already failed."""
         self._end()
-        if self.current is not None:
-            self.outcomes[self.current] = ("timeout", "interrupted by the watchdog")
-            self._notify("done", self.current, "timeout", "interrupted by the watchdog")
-            self.current = None
+        test_id = self.current or self.last
+        if test_id is None:
+            return
+        known = self.outcomes.get(test_id)
+        if self.current or known is None or known[0] not in ("failed", "errored") or known == (
+            "errored",
+            "no outcome reported",
+        ):
+            self.outcomes[test_id] = (outcome, detail)
+            self._notify("done", test_id, outcome, detail)
+        self.current = None
 
     def _set(self, test: Any, outcome: str, detail: str = "") -> None:
         test_id = test.id()
@@ -206,10 +218,14 @@ def run_module(name: str, mode: str, skip_json: str, notify: Any) -> str:
         try:
             unittest.TestSuite(remaining).run(result)
             break
-        except KeyboardInterrupt:
-            # The watchdog interrupted a test that took too long (or the test raised it): note
-            # it, and go on after it.
-            result.interrupted()
+        except (KeyboardInterrupt, Exception) as error:
+            # The watchdog interrupted a test that took too long (or the test raised it), or an
+            # error escaped the test (unittest runs IsolatedAsyncioTestCase's teardown outside
+            # its guard): note it, and go on after it.
+            if isinstance(error, KeyboardInterrupt):
+                result.escaped("timeout", "KeyboardInterrupt: the watchdog's, or the test's own")
+            else:
+                result.escaped("errored", _reason((type(error), error, error.__traceback__)))
             left = [test for test in remaining if test.id() not in result.outcomes]
             if len(left) == len(remaining):
                 # Interrupted outside any test (a class or module fixture): skip the next one.

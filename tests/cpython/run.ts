@@ -6,7 +6,8 @@
  * Jobs run in worker threads, two at a time; a watchdog here interrupts a test that runs longer
  * than TEST_SECONDS, and ends a worker that does not answer the interrupt (the job then goes on
  * in a new worker, after the tests already reported). Exits 1 when a test that passes on the
- * stock loop fails on a virtual configuration and is not listed in expectations.ts.
+ * stock loop fails on a virtual configuration and is not listed in expectations.ts, or when a test
+ * listed there as a known failure passes.
  *
  *   npm run test:cpython [-- --modules test_locks,test_queues] [-- --no-report] [-- --report-only]
  *
@@ -17,7 +18,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { MODES, MODULES, type Mode, type Outcome, type Results } from './expectations';
-import { regressions, renderReport } from './report';
+import { regressions, renderReport, stale } from './report';
 import type { WorkerJob, WorkerMessage } from './worker';
 
 /** A test that takes longer than this, in real seconds, is interrupted (a hang). */
@@ -155,7 +156,7 @@ async function main(): Promise<void> {
 		writeFileSync(report, renderReport(results));
 		console.log(`wrote ${report.pathname}`);
 	}
-	const unexpected = regressions(results);
+	const unexpected = [...regressions(results), ...stale(results)];
 	for (const line of unexpected) console.error(`unexpected: ${line}`);
 	process.exitCode = unexpected.length ? 1 : 0;
 }
