@@ -9,7 +9,8 @@ Configurations (see README.md):
 
 Each test gets a fresh playground session, so a test that ends its run (a deadlock report, a
 limit) does not end the next one. `notify(kind, test_id)` tells the Node side when a test starts
-and ends: its watchdog interrupts a test that takes too long, which is reported as "timeout".
+and ends (and when an ended test's outcome is revised): its watchdog interrupts a test that takes
+too long, which is reported as "timeout".
 """
 
 from __future__ import annotations
@@ -137,7 +138,8 @@ class _Collector(unittest.TestResult):
             "no outcome reported",
         ):
             self.outcomes[test_id] = (outcome, detail)
-            self._notify("done", test_id, outcome, detail)
+            # "revised": a test that has already ended, which the watchdog must not count again.
+            self._notify("done" if self.current else "revised", test_id, outcome, detail)
         self.current = None
 
     def _set(self, test: Any, outcome: str, detail: str = "") -> None:

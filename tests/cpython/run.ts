@@ -9,7 +9,8 @@
  * stock loop fails on a virtual configuration and is not listed in expectations.ts, or when a test
  * listed there as a known failure passes.
  *
- *   npm run test:cpython [-- --modules test_locks,test_queues] [-- --no-report] [-- --report-only]
+ *   npm run test:cpython [-- --modules test_locks,test_queues] [-- --modes stock,patched]
+ *                        [-- --no-report] [-- --report-only]
  *
  * The results are kept in node_modules/.cache/asyncio-playground/cpython-results.json;
  * --report-only writes the report from them again without running anything.
@@ -110,8 +111,8 @@ const RESULTS = new URL(
 	import.meta.url
 );
 
-async function runAll(modules: readonly string[]): Promise<Results> {
-	const jobs: Job[] = modules.flatMap((module) => MODES.map((mode) => ({ module, mode })));
+async function runAll(modules: readonly string[], modes: readonly Mode[]): Promise<Results> {
+	const jobs: Job[] = modules.flatMap((module) => modes.map((mode) => ({ module, mode })));
 	const results: Results = {};
 	const started = Date.now();
 	let next = 0;
@@ -143,15 +144,21 @@ async function runAll(modules: readonly string[]): Promise<Results> {
 async function main(): Promise<void> {
 	const args = process.argv.slice(2);
 	const only = args.includes('--modules') ? args[args.indexOf('--modules') + 1].split(',') : null;
+	const modes = args.includes('--modes')
+		? MODES.filter((mode) => args[args.indexOf('--modes') + 1].split(',').includes(mode))
+		: MODES;
 	let results: Results;
 	if (args.includes('--report-only')) {
 		results = JSON.parse(readFileSync(RESULTS, 'utf8')) as Results;
 	} else {
-		results = await runAll(MODULES.filter((module) => !only || only.includes(module)));
+		results = await runAll(
+			MODULES.filter((module) => !only || only.includes(module)),
+			modes
+		);
 		mkdirSync(new URL('.', RESULTS), { recursive: true });
 		writeFileSync(RESULTS, JSON.stringify(results));
 	}
-	if (!args.includes('--no-report') && !only) {
+	if (!args.includes('--no-report') && !only && modes === MODES) {
 		const report = new URL('../../docs/fidelity.md', import.meta.url);
 		writeFileSync(report, renderReport(results));
 		console.log(`wrote ${report.pathname}`);
