@@ -17,7 +17,9 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { format, resolveConfig } from 'prettier';
 import { MODES, MODULES, type Mode, type Outcome, type Results } from './expectations';
 import { regressions, renderReport, stale } from './report';
 import type { WorkerJob, WorkerMessage } from './worker';
@@ -159,9 +161,11 @@ async function main(): Promise<void> {
 		writeFileSync(RESULTS, JSON.stringify(results));
 	}
 	if (!args.includes('--no-report') && !only && modes === MODES) {
-		const report = new URL('../../docs/fidelity.md', import.meta.url);
-		writeFileSync(report, renderReport(results));
-		console.log(`wrote ${report.pathname}`);
+		const report = fileURLToPath(new URL('../../docs/fidelity.md', import.meta.url));
+		// Formatted as `npm run lint` wants the repository's Markdown.
+		const options = { ...(await resolveConfig(report)), filepath: report };
+		writeFileSync(report, await format(renderReport(results), options));
+		console.log(`wrote ${report}`);
 	}
 	const unexpected = [...regressions(results), ...stale(results)];
 	for (const line of unexpected) console.error(`unexpected: ${line}`);

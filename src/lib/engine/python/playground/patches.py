@@ -200,7 +200,7 @@ class Patches:
         # (asyncio.Runner's cancels the main task); only the Stop button's ends the run.
         real_interrupt_main = _thread.interrupt_main
 
-        def interrupt_main(signum: int = signal.SIGINT) -> None:
+        def interrupt_main(signum: signal.Signals = signal.SIGINT) -> None:
             if signum == signal.SIGINT:
                 if self._program_handler in (signal.SIG_DFL, signal.SIG_IGN):
                     return
