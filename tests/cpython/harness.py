@@ -132,11 +132,9 @@ class _Collector(unittest.TestResult):
         test_id = self.current or self.last
         if test_id is None:
             return
-        known = self.outcomes.get(test_id)
-        if self.current or known is None or known[0] not in ("failed", "errored") or known == (
-            "errored",
-            "no outcome reported",
-        ):
+        known = self.outcomes.get(test_id, ("", ""))
+        failed = known[0] in ("failed", "errored") and known[1] != "no outcome reported"
+        if self.current or not failed:
             self.outcomes[test_id] = (outcome, detail)
             # "revised": a test that has already ended, which the watchdog must not count again.
             self._notify("done" if self.current else "revised", test_id, outcome, detail)
