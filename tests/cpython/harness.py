@@ -112,12 +112,14 @@ class _Collector(unittest.TestResult):
     def startTest(self, test: unittest.TestCase) -> None:
         self.current = test.id()
         self._notify("start", self.current)
+        # The last test's session ends here, not at its stopTest: IsolatedAsyncioTestCase closes
+        # its runner (and joins the loop's executor threads) after stopTest.
+        self._end()
         self._begin()
         super().startTest(test)
 
     def stopTest(self, test: unittest.TestCase) -> None:
         super().stopTest(test)
-        self._end()
         test_id = test.id()
         outcome, detail = self.outcomes.setdefault(test_id, ("errored", "no outcome reported"))
         self._notify("done", test_id, outcome, detail)
@@ -139,6 +141,10 @@ class _Collector(unittest.TestResult):
             # "revised": a test that has already ended, which the watchdog must not count again.
             self._notify("done" if self.current else "revised", test_id, outcome, detail)
         self.current = None
+
+    def finish(self) -> None:
+        """End the last test's session."""
+        self._end()
 
     def _set(self, test: Any, outcome: str, detail: str = "") -> None:
         test_id = test.id()
@@ -232,6 +238,7 @@ def run_module(name: str, mode: str, skip_json: str, notify: Any) -> str:
                 result.outcomes[left[0].id()] = ("errored", "interrupted outside the test")
                 left = left[1:]
             remaining = left
+    result.finish()
     return json.dumps({"tests": len(tests)})
 
 
