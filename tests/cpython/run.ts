@@ -52,6 +52,7 @@ function runJob(job: Job, outcomes: Map<string, Outcome>): Promise<string | null
 		let lastBeat = Atomics.load(beat, 0);
 		let since = Date.now();
 		let interruptedAt = 0;
+		let running: string | null = null;
 		let settled = false;
 		const finish = (error: string | null) => {
 			if (settled) return;
@@ -68,18 +69,24 @@ function runJob(job: Job, outcomes: Map<string, Outcome>): Promise<string | null
 				interruptedAt = 0;
 				return;
 			}
-			// An odd count: a test has started and not ended.
-			if (now % 2 === 0) return;
+			// Nothing counted yet: Pyodide is still starting, which takes its own time. Otherwise
+			// a test (odd count) or what runs between two tests (a runner's teardown) hangs.
+			if (now === 0) return;
 			const waited = (Date.now() - since) / 1000;
 			if (!interruptedAt && waited > TEST_SECONDS) {
 				interruptedAt = Date.now();
 				Atomics.store(new Int32Array(interrupt), 0, 2);
 			} else if (interruptedAt && (Date.now() - interruptedAt) / 1000 > GRACE_SECONDS) {
+				// The next worker goes on after this test.
+				if (running !== null) outcomes.set(running, ['timeout', 'the worker stopped answering']);
 				finish('stuck');
 			}
 		}, 250);
 		worker.on('message', (message: WorkerMessage) => {
-			if (message.kind === 'done') {
+			if (message.kind === 'start') {
+				running = message.id;
+			} else if (message.kind === 'done') {
+				running = null;
 				outcomes.set(message.id, [message.outcome, message.detail] as Outcome);
 			} else if (message.kind === 'finished') {
 				finish(null);
@@ -92,17 +99,22 @@ function runJob(job: Job, outcomes: Map<string, Outcome>): Promise<string | null
 	});
 }
 
-/** Run one job to its end, in new workers after a stuck one, at most a few times. */
+/**
+ * Run one job to its end, in a new worker after a stuck one (which goes on after the test it was
+ * stuck in), until a few workers in a row get nowhere.
+ */
 async function runToEnd(
 	job: Job
 ): Promise<{ outcomes: Map<string, Outcome>; note: string | null }> {
 	const outcomes = new Map<string, Outcome>();
 	let note: string | null = null;
-	for (let attempt = 0; attempt < 5; attempt++) {
+	for (let fruitless = 0; fruitless < 3;) {
+		const before = outcomes.size;
 		const error = await runJob(job, outcomes);
-		if (error === null) return { outcomes, note: null };
+		if (error === null) return { outcomes, note };
 		if (error !== 'stuck') return { outcomes, note: error };
 		note = 'a worker stopped answering and was replaced';
+		fruitless = outcomes.size > before ? 0 : fruitless + 1;
 	}
 	return { outcomes, note };
 }
