@@ -9,7 +9,7 @@ function gatherTrace(count: number): TraceEvent[] {
 	const events: TraceEvent[] = [];
 	let step = 0;
 	const limits = { max_virtual_time: 3600, max_steps: 1e6, max_events: 1e6, max_output_chars: 1e5 };
-	events.push({ kind: 'run_start', t: 0, version: 1, python: '3.14.2', limits });
+	events.push({ kind: 'run_start', t: 0, version: 2, python: '3.14.2', limits });
 	events.push({
 		kind: 'task_created',
 		t: 0,
@@ -56,7 +56,14 @@ function gatherTrace(count: number): TraceEvent[] {
 	for (let id = 2; id < count + 2; id++) {
 		const t = 1 + (id % 3);
 		events.push({ kind: 'task_resumed', t, task: id, step: ++step });
-		events.push({ kind: 'output', t, stream: 'stdout', text: `job ${id} done`, task: id });
+		events.push({
+			kind: 'output',
+			t,
+			stream: 'stdout',
+			text: `job ${id} done`,
+			task: id,
+			line: null
+		});
 		events.push({ kind: 'task_done', t, task: id, state: 'done', result: 'None', line: 5 });
 	}
 	events.push({ kind: 'task_resumed', t: 3, task: 1, step: ++step });

@@ -2,7 +2,8 @@
 import { summarize, type Summary } from './measure';
 import type { Machine } from './machine';
 
-export type Unit = 'ms' | 'bytes';
+/** Milliseconds, bytes, or a ratio of two figures measured together ("1.25×"). */
+export type Unit = 'ms' | 'bytes' | 'ratio';
 
 export interface Budget {
 	/** Key into the explanations of misses. */
@@ -39,6 +40,7 @@ export interface Miss {
 
 export function formatValue(value: number, unit: Unit): string {
 	if (!Number.isFinite(value)) return '—';
+	if (unit === 'ratio') return times(value);
 	if (unit === 'bytes') {
 		if (value >= 1e6) return `${(value / 1e6).toFixed(2)} MB`;
 		return `${(value / 1e3).toFixed(1)} KB`;

@@ -37,6 +37,7 @@ import {
 	type PageMarks
 } from './page-load';
 import { renderReport, times, type Row, type Section } from './report';
+import { loopCost } from './replay';
 import { measureRestarts } from './restart';
 import { runToChart, type RunToChart } from './run-to-chart';
 import { buildIsStale, buildSite, ROOT, startBenchSite, type BenchSite } from './site';
@@ -75,13 +76,22 @@ const TITLES = {
 	bytes: 'Bytes (Chromium, cold load)',
 	run: 'Run to chart (Chromium, warm)',
 	chart: 'Analysis and chart (Chromium)',
-	engine: 'Engine cost (Node)'
+	engine: 'Engine cost (Node)',
+	loop: 'The event loop recorded and replayed (Node)'
 };
 /** The order of the sections in the report (they run in another order: see main). */
-const SECTION_ORDER = [TITLES.load, TITLES.bytes, TITLES.run, TITLES.engine, TITLES.chart];
+const SECTION_ORDER = [
+	TITLES.load,
+	TITLES.bytes,
+	TITLES.run,
+	TITLES.engine,
+	TITLES.loop,
+	TITLES.chart
+];
 
 function wantedTitle(title: string): boolean {
 	if (title === TITLES.bytes) return wanted('load');
+	if (title === TITLES.loop) return wanted('engine');
 	const key = Object.entries(TITLES).find(([, value]) => value === title)?.[0];
 	return key !== undefined && wanted(key);
 }
@@ -152,6 +162,48 @@ async function engineSection(engine: Engine): Promise<void> {
 					ratio: ofCPython
 				});
 			}
+		}
+	);
+}
+
+async function loopSection(engine: Engine): Promise<void> {
+	await section(
+		TITLES.loop,
+		"The 10,000-task program of the engine section. Recording the loop: `Engine.run` traced (trace version 2: the loop's turns and every handle scheduled, besides the tasks) over the same run traced with `trace_loop: false` (version 1's events alone), run alternately, one ratio per pair. The replay (`buildReplay`, engine/replay.ts) of that trace: the state at a step (`stateAt`) for a sample of steps (every turn, and 200 spread over the run), the slowest of them measured again; and the heap the Run model holds, with and without the replay beside it (Node's heap after a collection, the trace kept alive throughout).",
+		async (rows) => {
+			const tasks = 10_000;
+			const cost = loopCost(engine, tasks, PLANS.engineMedium);
+			const perTask = `${cost.eventsPerTask.v2.toFixed(1)} events a task, against ${cost.eventsPerTask.v1.toFixed(1)}`;
+			rows.push(
+				{
+					figure: `10,000 tasks: traced with the loop over traced without it (${perTask})`,
+					unit: 'ratio',
+					samples: cost.overhead,
+					budget: { id: 'loop-overhead', max: 1.3, text: '≤ 1.3×' }
+				},
+				{
+					figure: 'State at a step, the slowest of the steps sampled (10,000 tasks)',
+					unit: 'ms',
+					samples: cost.slowestState,
+					anchor: { label: `every step sampled (${cost.states.length})`, samples: cost.states },
+					ratio: (figure, anchor) => `${times(figure / anchor)} the median step`,
+					budget: { id: 'state', max: 5, text: '< 5 ms' }
+				},
+				{
+					figure: 'Building the replay (10,000 tasks)',
+					unit: 'ms',
+					samples: cost.build
+				},
+				{
+					figure: 'Heap of the Run model with the replay, over the model alone (10,000 tasks)',
+					unit: 'ratio',
+					samples: [cost.withReplayBytes / cost.modelBytes],
+					budget: { id: 'replay-memory', max: 2, text: '≤ 2×' }
+				}
+			);
+			notes.push(
+				`Heap held for 10,000 tasks: the Run model ${(cost.modelBytes / 1e6).toFixed(1)} MB; with the replay ${(cost.withReplayBytes / 1e6).toFixed(1)} MB.`
+			);
 		}
 	);
 }
@@ -571,7 +623,10 @@ async function main(): Promise<void> {
 		if (wanted('load')) await loadSection(browser, site);
 		if (wanted('run')) await runSection(browser, site, examples);
 		if (wanted('chart')) await chartSection(browser, site, traceCost);
-		if (wanted('engine')) await engineSection(engine);
+		if (wanted('engine')) {
+			await engineSection(engine);
+			await loopSection(engine);
+		}
 	} finally {
 		await browser.close().catch(() => undefined);
 		await site.close();

@@ -2,8 +2,16 @@
  * The Run model as text for a terminal: the program's output, then what a learner should know
  * about the run. Pure, so it is tested without spawning anything.
  */
-import { atLine, deadlockLines, formatOutputLine, summaryLine } from '../lib/engine/format';
+import {
+	atLine,
+	deadlockLines,
+	formatOutputLine,
+	formatSeconds,
+	summaryLine
+} from '../lib/engine/format';
 import type { RunModel } from '../lib/engine/model';
+import { foldedTracebackText } from '../lib/engine/traceback';
+import type { LoopReplay } from '../lib/engine/replay';
 
 export interface TextReport {
 	/** For standard output: the program's stdout lines, then the summary. */
@@ -15,6 +23,8 @@ export interface TextReport {
 export interface ReportOptions {
 	/** Print the program's lines exactly as it wrote them, without time and task columns. */
 	plain?: boolean;
+	/** Show asyncio's own frames in a traceback rather than one line for each run of them. */
+	fullTraceback?: boolean;
 }
 
 export function textReport(model: RunModel, options: ReportOptions = {}): TextReport {
@@ -34,7 +44,8 @@ export function textReport(model: RunModel, options: ReportOptions = {}): TextRe
 		err.push(`${warning.category}${atLine(warning.line)}: ${warning.message}`);
 	}
 	if (model.error) {
-		const traceback = model.error.traceback.replace(/\n+$/, '');
+		const whole = model.error.traceback.replace(/\n+$/, '');
+		const traceback = options.fullTraceback ? whole : foldedTracebackText(whole);
 		err.push(traceback || `${model.error.type}: ${model.error.message}`);
 	}
 	if (model.deadlock) err.push(...deadlockLines(model.deadlock));
@@ -55,4 +66,36 @@ export function textReport(model: RunModel, options: ReportOptions = {}): TextRe
 /** Whether the run counts as a failure for the exit status: it raised, deadlocked or was stopped. */
 export function runFailed(model: RunModel): boolean {
 	return model.error !== null || model.deadlock !== null || model.limit !== null;
+}
+
+/** At most this many names of a list in a line of the loop log; the rest are counted. */
+const LOG_LIST = 6;
+
+/**
+ * The event loop, one turn a line: when, what the turn ran (a task's step with the line it
+ * reached), and the ready queue and timers it left:
+ * `  2.00 s  turn 14  ran Task-3 step (line 12) · ready: Task-4 · timers: 3.00 s Task-2`.
+ */
+export function loopLog(replay: LoopReplay): string[] {
+	const width = Math.max(...replay.turns().map((turn) => formatSeconds(turn.t).length), 6);
+	return replay.turns().map((turn) => {
+		const ran = turn.ran.map((run) =>
+			run.line !== null ? `${run.label} (line ${run.line})` : run.label
+		);
+		const timers = turn.timers.map((timer) =>
+			timer.when === null ? `never ${timer.label}` : `${formatSeconds(timer.when)} ${timer.label}`
+		);
+		return [
+			`${formatSeconds(turn.t).padStart(width + 2)}  turn ${turn.turn}  ran ${listed(ran, 'nothing')}`,
+			`ready: ${listed(turn.ready, '–')}`,
+			`timers: ${listed(timers, '–')}`
+		].join(' · ');
+	});
+}
+
+/** "a, b, c" — at most LOG_LIST of them, then "… and 12 more"; `none` for an empty list. */
+function listed(items: string[], none: string): string {
+	if (items.length === 0) return none;
+	if (items.length <= LOG_LIST) return items.join(', ');
+	return `${items.slice(0, LOG_LIST).join(', ')}, … and ${items.length - LOG_LIST} more`;
 }

@@ -6,6 +6,7 @@
  * One page serves the whole file, in order, the way a learner uses it: starting Python is by far
  * the slowest step, and loading it once per test would only measure the machine.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { foreignRequests, useE2E, type OpenedPage } from './harness';
@@ -69,6 +70,26 @@ describe('the playground page', () => {
 	);
 
 	it(
+		'downloads the run for Perfetto: one track per task, the sleeps in microseconds',
+		async () => {
+			const [download] = await Promise.all([
+				page.waitForEvent('download'),
+				region(page, 'Timeline').getByRole('button', { name: 'Perfetto', exact: true }).click()
+			]);
+			expect(download.suggestedFilename()).toBe('asyncio-run.perfetto.json');
+			const path = await download.path();
+			const { traceEvents } = JSON.parse(readFileSync(path, 'utf8')) as {
+				traceEvents: { ph: string; name: string; args?: { name?: string }; dur?: number }[];
+			};
+			const tracks = traceEvents.filter((event) => event.name === 'thread_name');
+			expect(tracks).toHaveLength(5); // the loop's track and four tasks
+			const sleeps = traceEvents.filter((event) => event.ph === 'X' && /^sleep\(/.test(event.name));
+			expect(sleeps.map((event) => event.dur).sort()).toEqual([1e6, 2e6, 3e6]);
+		},
+		TEST_TIMEOUT
+	);
+
+	it(
 		're-runs edited code with Ctrl+Enter and updates the chart and total',
 		async () => {
 			await setCode(
@@ -95,6 +116,15 @@ describe('the playground page', () => {
 				.getByRole('table', { name: 'Tasks', exact: true })
 				.locator('tbody tr');
 			await expect(rows.count()).resolves.toBe(3);
+			// A different program: the example's note no longer applies and folds to one line.
+			await expect(
+				page.getByRole('complementary', { name: 'About this example' }).count()
+			).resolves.toBe(0);
+			await expect(
+				region(page, 'Timeline')
+					.getByText(/^Based on the example “Gather/)
+					.isVisible()
+			).resolves.toBe(true);
 		},
 		TEST_TIMEOUT
 	);
@@ -156,6 +186,14 @@ describe('the playground page', () => {
 			// A line reference in the output jumps the editor there.
 			await output.getByRole('button', { name: 'line 9', exact: true }).first().click();
 			await expect.poll(() => cursorLine(page)).toBe(9);
+
+			// The traceback leads with the program's frames; asyncio's fold to one line that opens.
+			const fold = output.getByRole('button', { name: /^… \d+ frames? inside asyncio$/ });
+			await expect(fold.getAttribute('aria-expanded')).resolves.toBe('false');
+			await expect(output.textContent()).resolves.not.toMatch(/runners\.py/);
+			await fold.click();
+			await expect(fold.getAttribute('aria-expanded')).resolves.toBe('true');
+			await expect(output.textContent()).resolves.toMatch(/asyncio\/runners\.py/);
 		},
 		TEST_TIMEOUT
 	);
@@ -214,11 +252,22 @@ describe('the playground page', () => {
 	);
 
 	it(
-		'Stop ends `while True: pass`, and Run works again',
+		'the last run dims while a new one runs; Stop ends `while True: pass`, and Run works again',
 		async () => {
 			await setCode(page, 'while True:\n    pass\n');
 			await button(page, 'Run').click();
 			await expect.poll(() => button(page, 'Stop').isEnabled(), { timeout: 10_000 }).toBe(true);
+			// The last run stays on screen while this one runs, dimmed under a "Running…" sign.
+			await expect(
+				page.locator('.run-result[aria-busy="true"]').getByRole('status').textContent()
+			).resolves.toMatch(/Running…/);
+			await expect
+				.poll(() =>
+					page
+						.locator('.run-result .timeline')
+						.evaluate((element) => Number(getComputedStyle(element).opacity))
+				)
+				.toBeLessThan(0.5);
 			await page.waitForTimeout(300);
 			await button(page, 'Stop').click();
 			await expect

@@ -117,7 +117,24 @@ describe('asyncio-playground run', () => {
 	);
 
 	it(
-		'--json prints only the Run model; --svg writes the timeline',
+		'--loop prints the event loop one turn a line, then the summary',
+		async () => {
+			const { status, stdout } = await cli('run', gather, '--loop');
+			expect(status).toBe(0);
+			const lines = stdout.trimEnd().split('\n');
+			expect(lines.slice(0, 4)).toEqual([
+				'     0 s  turn 1  ran Task-1 step (line 8) · ready: Task-2, Task-3, Task-4 · timers: –',
+				'     0 s  turn 2  ran Task-2 step (line 4), Task-3 step (line 4), Task-4 step (line 4) · ready: – · timers: 1.00 s Task-2, 2.00 s Task-3, 3.00 s Task-4',
+				'  1.00 s  turn 3  ran sleep(1) timer → Task-2 · ready: Task-2 · timers: 2.00 s Task-3, 3.00 s Task-4',
+				"  1.00 s  turn 4  ran Task-2 step (line 5) · ready: gather's callback · timers: 2.00 s Task-3, 3.00 s Task-4"
+			]);
+			expect(lines.at(-1)).toMatch(/^── total 3.00 s/);
+		},
+		SPAWN_TIMEOUT
+	);
+
+	it(
+		'--json prints only the Run model, with the loop and the trace; --svg writes the timeline',
 		async () => {
 			const svg = join(dir, 'gather.svg');
 			const { status, stdout, stderr } = await cli('run', gather, '--json', '--svg', svg);
@@ -167,9 +184,44 @@ describe('asyncio-playground run', () => {
 			expect(model.error).toBeNull();
 			expect(model.deadlock).toBeNull();
 			expect(model.limit).toBeNull();
+			expect(model.loop[2]).toMatchObject({
+				turn: 3,
+				t: 1,
+				jumpedFrom: 0,
+				ran: [{ label: 'sleep(1) timer → Task-2' }],
+				ready: ['Task-2']
+			});
+			expect(model.trace[0]).toMatchObject({ kind: 'run_start', version: 2 });
+			expect(model.trace.some((event: { kind: string }) => event.kind === 'handles')).toBe(true);
 			const picture = readFileSync(svg, 'utf8');
 			expect(picture.startsWith('<svg')).toBe(true);
 			expect(picture).toContain('Task-4');
+		},
+		SPAWN_TIMEOUT
+	);
+
+	it(
+		'--perfetto writes the run as a Trace Event Format file with one track per task',
+		async () => {
+			const trace = join(dir, 'gather.json');
+			const { status, stderr } = await cli('run', gather, '--perfetto', trace);
+			expect(status).toBe(0);
+			expect(stderr).toContain(`trace written to ${trace}`);
+			const { traceEvents } = JSON.parse(readFileSync(trace, 'utf8')) as {
+				traceEvents: { ph: string; name: string; args?: { name?: string }; dur?: number }[];
+			};
+			const tracks = traceEvents.filter((event) => event.name === 'thread_name');
+			expect(tracks.map((event) => event.args?.name)).toEqual([
+				'event loop',
+				'Task-1 main()',
+				'Task-2 say()',
+				'Task-3 say()',
+				'Task-4 say()'
+			]);
+			const sleeps = traceEvents.filter(
+				(event) => event.ph === 'X' && event.name.startsWith('sleep(')
+			);
+			expect(sleeps.map((event) => event.dur)).toEqual([1e6, 2e6, 3e6]);
 		},
 		SPAWN_TIMEOUT
 	);

@@ -267,6 +267,71 @@ const EXTRA: ContractProgram[] = [
 		`
 	},
 	{
+		name: 'the loop by hand: timers set, cancelled and set from callbacks, a handle cancelled',
+		source: `
+			import asyncio, math
+
+			async def fails():
+			    raise ValueError("no")
+
+			async def main():
+			    loop = asyncio.get_running_loop()
+			    loop.call_at(loop.time() + 1, print, "at one second")
+			    loop.call_soon(loop.call_later, 0.5, print, "from a callback")
+			    loop.call_soon(print, "never printed").cancel()
+			    try:
+			        await asyncio.create_task(fails())
+			    except ValueError:
+			        pass
+			    forever = asyncio.create_task(asyncio.sleep(math.inf))
+			    await asyncio.sleep(2)
+			    forever.cancel()
+
+			loop = asyncio.new_event_loop()
+			loop.call_later(5, print, "never").cancel()
+			loop.run_until_complete(main())
+			loop.close()
+		`
+	},
+	{
+		name: 'the in-memory network: an echo server and its client (readers and writers in the queue)',
+		source: `
+			import asyncio
+
+			async def echo(reader, writer):
+			    data = await reader.read(100)
+			    writer.write(data)
+			    await writer.drain()
+			    writer.close()
+			    await writer.wait_closed()
+
+			async def main():
+			    server = await asyncio.start_server(echo, "127.0.0.1", 8888)
+			    async with server:
+			        reader, writer = await asyncio.open_connection("127.0.0.1", 8888)
+			        writer.write(b"hello")
+			        await writer.drain()
+			        print(await reader.read(100))
+			        writer.close()
+			        await writer.wait_closed()
+
+			asyncio.run(main())
+		`
+	},
+	{
+		name: 'snapshots of the real queue (loop_snapshots: true)',
+		source: `
+			import asyncio
+
+			async def main():
+			    asyncio.get_running_loop().call_later(1, print, "timer")
+			    await asyncio.gather(asyncio.sleep(1), asyncio.sleep(2))
+
+			asyncio.run(main())
+		`,
+		options: { loop_snapshots: true }
+	},
+	{
 		name: 'untraced (trace: false)',
 		source: `
 			import asyncio

@@ -14,11 +14,15 @@ import type { Engine } from '../../src/lib/engine/engine';
 import {
 	AWAIT_KINDS,
 	BLOCK_CAUSES,
+	FUTURE_ENDS,
+	HANDLE_FACTS,
 	LIMIT_NAMES,
 	OUTPUT_STREAMS,
 	TASK_END_STATES,
 	TRACE_VERSION,
-	traceEventValidator
+	factAt,
+	traceEventValidator,
+	type TraceEvent
 } from '../../src/lib/engine/events';
 import { createNodeEngine } from '../../src/lib/engine/node-engine';
 import { Budget, ValidationError } from '../../src/lib/validate';
@@ -226,6 +230,58 @@ describe('the trace contract', () => {
 		expect(declarations.unproduced()).toEqual([]);
 	});
 
+	it('every kind of loop fact, and every value of its fields that says something, is produced', () => {
+		const seen = new Set<string>();
+		for (const run of runs) {
+			for (const event of run.events as TraceEvent[]) {
+				if (event.kind !== 'handles') continue;
+				for (let at = 0; at < event.facts.length;) {
+					const fact = factAt(event.facts, at);
+					if (!fact) break;
+					const fields = HANDLE_FACTS[fact.kind].fields;
+					seen.add(fact.kind);
+					fields.forEach((field, i) => {
+						const value = event.facts[at + 1 + i];
+						if (field === 'end') seen.add(`end ${value}`);
+						else if (field !== 'handle' && field !== 't') {
+							seen.add(
+								`${fact.kind}.${field} ${value > 0 ? 'set' : value === 0 ? 'zero' : 'never'}`
+							);
+						}
+					});
+					at += fact.size;
+				}
+			}
+		}
+		const expected = [
+			...Object.keys(HANDLE_FACTS),
+			'end 0',
+			...FUTURE_ENDS.map((_, i) => `end ${i + 1}`),
+			'ready.task set',
+			'ready.task zero',
+			'ready.fn set',
+			'ready.fn zero',
+			'ready.by set',
+			'ready.by zero',
+			'ready.api set',
+			'ready.line set',
+			'ready.line zero',
+			'ready.future set',
+			'ready.future zero',
+			'timer.when set',
+			'timer.when never',
+			'timer.by set',
+			'timer.by zero',
+			'timer.api set',
+			'timer.api zero',
+			'timer.line set',
+			'timer.line zero',
+			'cancelled.by set',
+			'cancelled.by zero'
+		];
+		expect(expected.filter((value) => !seen.has(value))).toEqual([]);
+	});
+
 	it("Python's lists are TypeScript's lists", () => {
 		const python = JSON.parse(
 			engine.pyodide.runPython(`
@@ -237,6 +293,8 @@ json.dumps({
     "output_streams": events.OUTPUT_STREAMS,
     "task_end_states": events.TASK_END_STATES,
     "block_causes": events.BLOCK_CAUSES,
+    "handle_facts": {kind: {"code": code, "fields": list(fields)} for kind, (code, fields) in events.HANDLE_FACTS.items()},
+    "future_ends": [events.END_RESULT, events.END_EXCEPTION, events.END_CANCELLED],
     "version": events.TRACE_VERSION,
 })
 `) as string
@@ -247,6 +305,8 @@ json.dumps({
 			output_streams: OUTPUT_STREAMS,
 			task_end_states: TASK_END_STATES,
 			block_causes: BLOCK_CAUSES,
+			handle_facts: HANDLE_FACTS,
+			future_ends: FUTURE_ENDS.map((_, i) => i + 1),
 			version: TRACE_VERSION
 		});
 	});

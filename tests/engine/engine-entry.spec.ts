@@ -4,6 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/lib/engine/engine';
+import { TRACE_VERSION } from '../../src/lib/engine/events';
 import { readPythonSources } from '../../src/lib/engine/node-engine';
 import { pythonSources } from '../../src/lib/engine/python-sources';
 import { bootEngine, duration, ofKind, run, stdout, taskNamed } from './engine-helpers';
@@ -27,7 +28,12 @@ describe('entry points', () => {
 			asyncio.run(main())
 			`
 		);
-		expect(events[0]).toMatchObject({ kind: 'run_start', t: 0, version: 1, python: '3.14.2' });
+		expect(events[0]).toMatchObject({
+			kind: 'run_start',
+			t: 0,
+			version: TRACE_VERSION,
+			python: '3.14.2'
+		});
 		expect(stdout(events)).toEqual(['start 0.0 0.0', 'end 1.5 1.5']);
 		expect(taskNamed(events, 'Task-1')).toMatchObject({
 			task: 1,

@@ -12,7 +12,7 @@ class Trace {
 		this.events.push({
 			kind: 'run_start',
 			t: 0,
-			version: 1,
+			version: 2,
 			python: '3.14.2',
 			limits: {
 				max_virtual_time: 3600,
@@ -68,7 +68,7 @@ class Trace {
 		return this;
 	}
 	print(t: number, task: TaskId | null, text: string) {
-		this.events.push({ kind: 'output', t, stream: 'stdout', text, task });
+		this.events.push({ kind: 'output', t, stream: 'stdout', text, task, line: null });
 		return this;
 	}
 	blocked(t: number, task: TaskId | null, duration: number, line: number | null = null) {

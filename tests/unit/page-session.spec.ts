@@ -20,6 +20,8 @@ import {
 	type Runner
 } from '../../src/lib/ui/playground-session.svelte';
 import { model } from './exercises-model';
+import { analyzeRun } from '../../src/lib/engine/analyze';
+import { sleeper } from './loop-traces';
 import { exerciseMarkdown, lineOf, memoryStore } from './exercise-fixtures';
 
 const gather = 'import asyncio\nawait asyncio.gather(a(), b())\n';
@@ -198,7 +200,8 @@ describe('PlaygroundSession', () => {
 		await runner.finish(together);
 		expect(session.canPin).toBe(true);
 		session.pin();
-		expect(session.pinned).toEqual({ model: together, code: gather, label: 'gather' });
+		// The trace goes with the pinned run: swapped back, it still replays.
+		expect(session.pinned).toEqual({ model: together, code: gather, label: 'gather', events: [] });
 		expect(session.canPin).toBe(false);
 		// The pinned run is the current one: nothing to stack above it yet.
 		expect(session.pinnedModel).toBeNull();
@@ -213,12 +216,50 @@ describe('PlaygroundSession', () => {
 		session.swap();
 		expect(session.code).toBe(gather);
 		expect(session.model).toBe(together);
-		expect(session.pinned).toEqual({ model: inTurn, code: oneByOne, label: 'sequential' });
+		expect(session.pinned).toEqual({
+			model: inTurn,
+			code: oneByOne,
+			label: 'sequential',
+			events: []
+		});
 		expect(session.pinnedModel).toBe(inTurn);
+		expect(session.replay).not.toBeNull();
 
 		session.unpin();
 		expect(session.pinned).toBeNull();
 		expect(session.pinnedModel).toBeNull();
+	});
+
+	it('steps through the run: the output, the editor marks and the chart follow the replay', async () => {
+		const { session, runner } = setUp();
+		session.start(runner);
+		const events = sleeper();
+		await runner.settle({ kind: 'finished', events, model: analyzeRun(events), notices: [] });
+		const cursor = session.replay!;
+		// Nothing is prepared until asked; then the replay shows the end, and nothing is dimmed.
+		expect(session.loopState).toBeNull();
+		cursor.prepare();
+		expect(session.loopState?.step.kind).toBe('end');
+		expect(session.printedCount).toBeNull();
+		cursor.goTo(8);
+		expect(session.printedCount).toBe(1);
+		expect(session.replayMarks).toEqual({
+			running: 4,
+			waiting: [{ line: 6, text: 'Task-1 suspended here' }]
+		});
+		expect(session.stepOnAxis).toBe(1);
+		expect(session.wakes).toHaveLength(1);
+		// On the axis of turns the step is at its position, and a segment chosen there is a step.
+		session.setAxis('turns');
+		expect(session.stepOnAxis).toBe(3.5);
+		session.selectSegment(2, 1.5);
+		expect(cursor.step).toBe(4);
+		session.setAxis('seconds');
+		session.selectSegment(1, 1);
+		expect(cursor.step).toBe(12);
+		// Edited code: the marks no longer match its lines.
+		session.edit('print("other")\n');
+		expect(session.replayMarks).toBeNull();
 	});
 
 	it('compares an example with its contrasting one: pins this run, opens and runs the other', async () => {
@@ -244,6 +285,18 @@ describe('PlaygroundSession', () => {
 		expect(session.markers).toEqual([{ line: 2, severity: 'error', message: 'ValueError: boom' }]);
 		session.edit(gather + '# edited\n');
 		expect(session.markers).toEqual([]);
+	});
+
+	it('keeps the example’s note through comment and spacing edits, not through a new program', () => {
+		const { session, runner } = setUp();
+		session.start(runner);
+		expect(session.example?.slug).toBe('01-gather');
+		expect(session.exampleHeld).toBe(true);
+		session.edit('# my notes\n' + gather.replace('gather(a(), b())', 'gather( a(), b() )'));
+		expect(session.exampleHeld).toBe(true);
+		session.edit(gather.replace('b()', 'c()'));
+		expect(session.example?.slug).toBe('01-gather');
+		expect(session.exampleHeld).toBe(false);
 	});
 
 	it('replacing the code clears the run, its message and the line jumped to', async () => {
@@ -317,6 +370,24 @@ describe('PlaygroundSession', () => {
 		expect(session.code).toBe(session.course.exercise?.starter);
 		expect(session.exampleSlug).toBeNull();
 		expect(runner.runs).toHaveLength(0);
+	});
+
+	it('a run asked for while Python starts waits for it, and the start-up is timed', async () => {
+		const { session, runner } = setUp();
+		runner.status = { phase: 'loading', detail: 'Starting CPython', progress: 0.55 };
+		session.notePhase('loading', 1000);
+		session.start(runner);
+		expect(session.startingSince).toBe(1000);
+		session.notePhase('loading', 5000);
+		expect(session.startingSince).toBe(1000); // the same start-up, still counted from its start
+		void session.run();
+		expect(session.waitingForPython).toBe(true);
+		runner.status = { phase: 'running', detail: 'Running', progress: null };
+		session.notePhase('running', 9000);
+		expect(session.waitingForPython).toBe(false);
+		expect(session.startingSince).toBeNull();
+		await runner.finish(model({ duration: 1 }));
+		expect(session.running).toBe(false);
 	});
 
 	it('says "restarted" once Python is back after a crash', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { statusView } from '../../src/lib/ui/status';
+import { downloadProgress } from '../../src/lib/runner/pyodide-files';
 
 describe('statusView', () => {
 	it('shows loading progress as a percentage', () => {
@@ -42,5 +43,17 @@ describe('statusView', () => {
 			'none'
 		);
 		expect(crashed).toMatchObject({ tone: 'error', text: 'Python crashed: out of memory' });
+	});
+});
+
+describe('downloadProgress', () => {
+	it('says how much of the download is done and, after half a second, how fast it goes', () => {
+		expect(downloadProgress({ loaded: 4.1e6, total: 13.5e6, elapsedMs: 200 })?.message).toBe(
+			'Downloading Python 4.1 / 13.5 MB'
+		);
+		const later = downloadProgress({ loaded: 6e6, total: 12e6, elapsedMs: 2000 });
+		expect(later?.message).toBe('Downloading Python 6.0 / 12.0 MB · 3.0 MB/s');
+		expect(later?.progress).toBe(0.25);
+		expect(downloadProgress({ loaded: 1, total: null, elapsedMs: 900 })).toBeNull();
 	});
 });

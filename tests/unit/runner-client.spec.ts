@@ -9,7 +9,7 @@ function trace(...middle: TraceEvent[]): TraceEvent[] {
 		{
 			kind: 'run_start',
 			t: 0,
-			version: 1,
+			version: 2,
 			python: '3.14.2',
 			limits: { max_virtual_time: 60, max_steps: 1e6, max_events: 1e5, max_output_chars: 1e5 }
 		},
@@ -18,7 +18,14 @@ function trace(...middle: TraceEvent[]): TraceEvent[] {
 	];
 }
 
-const hello: TraceEvent = { kind: 'output', t: 0, stream: 'stdout', text: 'hello', task: null };
+const hello: TraceEvent = {
+	kind: 'output',
+	t: 0,
+	stream: 'stdout',
+	text: 'hello',
+	task: null,
+	line: null
+};
 
 let hosts: StubHost[];
 let createHost: HostFactory;

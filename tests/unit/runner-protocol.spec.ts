@@ -18,7 +18,7 @@ const everyEvent: TraceEvent[] = [
 	{
 		kind: 'run_start',
 		t: 0,
-		version: 1,
+		version: 2,
 		python: '3.14.2',
 		limits: { max_virtual_time: 3600, max_steps: 1e6, max_events: 2e5, max_output_chars: 2e5 }
 	},
@@ -50,7 +50,7 @@ const everyEvent: TraceEvent[] = [
 		line: 4
 	},
 	{ kind: 'blocked', t: 1, duration: 2, cause: 'time.sleep', line: 5, task: 1 },
-	{ kind: 'output', t: 1, stream: 'stdout', text: '<b>hi</b>', task: 2 },
+	{ kind: 'output', t: 1, stream: 'stdout', text: '<b>hi</b>', task: 2, line: null },
 	{ kind: 'warning', t: 1, category: 'RuntimeWarning', message: 'never awaited', line: 2 },
 	{ kind: 'note', t: 1, code: 'get_event_loop_314', message: 'explained', line: null },
 	{ kind: 'error', t: 1, type: 'ValueError', message: 'bad', line: 4, traceback: 'Traceback...' },
@@ -122,14 +122,14 @@ describe('parseRunnerMessage', () => {
 
 	it('drops __proto__ keys and never pollutes prototypes', () => {
 		const data = JSON.parse(
-			'{"type":"result","id":1,"__proto__":{"polluted":1},"events":[{"kind":"output","t":0,"stream":"stdout","text":"x","task":null,"__proto__":{"polluted":2}}]}'
+			'{"type":"result","id":1,"__proto__":{"polluted":1},"events":[{"kind":"output","t":0,"stream":"stdout","text":"x","task":null,"line":null,"__proto__":{"polluted":2}}]}'
 		);
 		const parsed = parseRunnerMessage(data);
 		expect(parsed).not.toBeNull();
 		expect(Object.keys(parsed!)).toEqual(['type', 'id', 'events']);
 		expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
 		if (parsed?.type !== 'result') throw new Error('expected a result');
-		expect(Object.keys(parsed.events[0])).toEqual(['kind', 't', 'stream', 'text', 'task']);
+		expect(Object.keys(parsed.events[0])).toEqual(['kind', 't', 'stream', 'text', 'task', 'line']);
 		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 		expect((parsed as unknown as Record<string, unknown>).polluted).toBeUndefined();
 	});
@@ -156,8 +156,14 @@ describe('parseRunnerMessage', () => {
 		['NaN', result([{ kind: 'task_resumed', t: Number.NaN, task: 1, step: 1 }])],
 		['Infinity', result([{ kind: 'task_resumed', t: Infinity, task: 1, step: 1 }])],
 		['an unknown event kind', result([{ kind: 'exfiltrate', t: 0 }])],
-		['a missing field', result([{ kind: 'output', t: 0, stream: 'stdout', task: null }])],
-		['a wrong enum', result([{ kind: 'output', t: 0, stream: 'html', text: 'x', task: null }])],
+		[
+			'a missing field',
+			result([{ kind: 'output', t: 0, stream: 'stdout', task: null, line: null }])
+		],
+		[
+			'a wrong enum',
+			result([{ kind: 'output', t: 0, stream: 'html', text: 'x', task: null, line: null }])
+		],
 		['a class instance', result([new Date()])],
 		['events that are not a list', { type: 'result', id: 1, events: { length: 0 } }],
 		['a progress above 1', { type: 'progress', stage: 'download', message: '', progress: 2 }],
@@ -186,7 +192,7 @@ describe('parseRunnerMessage', () => {
 		const longText = 'x'.repeat(MESSAGE_LIMITS.maxString + 1);
 		expect(
 			parseRunnerMessage(
-				result([{ kind: 'output', t: 0, stream: 'stdout', text: longText, task: null }])
+				result([{ kind: 'output', t: 0, stream: 'stdout', text: longText, task: null, line: null }])
 			)
 		).toBeNull();
 		const tooMany = { length: MESSAGE_LIMITS.maxEvents + 1 };
@@ -201,7 +207,8 @@ describe('parseRunnerMessage', () => {
 			t: 0,
 			stream: 'stdout',
 			text,
-			task: null
+			task: null,
+			line: null
 		}));
 		const started = performance.now();
 		expect(explainRunnerMessage(result(events))).toMatch(/too large/);

@@ -52,6 +52,11 @@ describe('levelOfDetail', () => {
 		const segments: Segment[] = [{ kind: 'running', start: 1, end: 1, label: 'main', line: 1 }];
 		const [piece] = levelOfDetail(segments, linear(100), 0, 500);
 		expect(piece.x1 - piece.x0).toBe(RUNNING_MIN_WIDTH);
+		// At the edges of the plot (the run's first and last steps) the tick stays whole, inside.
+		const [first] = levelOfDetail(segments, linear(100), 100, 500);
+		expect([first.x0, first.x1]).toEqual([100, 100 + RUNNING_MIN_WIDTH]);
+		const [last] = levelOfDetail(segments, linear(100), 0, 100);
+		expect([last.x0, last.x1]).toEqual([100 - RUNNING_MIN_WIDTH, 100]);
 	});
 
 	it('skips what lies outside the window and clips what crosses it', () => {

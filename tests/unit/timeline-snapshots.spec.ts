@@ -59,3 +59,17 @@ describe('normalizeSvg', () => {
 		expect(out).not.toContain('x-hatch');
 	});
 });
+
+describe('the concurrency strip', () => {
+	it('reads the same peak as the summary, 0 for a run that made no task (a SyntaxError)', () => {
+		const empty = gatherThree();
+		empty.tasks = [];
+		empty.links = [];
+		empty.concurrency = [{ t: 0, running: 0, waiting: 0 }];
+		empty.summary = { ...empty.summary, tasks: 0, peakConcurrency: 0 };
+		const svg = renderTimelineSvg(empty, nodeDocument(), { width: 800 });
+		expect(svg).toContain('peak 0');
+		const three = renderTimelineSvg(gatherThree(), nodeDocument(), { width: 800 });
+		expect(three).toContain('peak 3');
+	});
+});

@@ -1,6 +1,7 @@
 /**
  * Marks on editor lines: what went wrong where (an exception, a coroutine never awaited, a stuck
- * task, a limit) and which lines the learner is looking at on the chart.
+ * task, a limit), which lines the learner is looking at on the chart, and, at the replay's step,
+ * the line the running task is at and the awaits where the other tasks are suspended.
  *
  * `markersFromModel` is pure and decides *what* to mark; `toMonacoDecorations` and
  * `toMonacoMarkers` describe it for Monaco (glyphs with hover text, squiggles). Every message is
@@ -117,6 +118,54 @@ export function toMonacoDecorations(
 		specs.push({
 			range: lineRange(line),
 			options: { isWholeLine: true, className: 'pg-line-highlight' }
+		});
+	}
+	return specs;
+}
+
+/** The replay's step on the code: the running task's line, and each suspended task's await. */
+export interface ReplayLines {
+	running: number | null;
+	waiting: readonly { line: number; text: string }[];
+}
+
+/**
+ * The running task's line highlighted (with a marker in the gutter), and a small gutter marker at
+ * each line where tasks are suspended, its hover naming them. Lines outside 1..lineCount are
+ * dropped.
+ */
+export function replayDecorations(replay: ReplayLines | null, lineCount: number): DecorationSpec[] {
+	if (!replay) return [];
+	const specs: DecorationSpec[] = [];
+	const inside = (line: number) => line >= 1 && line <= lineCount;
+	for (const { line, text } of replay.waiting) {
+		if (!inside(line) || line === replay.running) continue;
+		specs.push({
+			range: lineRange(line),
+			options: {
+				isWholeLine: true,
+				glyphMarginClassName: 'pg-glyph-await',
+				glyphMarginHoverMessage: {
+					value: escapeMarkdown(text),
+					isTrusted: false,
+					supportHtml: false
+				}
+			}
+		});
+	}
+	if (replay.running !== null && inside(replay.running)) {
+		specs.push({
+			range: lineRange(replay.running),
+			options: {
+				isWholeLine: true,
+				className: 'pg-line-running',
+				glyphMarginClassName: 'pg-glyph-running',
+				glyphMarginHoverMessage: {
+					value: "Running now, at the replay's step",
+					isTrusted: false,
+					supportHtml: false
+				}
+			}
 		});
 	}
 	return specs;

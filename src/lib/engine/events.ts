@@ -13,11 +13,15 @@
  * test (tests/engine/contract.spec.ts) runs every example and exercise and fails when Python sends
  * a kind or field not declared here, or when something declared here is never sent.
  *
- * Version 1. A change that removes or renames a field bumps TRACE_VERSION.
+ * Version 2: version 1's events, unchanged but for the new `output.line`, and the event loop itself
+ * (turn, handles, callback, loop_closed, label): every handle the loop will run is numbered when it
+ * joins the ready queue or the timers, so a replay can rebuild the real queue at every step
+ * (replay.ts). A change that removes or renames a field bumps TRACE_VERSION.
  */
 import {
 	array,
 	boolean,
+	type Budget,
 	literal,
 	nullable,
 	number,
@@ -25,10 +29,11 @@ import {
 	optional,
 	string,
 	union,
+	ValidationError,
 	type Infer
 } from '$lib/validate';
 
-export const TRACE_VERSION = 1;
+export const TRACE_VERSION = 2;
 
 /** Limits on what one trace may hold; anything larger is refused as a whole. */
 export const TRACE_LIMITS = {
@@ -84,6 +89,73 @@ export const TASK_END_STATES = ['done', 'raised', 'cancelled'] as const;
  */
 export const BLOCK_CAUSES = ['time.sleep'] as const;
 
+/**
+ * How the future a woken task awaited ended, by the number a READY fact carries in `end`
+ * (0: not a wakeup).
+ */
+export const FUTURE_ENDS = ['result', 'exception', 'cancelled'] as const;
+
+/**
+ * The records in a `handles` event's `facts`, each a kind number followed by its fields, every
+ * field a number. `by`: the handle the loop was running (0: top-level code); `api`: the label of
+ * the asyncio function the user's code called to cause it (0: none); `line`: that call's line in
+ * the user's code (0: none).
+ * - READY: `handle` joined the ready queue: a step of `task` (fn 0), or a callback (task 0) whose
+ *   function is label `fn`. A wakeup has `end` > 0 (FUTURE_ENDS[end - 1]): the future the task
+ *   awaited ended; `future` is its task id when it is one of the run's tasks, else 0.
+ * - TIMER: a timer set at `t` to run label `fn` at `when` (-1: never, as sleep(math.inf)).
+ * - CANCELLED: a timer was cancelled while waiting in the heap.
+ * - SKIPPED: the turn took `handle` out of the ready queue without running it (cancelled there).
+ */
+export const HANDLE_FACTS = {
+	ready: { code: 1, fields: ['handle', 'task', 'fn', 'by', 'api', 'line', 'future', 'end'] },
+	timer: { code: 2, fields: ['handle', 't', 'when', 'fn', 'by', 'api', 'line'] },
+	cancelled: { code: 3, fields: ['handle', 'by'] },
+	skipped: { code: 4, fields: ['handle'] }
+} as const;
+
+export type HandleFactKind = keyof typeof HANDLE_FACTS;
+
+/** Fact kind by its number, with its size (the kind number and its fields). */
+const FACT_BY_CODE = new Map<number, { kind: HandleFactKind; size: number }>(
+	(
+		Object.entries(HANDLE_FACTS) as [HandleFactKind, { code: number; fields: readonly string[] }][]
+	).map(([kind, fact]) => [fact.code, { kind, size: fact.fields.length + 1 }])
+);
+
+/** The kind of fact starting at `facts[at]` and its size, or null if there is none such. */
+export function factAt(
+	facts: readonly number[],
+	at: number
+): { kind: HandleFactKind; size: number } | null {
+	const fact = FACT_BY_CODE.get(facts[at]);
+	return fact && at + fact.size <= facts.length ? fact : null;
+}
+
+/**
+ * `handles.facts`: whole records only, each field a whole number >= 0 (a timer's `t` and `when`
+ * may be fractional, and `when` is -1 for never). What a replay reads needs no further checks.
+ */
+const handleFacts = Object.assign(
+	(value: unknown, path: string, budget: Budget): number[] => {
+		const facts = factNumbers(value, path, budget);
+		for (let at = 0; at < facts.length;) {
+			const fact = factAt(facts, at);
+			if (!fact) throw new ValidationError(`${path}[${at}]`, 'not a whole handle fact');
+			for (let i = 1; i < fact.size; i++) {
+				const field = facts[at + i];
+				const timeField = fact.kind === 'timer' && (i === 2 || i === 3);
+				const ok = timeField ? field >= (i === 3 ? -1 : 0) : Number.isInteger(field) && field >= 0;
+				if (!ok) throw new ValidationError(`${path}[${at + i}]`, 'not a valid fact field');
+			}
+			at += fact.size;
+		}
+		return facts;
+	},
+	{ item: number({ min: -1 }) }
+);
+const factNumbers = array(number({ min: -1 }), TRACE_LIMITS.maxList);
+
 // ---- fields ----------------------------------------------------------------------------------
 
 const text = string(TRACE_LIMITS.maxString);
@@ -95,6 +167,12 @@ const count = number({ min: 0, integer: true });
 const taskId = number({ min: 0, integer: true });
 /** A 1-based line in the user's code, or null when the engine cannot name one. */
 const line = nullable(number({ min: 0, integer: true }));
+/** A handle's number: 1, 2, 3 ... in the order the run scheduled them (ready or timer). */
+const handleId = number({ min: 1, integer: true });
+/** A label's number (see the `label` event). */
+const labelId = number({ min: 1, integer: true });
+/** A loop's number in the run: 1, 2 ... in the order the run made them. */
+const loopId = number({ min: 1, integer: true });
 
 /** What a suspended task is waiting for. */
 const awaiting = object({
@@ -197,7 +275,9 @@ export const traceEventValidator = union('kind', {
 		/** One line of text, without its trailing newline. */
 		text,
 		/** The task that printed it, or null for top-level code. */
-		task: nullable(taskId)
+		task: nullable(taskId),
+		/** The user's line that wrote it (where the line's first character was written). */
+		line
 	}),
 	warning: object({
 		kind: literal('warning'),
@@ -249,6 +329,53 @@ export const traceEventValidator = union('kind', {
 		real_ms: number({ min: 0 }),
 		/** Events dropped because the trace cap was reached. */
 		dropped_events: count
+	}),
+
+	// ---- the event loop (version 2) ----
+
+	/** A function name, sent once, before the first event or fact that names it by `label`. */
+	label: object({ kind: literal('label'), t: time, label: labelId, text: shortText }),
+	/** Loop `loop` (1, 2 ... in the run) begins a turn: one `_run_once`. */
+	turn: object({
+		kind: literal('turn'),
+		t: time,
+		loop: loopId,
+		/** 1, 2, 3 ... across the run. */
+		turn: count,
+		/** Handles the loop took from its ready queue since its previous turn: run or skipped. */
+		popped: count,
+		/** The timer the clock jumped to, when it jumped. */
+		timer: nullable(handleId),
+		/** Timers that became due in this turn and joined the ready queue, in order. */
+		due: array(handleId, TRACE_LIMITS.maxList)
+	}),
+	/**
+	 * What was scheduled on loop `loop` since the previous `handles` event, as flat records of
+	 * numbers (see HANDLE_FACTS and `readHandleFacts`): compact, as a big run has tens of
+	 * thousands.
+	 */
+	handles: object({
+		kind: literal('handles'),
+		t: time,
+		loop: loopId,
+		facts: handleFacts
+	}),
+	/**
+	 * The loop runs callback `handle`: sent only before an event the callback made that does not
+	 * name it (a print, a new task); what it schedules names it in `by`.
+	 */
+	callback: object({ kind: literal('callback'), t: time, handle: handleId }),
+	/** Loop `loop` was closed: its ready queue and timers are dropped (`popped` as in turn). */
+	loop_closed: object({ kind: literal('loop_closed'), t: time, loop: loopId, popped: count }),
+	/**
+	 * Debug (run option loop_snapshots): the loop's real ready queue and live timers as a turn's
+	 * handles are about to run, by handle number (-1: a handle the trace does not know).
+	 */
+	loop_snapshot: object({
+		kind: literal('loop_snapshot'),
+		t: time,
+		ready: array(number({ min: -1, integer: true }), TRACE_LIMITS.maxList),
+		timers: array(number({ min: -1, integer: true }), TRACE_LIMITS.maxList)
 	})
 });
 
@@ -266,7 +393,11 @@ export const runOptionsValidator = object({
 	/** Keep at most this many characters of output. */
 	max_output_chars: optional(number({ min: 0, integer: true })),
 	/** Record task steps and awaits (false: output and errors only, for benchmarks). */
-	trace: optional(boolean())
+	trace: optional(boolean()),
+	/** Record the event loop too (false: version 1's events only, for benchmarks). */
+	trace_loop: optional(boolean()),
+	/** Debug: also record the real ready queue and timers at every turn (loop_snapshot events). */
+	loop_snapshots: optional(boolean())
 });
 
 // ---- the types, inferred ---------------------------------------------------------------------
@@ -285,4 +416,5 @@ export type ExceptionInfo = Infer<typeof exceptionInfo>;
 export type StuckTask = Infer<typeof stuckTask>;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 export type BlockCause = (typeof BLOCK_CAUSES)[number];
+export type FutureEnd = (typeof FUTURE_ENDS)[number];
 export type RunLimits = Infer<typeof runLimits>;

@@ -36,6 +36,8 @@ export type RunOutcome =
 			line: number | null;
 			/** The partial run, when the runner could stop the program itself (interrupt buffer). */
 			model?: RunModel;
+			/** Its trace (for the replay of the event loop). */
+			events?: TraceEvent[];
 	  }
 	| { kind: 'failed'; message: string };
 
@@ -239,7 +241,7 @@ function outcomeOf(events: TraceEvent[], stopReason: string | null): RunOutcome 
 	const limit = events.find((e) => e.kind === 'limit' && e.limit === 'interrupt');
 	const line = limit && limit.kind === 'limit' ? limit.line : null;
 	const reason = line === null ? stopReason : `${stopReason} (at line ${line})`;
-	return { kind: 'stopped', reason, line, model };
+	return { kind: 'stopped', reason, line, model, events };
 }
 
 /** Engine notes that say a cap cut the run's output or trace short. */

@@ -16,19 +16,24 @@ export interface DownloadProgress {
 	loaded: number;
 	/** Total bytes, once every response has said how long it is; null before that. */
 	total: number | null;
+	/** Milliseconds since the download began. */
+	elapsedMs: number;
 }
 
 /** The `progress` message for a download, or null while its total size is not known. */
 export function downloadProgress({
 	loaded,
-	total
+	total,
+	elapsedMs
 }: DownloadProgress): Extract<RunnerMessage, { type: 'progress' }> | null {
 	if (total === null) return null;
 	const mb = (n: number) => (n / 1e6).toFixed(1);
+	// The rate says the download moves (or that the network is slow) when the bar barely does.
+	const rate = elapsedMs >= 500 ? ` · ${mb((loaded / elapsedMs) * 1000)} MB/s` : '';
 	return {
 		type: 'progress',
 		stage: 'download',
-		message: `Downloading Python ${mb(loaded)} / ${mb(total)} MB`,
+		message: `Downloading Python ${mb(loaded)} / ${mb(total)} MB${rate}`,
 		// The download is the first half of the start-up bar; starting Python is the second.
 		progress: Math.min(1, loaded / total) * 0.5
 	};
@@ -63,6 +68,7 @@ export async function fetchPyodideFiles(
 	fetchFn: typeof fetch = (input, init) => fetch(input, init)
 ): Promise<PyodideFiles> {
 	let loaded = 0;
+	const started = performance.now();
 	const lengths = new Map<PyodideFileName, number | null>();
 	const report = () => {
 		const known = [...lengths.values()];
@@ -70,7 +76,7 @@ export async function fetchPyodideFiles(
 			known.length === PYODIDE_FILES.length && known.every((n) => n !== null)
 				? known.reduce<number>((a, b) => a + (b ?? 0), 0)
 				: null;
-		onProgress({ loaded, total });
+		onProgress({ loaded, total, elapsedMs: performance.now() - started });
 	};
 	const entries = await Promise.all(
 		PYODIDE_FILES.map(async (name) => {

@@ -46,6 +46,11 @@ export interface RenderContext {
 	focus: FocusTarget | null;
 	/** Whether several runs are stacked (then the legend summary names none of them). */
 	stacked: boolean;
+	/**
+	 * Drawn on an axis of loop turns (the replay's turn-axis.ts): where the clock jumped between
+	 * turns; null on the axis of seconds.
+	 */
+	turnGaps: readonly { at: number; label: string }[] | null;
 }
 
 export interface Mark {

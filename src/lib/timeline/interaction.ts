@@ -3,7 +3,7 @@
  * groups, keyboard focus, pointer) and redraws through the same orchestrator as the export, at
  * most once per animation frame. Timeline.svelte is a thin wrapper around this class.
  */
-import type { RunModel } from '../engine/model';
+import type { RunModel, Segment, TaskModel } from '../engine/model';
 import type { FocusTarget, RenderContext } from './context';
 import {
 	describeLane,
@@ -18,6 +18,9 @@ import { formatSeconds } from '../engine/format';
 import { hitTest, type Hit } from './hit';
 import { layoutTimeline, laneTitle, type LaneRow, type TimelineLayout } from './layout';
 import { cursor } from './marks/cursor';
+import { svgElement } from './dom';
+import { stepCursor } from './marks/step-cursor';
+import { wakeArrowsMark, type Wake } from './marks/wakes';
 import { clampDomain, fullDomain, panDomain, zoomDomain, type Domain } from './scales';
 import { renderTimelineSvg, runsOf } from './svg';
 import { fullHeight, renderSwimlane } from './swimlane';
@@ -31,6 +34,18 @@ export interface TimelineProps {
 	/** The chart's text size in pixels; everything else scales with it (sizes.ts). */
 	textSize?: number;
 	onselectline?: (line: number) => void;
+	/** The replay's step: its virtual time, drawn as a line across the lanes (null: none). */
+	stepTime?: number | null;
+	/** A click on a task's segment, with the time it starts (the replay jumps there). */
+	onselectsegment?: (task: number, start: number) => void;
+	/** Wake-up arrows to draw over the current run's lanes (null: none). */
+	wakes?: readonly Wake[] | null;
+	/**
+	 * Drawn on an axis of loop turns: `model` then has positions for times, `timeModel` is the run
+	 * in seconds (for the words: tooltips, the title), and `turnGaps` says where the clock jumped.
+	 */
+	timeModel?: RunModel | null;
+	turnGaps?: readonly { at: number; label: string }[] | null;
 }
 
 export interface TimelineElements {
@@ -63,6 +78,7 @@ export class TimelineInteraction {
 	private context: RenderContext | null = null;
 	private svg: SVGSVGElement | null = null;
 	private cursorGroup: SVGElement | null = null;
+	private stepGroup: SVGElement | null = null;
 	private readonly expanded = new Set<string>();
 	private domain: Domain | null = null;
 	private scrollY = 0;
@@ -127,6 +143,14 @@ export class TimelineInteraction {
 		} else if (previous.textSize !== props.textSize) {
 			this.relayout();
 			this.hideTooltip();
+		} else if (
+			(previous.stepTime !== props.stepTime || previous.wakes !== props.wakes) &&
+			this.context &&
+			this.svg
+		) {
+			// Only the replay's overlay changed: redraw it, not the chart.
+			this.drawStep();
+			return;
 		}
 		this.renderNow();
 	}
@@ -203,7 +227,8 @@ export class TimelineInteraction {
 			highlightLine: props.highlightLine,
 			focus: this.focus,
 			stacked: props.pinned !== null,
-			title: this.title(props.model)
+			title: this.title(props.timeModel ?? props.model),
+			turnGaps: props.turnGaps ?? null
 		});
 		this.scrollY = context.viewTop;
 		svg.style.display = 'block';
@@ -214,6 +239,8 @@ export class TimelineInteraction {
 		this.svg = svg;
 		this.context = context;
 		this.cursorGroup = null;
+		this.stepGroup = null;
+		this.drawStep();
 		this.drawCursor();
 		this.lastRenderMs = performance.now() - started;
 	}
@@ -408,12 +435,17 @@ export class TimelineInteraction {
 			case 'segment':
 				return {
 					title: `${hit.lane.task.name}: ${hit.segment.kind}`,
-					fields: segmentFields(hit.lane.task, hit.segment)
+					fields: segmentFields(...this.inSeconds(hit.lane.task, hit.index))
 				};
 			case 'marker':
 				return {
 					title: `${hit.lane.task.name}: ${hit.marker}`,
-					fields: markerFields(hit.lane.task, hit.marker, hit.t)
+					// On an axis of turns, the marker's time is the task's own, in seconds.
+					fields: markerFields(
+						this.inSeconds(hit.lane.task, 0)[0],
+						hit.marker,
+						this.props?.timeModel ? undefined : hit.t
+					)
 				};
 			case 'group':
 				return {
@@ -484,6 +516,36 @@ export class TimelineInteraction {
 		}
 	}
 
+	/**
+	 * A task and one of its segments as words should give them: in seconds, also when the chart
+	 * is drawn on an axis of loop turns (its segments are the same ones, in the same order).
+	 */
+	private inSeconds(task: TaskModel, index: number): [TaskModel, Segment] {
+		const timed = this.props?.timeModel?.tasks.find((candidate) => candidate.id === task.id);
+		const chosen = timed ?? task;
+		return [chosen, chosen.segments[index] ?? task.segments[index]];
+	}
+
+	/** The replay's overlay: its wake-up arrows and the step's line. */
+	private drawStep(): void {
+		this.stepGroup?.remove();
+		this.stepGroup = null;
+		const props = this.props;
+		if (!props || !this.context || !this.svg) return;
+		const group = svgElement(document, 'g', { class: 'tl-replay' });
+		if (props.wakes) {
+			const arrows = wakeArrowsMark(props.wakes, props.model, this.context);
+			if (arrows) group.appendChild(arrows);
+		}
+		const t = props.stepTime;
+		if (t !== null && t !== undefined) {
+			const line = stepCursor(t, this.context);
+			if (line) group.appendChild(line);
+		}
+		this.svg.appendChild(group);
+		this.stepGroup = group;
+	}
+
 	/** A click or Enter: go to the source line, or expand / collapse a group. */
 	private activate(hit: Hit | null): void {
 		if (!hit) return;
@@ -491,6 +553,7 @@ export class TimelineInteraction {
 		switch (hit.kind) {
 			case 'segment':
 				if (hit.segment.line !== null) select?.(hit.segment.line);
+				this.props?.onselectsegment?.(hit.lane.task.id, hit.segment.start);
 				this.focus = { lane: hit.lane.index, segment: hit.index };
 				this.schedule();
 				return;
@@ -558,8 +621,9 @@ export class TimelineInteraction {
 				event.preventDefault();
 				if (lane.kind === 'group') return this.toggleGroup(lane);
 				if (focus.segment !== null) {
-					const line = lane.task.segments[focus.segment]?.line;
-					if (line != null) this.props?.onselectline?.(line);
+					const segment = lane.task.segments[focus.segment];
+					if (segment?.line != null) this.props?.onselectline?.(segment.line);
+					if (segment) this.props?.onselectsegment?.(lane.task.id, segment.start);
 				}
 				return;
 			}
@@ -590,7 +654,8 @@ export class TimelineInteraction {
 		this.reveal(next);
 		const target = layout.lanes[next.lane];
 		if (target.kind === 'task' && next.segment !== null) {
-			this.announce(describeSegment(target.task, target.task.segments[next.segment], next.segment));
+			const [task, segment] = this.inSeconds(target.task, next.segment);
+			this.announce(describeSegment(task, segment, next.segment));
 		} else {
 			this.announce(describeLane(target, next.lane, layout.lanes.length));
 		}
@@ -610,7 +675,10 @@ export class TimelineInteraction {
 			const middle = context.x((segment.start + segment.end) / 2);
 			const x = Math.min(Math.max(middle, context.frame.plotLeft), context.frame.plotRight);
 			this.showTooltip(
-				{ title: `${lane.task.name}: ${segment.kind}`, fields: segmentFields(lane.task, segment) },
+				{
+					title: `${lane.task.name}: ${segment.kind}`,
+					fields: segmentFields(...this.inSeconds(lane.task, target.segment))
+				},
 				{ x, y }
 			);
 		} else {

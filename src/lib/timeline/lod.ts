@@ -17,8 +17,11 @@ export interface DisplaySegment {
 	count: number;
 }
 
-/** Running segments take no virtual time; they still get a visible tick. */
-export const RUNNING_MIN_WIDTH = 2;
+/**
+ * Running segments take no virtual time; they still get a visible tick, wide enough to see beside
+ * a waiting bar on a projector (a task's step is what the replay steps through).
+ */
+export const RUNNING_MIN_WIDTH = 3;
 
 /** The first segment index whose end reaches `t` (segments are in time order, without gaps). */
 export function firstSegmentEndingAfter(segments: Segment[], t: number): number {
@@ -56,8 +59,12 @@ export function levelOfDetail(
 		if (x0 > xMax) break;
 		let x1 = x(segment.end);
 		if (segment.kind !== 'waiting' && x1 - x0 < RUNNING_MIN_WIDTH) {
-			x0 -= (RUNNING_MIN_WIDTH - (x1 - x0)) / 2;
+			const center = (x0 + x1) / 2;
+			x0 = center - RUNNING_MIN_WIDTH / 2;
 			x1 = x0 + RUNNING_MIN_WIDTH;
+			// A tick at an edge of the plot (the start or the end of the run) stays whole, inside.
+			if (center >= xMin && x0 < xMin) [x0, x1] = [xMin, xMin + RUNNING_MIN_WIDTH];
+			if (center <= xMax && x1 > xMax) [x0, x1] = [xMax - RUNNING_MIN_WIDTH, xMax];
 		}
 		if (x1 < xMin) continue;
 		x0 = Math.max(x0, xMin);

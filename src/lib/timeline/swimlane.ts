@@ -40,6 +40,8 @@ export interface SwimlaneOptions {
 	stacked?: boolean;
 	/** An accessible name for the SVG. */
 	title?: string;
+	/** Drawn on an axis of loop turns: where the clock jumped (see RenderContext.turnGaps). */
+	turnGaps?: readonly { at: number; label: string }[] | null;
 }
 
 /** Marks in the scrolling lane area, back to front. */
@@ -106,7 +108,8 @@ export function renderContext(
 		rows: visibleRows(layout.rows, viewTop, viewBottom),
 		highlightLine: options.highlightLine ?? null,
 		focus: options.focus ?? null,
-		stacked: options.stacked ?? false
+		stacked: options.stacked ?? false,
+		turnGaps: options.turnGaps ?? null
 	};
 }
 

@@ -23,6 +23,8 @@ export interface Palette {
 	raised: string;
 	cancelled: string;
 	link: string;
+	/** Wake-up arrows (the replay's): who released a task, apart from the grey await arrows. */
+	wake: string;
 	highlight: string;
 	focus: string;
 	group: string;
@@ -46,6 +48,7 @@ export const palettes: Record<ThemeName, Palette> = {
 		raised: '#d42a2a',
 		cancelled: '#b26a00',
 		link: '#7a8696',
+		wake: '#8b3fd9',
 		highlight: '#f0a000',
 		focus: '#111827',
 		group: '#2f6fde'
@@ -67,6 +70,7 @@ export const palettes: Record<ThemeName, Palette> = {
 		raised: '#ff6b6b',
 		cancelled: '#f0a64a',
 		link: '#8a94a6',
+		wake: '#c69bff',
 		highlight: '#ffc24a',
 		focus: '#ffffff',
 		group: '#6ea1ff'

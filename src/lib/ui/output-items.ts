@@ -9,6 +9,8 @@ import { deadlockLines } from '../engine/format';
 export type OutputItem =
 	| {
 			kind: 'print';
+			/** Its index in the model's stdout (the replay counts printed lines by it). */
+			printed: number;
 			t: number;
 			task: string | null;
 			stream: 'stdout' | 'stderr';
@@ -34,8 +36,9 @@ const ORDER = { note: 0, print: 1, warning: 2 } as const;
 export function outputItems(model: RunModel): OutputItem[] {
 	const timed: (OutputItem & { kind: 'print' | 'warning' | 'note' })[] = [
 		...model.notes.map((note) => ({ kind: 'note' as const, ...note })),
-		...model.stdout.map((line) => ({
+		...model.stdout.map((line, printed) => ({
 			kind: 'print' as const,
+			printed,
 			t: line.t,
 			task: line.taskName,
 			stream: line.stream,
@@ -83,4 +86,25 @@ export function splitLineRefs(text: string, maxLine = Infinity): TextPart[] {
 	}
 	if (last < text.length) parts.push({ text: text.slice(last) });
 	return parts;
+}
+
+/**
+ * Whether an item comes after the replay's step: a line not yet printed by then (`printedCount`
+ * lines are), anything else later than the step's time, and how the run ended (an exception, a
+ * deadlock, a limit) before the end. With no step (null), nothing is.
+ */
+export function afterStep(
+	item: OutputItem,
+	step: { printedCount: number; t: number } | null
+): boolean {
+	if (step === null) return false;
+	switch (item.kind) {
+		case 'print':
+			return item.printed >= step.printedCount;
+		case 'warning':
+		case 'note':
+			return item.t > step.t;
+		default:
+			return true;
+	}
 }

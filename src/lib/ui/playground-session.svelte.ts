@@ -11,7 +11,13 @@
  * interfaces, so the page's behaviour is tested with a stub runner (tests/unit/page-session.spec.ts).
  */
 import { examples as allExamples, type Example } from '$lib/examples';
+import { sameProgram } from '$lib/examples/same-program';
+import type { TraceEvent } from '$lib/engine/events';
 import type { RunModel } from '$lib/engine/model';
+import { editorMarks, type EditorReplayMarks } from '$lib/replay/loop-panel';
+import { ReplayCursor } from '$lib/replay/replay-cursor.svelte';
+import { stepAtPosition, turnAxis, type TurnAxis } from '$lib/replay/turn-axis';
+import { wakeArrows, type WakeArrow } from '$lib/replay/wakes';
 import type { RunOutcome } from '$lib/runner/client.svelte';
 import { markersFromModel } from '$lib/editor/decorations';
 import { browserStore, CodeStore, debounce, type KeyValueStore } from '$lib/storage/local';
@@ -69,6 +75,8 @@ export interface RunMessage extends Message {
 export interface CodeRun {
 	model: RunModel;
 	code: string;
+	/** The trace the model came from, for the replay of the event loop (absent: no replay). */
+	events?: readonly TraceEvent[];
 }
 
 /** What the latest run left on the page. */
@@ -95,7 +103,7 @@ export function resultOf(
 		case 'finished':
 			return {
 				result: {
-					run: { model: outcome.model, code: source },
+					run: { model: outcome.model, code: source, events: outcome.events },
 					notices: outcome.notices,
 					message: null
 				},
@@ -105,7 +113,9 @@ export function resultOf(
 			return {
 				result: {
 					// The partial run, when the runner could interrupt the program rather than end it.
-					run: outcome.model ? { model: outcome.model, code: source } : null,
+					run: outcome.model
+						? { model: outcome.model, code: source, events: outcome.events }
+						: null,
 					notices: [],
 					message: { tone: 'info', text: outcome.reason, line: outcome.line }
 				},
@@ -157,8 +167,10 @@ export class PlaygroundSession {
 	exampleSlug: string | null = $state(null);
 	/** The latest run's result; replaced whole, never changed in place. */
 	result: RunResult = $state.raw(NOTHING_TO_SHOW);
+	/** Where the learner is in the replay of the latest run's event loop; null without a trace. */
+	replay: ReplayCursor | null = $state.raw(null);
 	/** The run kept for comparison, drawn above the current one; null when nothing is pinned. */
-	pinned: NamedRun | null = $state.raw(null);
+	pinned: (NamedRun & Pick<CodeRun, 'events'>) | null = $state.raw(null);
 	/** A page-wide message: a share link opened, or why it could not be. */
 	banner: Message | null = $state(null);
 	/** True when the learner's own code is set aside and "Your code" can bring it back. */
@@ -166,6 +178,8 @@ export class PlaygroundSession {
 	/** What the last run came to, for the status line. */
 	lastRun: LastRun = $state('none');
 	running = $state(false);
+	/** When Python began (re)starting, for the status line's seconds; null once it is ready. */
+	startingSince: number | null = $state(null);
 	/** The editor's cursor line, highlighted in the chart. */
 	cursorLine: number | null = $state(null);
 	/** The line the learner jumped to from the output or the chart, highlighted in the editor. */
@@ -178,6 +192,10 @@ export class PlaygroundSession {
 	readonly examples: readonly Example[];
 
 	readonly example = $derived(this.#exampleBySlug(this.exampleSlug));
+	/** True while the editor holds that example, give or take comments and spacing (its note applies). */
+	readonly exampleHeld = $derived(
+		this.example !== null && sameProgram(this.code, this.example.code)
+	);
 	/** The example the one on show contrasts with, when its header names one. */
 	readonly compareExample = $derived(this.#exampleBySlug(this.example?.compare ?? null));
 	readonly lineCount = $derived(this.code.split('\n').length);
@@ -185,6 +203,39 @@ export class PlaygroundSession {
 	readonly hidden = $derived(this.prediction !== null && this.prediction.verdicts === null);
 	readonly outputItems = $derived(
 		this.result.run && !this.hidden ? outputItems(this.result.run.model) : []
+	);
+	/** The loop's state at the replay's step, once the replay is prepared and the run is shown. */
+	readonly loopState = $derived(this.hidden ? null : (this.replay?.state ?? null));
+	/**
+	 * How many of the run's printed lines come before the replay's step; null at the end of the
+	 * run (or with no replay), when nothing is dimmed.
+	 */
+	readonly printedCount = $derived(
+		this.loopState && this.loopState.step.kind !== 'end' ? this.loopState.outputCount : null
+	);
+	/** The chart's axis: virtual seconds, or loop turns (once the replay is prepared). */
+	axis: 'seconds' | 'turns' = $state('seconds');
+	/** The chart on an axis of loop turns, built when first shown. */
+	readonly turns: TurnAxis | null = $derived(
+		this.axis === 'turns' && this.replay?.replay && this.model
+			? turnAxis(this.model, this.replay.replay)
+			: null
+	);
+	/** Where the replay's step is on the chart's axis: its time, or its position among turns. */
+	readonly stepOnAxis: number | null = $derived(
+		this.loopState === null
+			? null
+			: this.turns
+				? this.turns.positions[this.loopState.step.index]
+				: this.loopState.t
+	);
+	/** Who woke whom, for the chart's arrows, once the replay is prepared. */
+	readonly wakes: readonly WakeArrow[] | null = $derived(
+		this.hidden || !this.replay?.replay ? null : wakeArrows(this.replay.replay)
+	);
+	/** The editor's marks for the replay's step: only while it holds the code the run came from. */
+	readonly replayMarks: EditorReplayMarks | null = $derived(
+		this.loopState && this.result.run?.code === this.code ? editorMarks(this.loopState) : null
 	);
 	/** The editor's markers: only while the editor holds the code the run came from. */
 	readonly markers = $derived(
@@ -219,6 +270,11 @@ export class PlaygroundSession {
 
 	get model(): RunModel | null {
 		return this.result.run?.model ?? null;
+	}
+
+	/** A run was asked for while Python is still starting: it runs once Python is ready. */
+	get waitingForPython(): boolean {
+		return this.running && (this.phase === 'loading' || this.phase === 'restarting');
 	}
 
 	get phase(): RunnerStatus['phase'] {
@@ -387,7 +443,7 @@ export class PlaygroundSession {
 		if (this.predictFirst && outcome.kind === 'finished') {
 			this.prediction = this.#predictionFor(outcome.model, source);
 		}
-		this.result = result;
+		this.#show(result);
 		this.lastRun = lastRun;
 	}
 
@@ -411,13 +467,28 @@ export class PlaygroundSession {
 		if (!previous || !this.result.run) return;
 		this.pin();
 		this.#replaceCode(previous.code);
-		this.result = { ...NOTHING_TO_SHOW, run: { model: previous.model, code: previous.code } };
+		const run = { model: previous.model, code: previous.code, events: previous.events };
+		this.#show({ ...NOTHING_TO_SHOW, run });
 	}
 
 	/** Pins the current run, then opens and runs the example it contrasts with. */
 	compareWith(slug: string): void {
 		this.pin();
 		this.open({ kind: 'example', slug });
+	}
+
+	/** Draw the chart on `axis`; loop turns need the replay, which is prepared for it. */
+	setAxis(axis: 'seconds' | 'turns'): void {
+		if (axis === 'turns') this.replay?.prepare();
+		this.axis = axis;
+	}
+
+	/** The learner chose a task's segment on the chart, which starts at `start` on its axis. */
+	selectSegment(task: number, start: number): void {
+		const cursor = this.replay;
+		if (!cursor) return;
+		if (this.turns) cursor.goTo(stepAtPosition(this.turns, start));
+		else cursor.toTaskAt(task, start);
 	}
 
 	/** The learner asked to see `line` (a line reference in the output, a bar in the chart). */
@@ -438,12 +509,23 @@ export class PlaygroundSession {
 	 * Follows the runner's phase. After a crash the runner starts a fresh Python; the status line
 	 * says "restarted" until the next run, so the learner knows their earlier state is gone.
 	 */
-	notePhase(phase: RunnerStatus['phase']): void {
+	notePhase(phase: RunnerStatus['phase'], now = performance.now()): void {
+		const starting = phase === 'loading' || phase === 'restarting';
+		if (!starting) this.startingSince = null;
+		else if (this.startingSince === null) this.startingSince = now;
 		if (phase === 'crashed') this.#sawCrash = true;
 		else if (phase === 'ready' && this.#sawCrash) {
 			this.#sawCrash = false;
 			this.lastRun = 'restarted';
 		}
+	}
+
+	/** Shows a run's result, with a fresh replay of its event loop when it has a trace. */
+	#show(result: RunResult): void {
+		this.replay?.dispose();
+		const events = result.run?.events;
+		this.replay = events ? new ReplayCursor(events) : null;
+		this.result = result;
 	}
 
 	/** Shows `next` in the editor, first setting the learner's own code aside so nothing is lost. */
@@ -455,7 +537,7 @@ export class PlaygroundSession {
 		this.#saveDraft.cancel();
 		this.code = next;
 		this.#storeDraft(next);
-		this.result = NOTHING_TO_SHOW;
+		this.#show(NOTHING_TO_SHOW);
 		this.prediction = null;
 		this.jumpLine = null;
 	}

@@ -1,6 +1,7 @@
 /**
  * The time axis in virtual seconds, fixed above the lanes. Tick labels take their precision from
- * the tick step, so they stay distinct at every zoom.
+ * the tick step, so they stay distinct at every zoom. On an axis of loop turns, the ticks are
+ * turns and where the clock jumped between two turns is marked ("+1.00 s").
  */
 import type { Mark, RenderContext } from '../context';
 import { append, svgElement, textWidth } from '../dom';
@@ -9,6 +10,10 @@ import { tickCount } from '../scales';
 
 export function axisTicks(context: RenderContext): { t: number; label: string }[] {
 	const ticks = context.x.ticks(tickCount(context.frame, context.sizes));
+	if (context.turnGaps) {
+		// Turn n ends at position n; ticks fall on whole turns only.
+		return ticks.filter((t) => Number.isInteger(t)).map((t) => ({ t, label: String(t) }));
+	}
 	const step = ticks.length > 1 ? ticks[1] - ticks[0] : context.domain[1] - context.domain[0];
 	const maxAbs = Math.max(...ticks.map(Math.abs));
 	return ticks.map((t) => ({ t, label: formatTick(t, step, maxAbs) }));
@@ -32,7 +37,7 @@ export class AxisMark implements Mark {
 					'text-anchor': 'end',
 					style: `fill:${palette.muted};font-style:italic`
 				},
-				'virtual time'
+				context.turnGaps ? 'loop turn' : 'virtual time'
 			),
 			svgElement(document, 'path', {
 				d: `M${frame.plotLeft},${baseline}H${frame.plotRight}`,
@@ -63,8 +68,45 @@ export class AxisMark implements Mark {
 				)
 			);
 		}
+		if (context.turnGaps) append(g, gapMarks(context, baseline));
 		return g;
 	}
+}
+
+/** "+1.00 s" where the clock jumped between two turns, below the tick labels. */
+function gapMarks(context: RenderContext, baseline: number): SVGElement {
+	const { document, palette, x, frame, sizes } = context;
+	const g = svgElement(document, 'g', { class: 'tl-axis-gaps' });
+	let lastRight = -Infinity;
+	for (const gap of context.turnGaps ?? []) {
+		const px = x(gap.at);
+		if (px < frame.plotLeft || px > frame.plotRight) continue;
+		append(
+			g,
+			svgElement(document, 'path', {
+				d: `M${px},${baseline - 9 * sizes.scale}V${baseline + 2}`,
+				style: `stroke:${palette.highlight};stroke-width:2`
+			})
+		);
+		// Labels that would overlap the one before are left out; the marks stay.
+		const width = textWidth(gap.label, sizes.small);
+		if (px + 3 < lastRight) continue;
+		lastRight = px + 3 + width + 4;
+		append(
+			g,
+			svgElement(
+				document,
+				'text',
+				{
+					x: px + 3,
+					y: baseline - 3,
+					style: `fill:${palette.muted};font-size:${sizes.small}px;font-weight:600`
+				},
+				gap.label
+			)
+		);
+	}
+	return g;
 }
 
 export function axis(): AxisMark {

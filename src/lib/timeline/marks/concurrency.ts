@@ -13,7 +13,9 @@ export class ConcurrencyMark implements Mark {
 		for (const row of context.rows) {
 			if (row.kind !== 'strip') continue;
 			const points = row.model.concurrency;
-			const peak = Math.max(1, ...points.map((p) => p.running + p.waiting));
+			// The label says what the summary says (0 for a run with no task); the scale needs 1 at least.
+			const peak = row.model.summary.peakConcurrency;
+			const scale = Math.max(1, ...points.map((p) => p.running + p.waiting));
 			const base = row.y + row.height - 5 * sizes.scale;
 			const full = row.height - 10 * sizes.scale;
 			const columns = countColumns(
@@ -45,10 +47,10 @@ export class ConcurrencyMark implements Mark {
 					d: `M${frame.plotLeft},${base}H${frame.plotRight}`,
 					style: `stroke:${palette.grid}`
 				}),
-				stepArea(context, columns, base, full / peak, (c) => c.running + c.waiting, {
+				stepArea(context, columns, base, full / scale, (c) => c.running + c.waiting, {
 					style: `fill:url(#${ids.hatch})`
 				}),
-				stepArea(context, columns, base, full / peak, (c) => c.running, {
+				stepArea(context, columns, base, full / scale, (c) => c.running, {
 					style: `fill:${palette.running}`
 				})
 			);

@@ -14,7 +14,9 @@ export class CursorMark {
 		// One more digit than the axis: the cursor is finer than the ticks.
 		const ticks = axisTicks(context);
 		const step = ticks.length > 1 ? ticks[1].t - ticks[0].t : 1;
-		const label = formatTick(this.t, step / 10, Math.abs(this.t));
+		const label = context.turnGaps
+			? `turn ${Math.floor(this.t) + 1}`
+			: formatTick(this.t, step / 10, Math.abs(this.t));
 		const width = textWidth(label, sizes.text) + 10 * sizes.scale;
 		const boxX = Math.min(Math.max(px - width / 2, frame.plotLeft), frame.plotRight - width);
 		const top = context.legendHeight;

@@ -107,7 +107,10 @@ export function summaryText(context: RenderContext): string | null {
 	if (context.stacked || context.layout.sections.length !== 1) return null;
 	const model = context.layout.sections[0].model;
 	const tasks = model.tasks.length;
-	return `${tasks.toLocaleString('en-US')} task${tasks === 1 ? '' : 's'} · ${formatSeconds(model.duration)} virtual`;
+	const span = context.turnGaps
+		? `${model.duration.toLocaleString('en-US')} loop turns`
+		: `${formatSeconds(model.duration)} virtual`;
+	return `${tasks.toLocaleString('en-US')} task${tasks === 1 ? '' : 's'} · ${span}`;
 }
 
 export class LegendMark implements Mark {

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from .events import Stream
 from .limits import output_truncated_message
+from .tracer import describe_origin
 
 if TYPE_CHECKING:
     from .session import RunSession
@@ -31,8 +32,9 @@ class OutputCapture:
         self._limit = session.limits.max_output_chars
         self._chars = 0
         self._truncated = False
-        # stream -> (time and task at the line's first character, the line's fragments so far)
-        self._partial: dict[Stream, tuple[float, int | None, list[str]]] = {}
+        # stream -> (time, task and user's line at the line's first character, the line's
+        # fragments so far)
+        self._partial: dict[Stream, tuple[float, int | None, int | None, list[str]]] = {}
         self._held: list[HeldLine] | None = None
 
     def stream(self, name: Stream) -> CaptureStream:
@@ -46,25 +48,28 @@ class OutputCapture:
         session = self._session
         clock = session.clock
         pending = self._partial.get(stream)
+        # The user's line that wrote it (not one below the loop running a callback that printed),
+        # read only where a line of output begins.
+        line = describe_origin(0)[1] if pending is None or "\n" in text else None
         if pending is None:
             fragments: list[str] = []
-            pending = (clock.time(), session.current_task, fragments)
+            pending = (clock.time(), session.current_task, line, fragments)
             self._partial[stream] = pending
         parts = text.split("\n")
-        pending[2].append(parts[0])
+        pending[3].append(parts[0])
         for part in parts[1:]:
-            t, task, pieces = pending
-            self._emit(t, stream, "".join(pieces), task)
-            pending = (clock.time(), session.current_task, [part])
-        if pending[2] == [""]:
+            t, task, first_line, pieces = pending
+            self._emit(t, stream, "".join(pieces), task, first_line)
+            pending = (clock.time(), session.current_task, line, [part])
+        if pending[3] == [""]:
             self._partial.pop(stream, None)
         else:
             self._partial[stream] = pending
 
     def flush_partial(self) -> None:
         """Emit unterminated lines (the last print(..., end="") of a run)."""
-        for stream, (t, task, pieces) in list(self._partial.items()):
-            self._emit(t, stream, "".join(pieces), task)
+        for stream, (t, task, line, pieces) in list(self._partial.items()):
+            self._emit(t, stream, "".join(pieces), task, line)
         self._partial.clear()
 
     def hold(self) -> list[HeldLine] | None:
@@ -83,9 +88,11 @@ class OutputCapture:
 
     def replay(self, t: float, stream: Stream, text: str) -> None:
         """Emit a held line (a loop callback at the line's own virtual time)."""
-        self._emit(t, stream, text, None)
+        self._emit(t, stream, text, None, None)
 
-    def _emit(self, t: float, stream: Stream, text: str, task: int | None) -> None:
+    def _emit(
+        self, t: float, stream: Stream, text: str, task: int | None, line: int | None
+    ) -> None:
         if self._held is not None:
             self._held.append((t, stream, text))
             return
@@ -99,7 +106,7 @@ class OutputCapture:
                 "output_truncated", output_truncated_message(self._session.limits), None
             )
             return
-        instrument.output_written(t, stream, text, task)
+        instrument.output_written(t, stream, text, task, line)
 
 
 class CaptureStream:

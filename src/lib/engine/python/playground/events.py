@@ -10,14 +10,20 @@ its rounded reading up to date as it moves (session.VirtualClock), which is far 
 rounding each of the tens of thousands of per-step events.
 
 The per-step events (task_created, task_resumed, task_suspended, task_done) are built about
-70,000 times for 10,000 tasks, so each builder is a single dict display, nothing more.
+70,000 times for 10,000 tasks, and the loop's events (version 2: turn, ready, timer ...) about as
+often, so each builder is a single dict display, nothing more.
+
+Version 2 adds the event loop itself, numbered: every handle the loop will run gets a number when
+it joins the ready queue or the timers, and every later event names it by that number. Function
+names ("Lock.release", "gather.<locals>._done_callback") are sent once, as `label` events, and
+named by their label number after that.
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal, get_args
 
-TRACE_VERSION = 1
+TRACE_VERSION = 2
 
 # ---- the lists the contract names, each written once ------------------------------------------
 
@@ -194,9 +200,9 @@ def blocked(
     }
 
 
-def output(t: float, stream: Stream, text: str, task: int | None) -> Event:
-    """One line of output, without its newline."""
-    return {"kind": "output", "t": t, "stream": stream, "text": text, "task": task}
+def output(t: float, stream: Stream, text: str, task: int | None, line: int | None) -> Event:
+    """One line of output, without its newline; `line` is the user's line that wrote it."""
+    return {"kind": "output", "t": t, "stream": stream, "text": text, "task": task, "line": line}
 
 
 def warning(t: float, category: str, message: str, line: int | None) -> Event:
@@ -240,3 +246,81 @@ def run_end(t: float, steps: int, real_ms: float, dropped_events: int) -> Event:
         "real_ms": round(real_ms, 3),
         "dropped_events": dropped_events,
     }
+
+
+# ---- the event loop (version 2) ----------------------------------------------------------------
+# The loop's own events: few (a turn, a label, a callback named, a loop closed), so dicts like the
+# rest. What the loop schedules (one or more facts per handle, tens of thousands in a big run)
+# goes into `handles` events as flat lists of numbers instead: a dict event costs several times
+# more to build, encode and parse (docs/decisions/0100-recording-the-loop.md).
+
+# A fact in `handles.facts` is one of these records, its kind first, each field a number:
+# - READY [1, handle, task, fn, by, api, line, future, end]: `handle` joined the ready queue. A step
+#   of `task` (fn 0), or a callback (task 0) whose function is label `fn`. A wakeup has `end` > 0:
+#   the future the task awaited ended (END_RESULT, END_EXCEPTION, END_CANCELLED); `future` is its
+#   task id when it is one of the run's tasks, else 0.
+# - TIMER [2, handle, t, when, fn, by, api, line]: a timer set at `t` to run label `fn` at `when`
+#   (-1: never, as sleep(math.inf)).
+# - CANCELLED [3, handle, by]: a timer was cancelled while waiting in the heap.
+# - SKIPPED [4, handle]: the turn took a handle out of the ready queue without running it: it was
+#   cancelled while there.
+# `by` is the number of the handle the loop was running (0: top-level code); `api` the label of the
+# asyncio function the user's code called (tracer.describe_origin; 0: none) and `line` that call's
+# line (0: none, or not the user's code).
+READY, TIMER, CANCELLED, SKIPPED = 1, 2, 3, 4
+END_RESULT, END_EXCEPTION, END_CANCELLED = 1, 2, 3
+# Each fact's kind number and field names, for the contract test to compare with TypeScript's.
+HANDLE_FACTS: dict[str, tuple[int, tuple[str, ...]]] = {
+    "ready": (READY, ("handle", "task", "fn", "by", "api", "line", "future", "end")),
+    "timer": (TIMER, ("handle", "t", "when", "fn", "by", "api", "line")),
+    "cancelled": (CANCELLED, ("handle", "by")),
+    "skipped": (SKIPPED, ("handle",)),
+}
+
+
+def label(t: float, number: int, text: str) -> Event:
+    """A function name, sent once; later events and facts name it by `number`."""
+    return {"kind": "label", "t": t, "label": number, "text": text}
+
+
+def turn(
+    t: float, loop: int, number: int, popped: int, timer: int | None, due: list[int]
+) -> Event:
+    """Loop `loop` begins a turn (`_run_once`); `number` counts turns across the run.
+
+    `popped`: handles the loop took from its ready queue since its previous turn (run, or skipped
+    as cancelled); `timer`: the timer the clock jumped to, if it jumped; `due`: the timers that
+    became due and joined the ready queue, in order (filled in as they join).
+    """
+    return {
+        "kind": "turn",
+        "t": t,
+        "loop": loop,
+        "turn": number,
+        "popped": popped,
+        "timer": timer,
+        "due": due,
+    }
+
+
+def handles(t: float, loop: int, facts: list[float]) -> Event:
+    """What was scheduled on loop `loop` since the previous `handles` event: READY, TIMER,
+    CANCELLED and SKIPPED records, in the order they happened."""
+    return {"kind": "handles", "t": t, "loop": loop, "facts": facts}
+
+
+def callback(t: float, handle: int) -> Event:
+    """The loop runs callback `handle` (sent only before an event the callback made that does not
+    name it: a print, a new task; what it schedules names it in `by`)."""
+    return {"kind": "callback", "t": t, "handle": handle}
+
+
+def loop_closed(t: float, loop: int, popped: int) -> Event:
+    """Loop `loop` was closed: its ready queue and timers are dropped (`popped` as in turn)."""
+    return {"kind": "loop_closed", "t": t, "loop": loop, "popped": popped}
+
+
+def loop_snapshot(t: float, ready: list[int], timers: list[int]) -> Event:
+    """Debug (option loop_snapshots): the real ready queue and live timers as a turn's handles
+    are about to run, by number (-1: a handle the trace does not know)."""
+    return {"kind": "loop_snapshot", "t": t, "ready": ready, "timers": timers}

@@ -26,6 +26,12 @@ class Limits:
     max_output_chars: int = 1_000_000
     # False: output, errors, deadlocks and limits only (no task events), for benchmarks.
     trace: bool = True
+    # False: task events without the event loop's (version 1's events only), for the benchmark
+    # that measures what recording the loop costs.
+    trace_loop: bool = True
+    # Debug: also record the real ready queue and timers as each turn begins (loop_snapshot
+    # events), for the engine test that checks the recorded queue against the real one.
+    loop_snapshots: bool = False
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> Limits:
@@ -37,6 +43,8 @@ class Limits:
             max_events=int(_pick(options, "max_events", base.max_events)),
             max_output_chars=int(_pick(options, "max_output_chars", base.max_output_chars)),
             trace=bool(_pick(options, "trace", base.trace)),
+            trace_loop=bool(_pick(options, "trace_loop", base.trace_loop)),
+            loop_snapshots=bool(_pick(options, "loop_snapshots", base.loop_snapshots)),
         )
 
     def as_dict(self) -> dict[str, float | int]:

@@ -62,14 +62,30 @@ class RunSession:
         self.clock = clock
         self.instrument = instrument
         self.steps = 0
-        # The id of the task whose step is running, or None for top-level code.
+        # The id of the task whose step is running, or None for top-level code and callbacks.
         self.current_task: int | None = None
+        # The number of the handle the loop is running (loop.py numbers every handle), and its
+        # callback when it is not a step of one of the run's tasks.
+        self.running_handle: int | None = None
+        self.running_callback: Any = None
+        self.next_handle = 0
+        self.turns = 0
         self.next_task_id = 1
         # CPython numbers unnamed tasks Task-1, Task-2 ... with a counter that only unnamed tasks
         # advance; ours restarts with every run.
         self.next_task_name = 1
-        # Ids of untraced tasks (trace: false), for deadlock reports; traced ones carry theirs.
-        self.task_ids: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
+        # id(task) -> its id, for every live task of the run. Weak (each entry goes when its task
+        # dies): the engine must not keep a task alive, or change when CPython reports it
+        # destroyed. Keyed by id() rather than a WeakKeyDictionary, as it is read for every step
+        # (`task_ids.get(id(task))` is `task_id_of`, inline).
+        self.task_ids: dict[int, int] = {}
+        self._task_refs: dict[weakref.ref[Any], int] = {}
+        # Ids of the loop's own tasks (asyncio.run's shutdown coroutines): numbered as CPython
+        # numbers them, but neither traced nor counted as steps.
+        self.internal_tasks: set[int] = set()
+        # The ids create_task has given to tasks it is making, innermost last, until the task is
+        # seen (a task factory may build it any way it likes): see `id_for_new_task`.
+        self.creating: list[int] = []
         self.loops: list[Any] = []
         # Futures of simulated threads (to_thread, run_in_executor): label, and when it completes
         # as the trace carries it.
@@ -80,20 +96,44 @@ class RunSession:
         self.get_event_loop_noted = False
         # The output capture while the run's patches are installed.
         self.output: OutputCapture | None = None
+        instrument.attach(self)
 
     def task_id_of(self, task: Any) -> int | None:
-        """Our id for a task or future, or None when it is not one of this run's tasks."""
-        get_coro = getattr(task, "get_coro", None)
-        if get_coro is None:
+        """Our id for a task, or None when it is not one of this run's tasks (or not a task).
+
+        Exact for any live object: an entry goes when its task dies, before its id can be reused.
+        """
+        return self.task_ids.get(id(task))
+
+    def claim(self, task: Any) -> int | None:
+        """The id create_task gave the task it is making, if `task` is that task; else None.
+
+        While create_task runs, the first unknown task seen is the one it creates, whatever the
+        task factory did with the coroutine.
+        """
+        if not self.creating or self.creating[-1] < 0:
             return None
-        # A traced task's coroutine is our proxy, which carries the id.
-        task_id = getattr(get_coro(), "task_id", None)
-        if task_id is not None or self.limits.trace:
-            return task_id
+        task_id = self.creating[-1]
+        # Negative once claimed: a second unknown task inside the same create_task is another.
+        self.creating[-1] = -task_id
+        self.bind(task, task_id)
+        return task_id
+
+    def bind(self, task: Any, task_id: int) -> None:
+        """Remember `task`'s id (nothing is remembered for an object that cannot be a task)."""
+        key = id(task)
         try:
-            return self.task_ids.get(task)
+            reference = weakref.ref(task, self._forget)
         except TypeError:
-            return None
+            return
+        self.task_ids[key] = task_id
+        self._task_refs[reference] = key
+
+    def _forget(self, reference: weakref.ref[Any]) -> None:
+        # A task died: its id() may now be reused.
+        key = self._task_refs.pop(reference, None)
+        if key is not None:
+            self.task_ids.pop(key, None)
 
     def halt(self, reason: str) -> RunHalted:
         """Mark the run as ended (once) and return the exception that unwinds it."""

@@ -1,17 +1,17 @@
-"""Task tracing: a proxy around each task's coroutine, and descriptions of what a task awaits.
+"""Descriptions for the trace: what a suspended task awaits, and what scheduled a handle.
 
-CPython's C Task accepts any object registered as `collections.abc.Coroutine`, and calls its
-`send` and `throw` for every step. The proxy passes those calls through and tells the instrument
-when a step starts and ends, and what the coroutine yielded: the future it now waits on.
+`describe_wait` reads a suspended task's chain of awaits (its coroutine's `cr_await`) after each
+step; `describe_origin` walks the frames of whoever is scheduling a handle or setting a timer, to
+name the asyncio function the user's code called (Lock.release, sleep, gather ...) and the user's
+line. Both run on the hot path, so they cache what they can per code object.
 """
 
 from __future__ import annotations
 
 import asyncio
-import collections.abc
-from time import perf_counter as _real_clock
-from types import CoroutineType, GeneratorType
-from typing import Any, Callable
+import sys
+from types import CodeType, CoroutineType, GeneratorType
+from typing import Any
 
 from . import events
 from .events import Awaiting, AwaitKind, ChainFrame, Event, awaiting, trace_time
@@ -19,80 +19,6 @@ from .session import USER_FILE, RunSession
 
 # What a suspended coroutine waits for, the line of its innermost user await, and its chain.
 Wait = tuple[Awaiting, int | None, list[ChainFrame]]
-
-
-class TracedCoroutine:
-    """Wraps a task's coroutine; reports every resume, suspension and exit to the instrument."""
-
-    __slots__ = ("_coro", "task_id", "_session")
-
-    def __init__(self, coro: Any, task_id: int, session: RunSession) -> None:
-        self._coro = coro
-        self.task_id = task_id
-        self._session = session
-
-    def send(self, value: Any) -> Any:
-        """Resume the coroutine with `value` (one task step)."""
-        return self._step(self._coro.send, value)
-
-    def throw(self, *args: Any) -> Any:
-        """Resume the coroutine by raising an exception in it (cancellation, a failed await)."""
-        return self._step(self._coro.throw, *args)
-
-    def describe_wait(self, yielded: Any) -> Wait:
-        """What this task waits for now that its step yielded `yielded` (see `describe_wait`)."""
-        return describe_wait(self._session, self._coro, yielded)
-
-    def _step(self, resume: Callable[..., Any], *args: Any) -> Any:
-        session = self._session
-        previous = session.current_task
-        session.current_task = task_id = self.task_id
-        session.steps += 1
-        instrument = session.instrument
-        instrument.before_task_step(task_id, session.steps)
-        started = _real_clock()
-        try:
-            yielded = resume(*args)
-        except StopIteration as stop:
-            session.current_task = previous
-            instrument.task_exited(task_id, None, stop.value)
-            raise
-        except BaseException as error:
-            session.current_task = previous
-            instrument.task_exited(task_id, error, None)
-            raise
-        else:
-            session.current_task = previous
-            instrument.after_task_step(self, yielded)
-            return yielded
-        finally:
-            elapsed = _real_clock() - started
-            if elapsed > CPU_NOTE_SECONDS:
-                instrument.long_step(task_id, elapsed)
-
-    def close(self) -> None:
-        """Close the wrapped coroutine."""
-        self._coro.close()
-
-    def __await__(self) -> Any:
-        return self._coro.__await__()
-
-    def __getattr__(self, name: str) -> Any:
-        # __name__, __qualname__, cr_frame, cr_await ...: the wrapped coroutine's own. Defined
-        # here rather than as properties because properties in the class body break the C Task.
-        return getattr(self._coro, name)
-
-    def __repr__(self) -> str:
-        return repr(self._coro)
-
-
-# The C Task accepts any registered Coroutine; typeshed's Coroutine does not show ABC's register.
-collections.abc.Coroutine.register(TracedCoroutine)  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
-
-# A task step that runs longer than this in real time is reported: CPU work costs no virtual
-# time (docs/decisions/0001-virtual-time.md), so without a note it would be invisible. High
-# enough that ordinary steps on a busy machine stay below it.
-CPU_NOTE_SECONDS = 0.25
 
 
 def coro_name(coro: Any) -> str:
@@ -214,7 +140,7 @@ _SLEEP_WAITS = _SleepWaits()
 
 
 def reset_caches() -> None:
-    """Forget the previous run's await sites (their code objects belong to it)."""
+    """Forget the previous run's await sites and frames (their code objects belong to it)."""
     _CHAIN_ENTRIES.clear()
     _SLEEP_LABELS.clear()
     _SLEEP_WAITS.clear()
@@ -322,11 +248,117 @@ def _shielded(outer: Any) -> Any:
 
 def describe_stuck(session: RunSession, task: Any) -> Event:
     """A pending task in a deadlock report: what it waits for and the line where it waits."""
-    coro = task.get_coro()
     waiter = getattr(task, "_fut_waiter", None)
-    if isinstance(coro, TracedCoroutine):
-        waits_for, line, _ = coro.describe_wait(waiter)
-    else:
-        waits_for, line, _ = describe_wait(session, coro, waiter)
+    waits_for, line, _ = describe_wait(session, task.get_coro(), waiter)
     task_id = session.task_id_of(task) or 0
     return events.stuck_task(task_id, str(task.get_name()), waits_for, line)
+
+
+# ---- who scheduled a handle --------------------------------------------------------------------
+
+# What a module's frames are to `describe_origin`, by module name.
+_USER, _LIBRARY, _THROUGH, _STOP = 0, 1, 2, 3
+_MODULE_ROLES: dict[str, int] = {
+    "__main__": _USER,
+    # Where the loop runs a handle (`Handle._run`, the only function of asyncio.events that
+    # calls out, and the turn that calls it): below is the loop, not whoever scheduled. And the
+    # engine's entry point: below it is Pyodide.
+    "asyncio.events": _STOP,
+    "playground.turns": _STOP,
+    "playground.run": _STOP,
+}
+# Library frames that never name what the user called: asyncio's `async with` plumbing (the user's
+# code called the primitive's acquire or release).
+_PLUMBING = frozenset(("_ContextManagerMixin.__aenter__", "_ContextManagerMixin.__aexit__"))
+_module_at = sys._getframemodulename
+
+
+def _module_role(name: str) -> int:
+    # The engine's other modules are looked through; everything else is the library.
+    role = _THROUGH if name.startswith("playground.") else _LIBRARY
+    _MODULE_ROLES[name] = role
+    return role
+
+
+def describe_origin(skip: int) -> tuple[CodeType | None, int | None]:
+    """Who is scheduling a handle or setting a timer: the asyncio function, and the user's line.
+
+    Walks outwards from the caller's caller (past `skip` more frames, the caller's own
+    machinery) and returns the outermost library function called from the user's code
+    (`Lock.release` when the user released a lock and it woke a waiter; `sleep` for a sleep's
+    timer; `BaseEventLoop.call_soon` when the user called it, or when C code did: a future
+    completing) and the user's line that called it. Outside the user's code (a callback the loop
+    runs) the line is None.
+
+    Runs for most handles, so it reads module names (`sys._getframemodulename`, which makes no
+    frame objects) and makes frame objects only for the frames it reports: a walk through frame
+    objects costs several times more in Pyodide.
+    """
+    roles = _MODULE_ROLES
+    depth = skip + 2
+    # Depths of the library frames passed, innermost first.
+    library: list[int] = []
+    name = _module_at(depth)
+    while name is not None:
+        role = roles.get(name)
+        if role is None:
+            role = _module_role(name)
+        if role == _LIBRARY:
+            library.append(depth)
+        elif role == _USER:
+            frame = sys._getframe(depth)
+            if frame.f_code.co_filename == USER_FILE:
+                return _outermost(library), frame.f_lineno
+            # A library function wrapped to look like the user's (functools.wraps).
+            library.append(depth)
+        elif role == _STOP:
+            break
+        depth += 1
+        name = _module_at(depth)
+    return _outermost(library), None
+
+
+def _outermost(depths: list[int]) -> CodeType | None:
+    # The outermost of the library frames passed that names something the user did.
+    for depth in reversed(depths):
+        # +1: this function's own frame.
+        code = sys._getframe(depth + 1).f_code
+        if code.co_qualname not in _PLUMBING:
+            return code
+    return None
+
+
+# asyncio's own callbacks that run no code of the user's: they complete futures (which schedules
+# the waiters) or cancel a task. Whatever they schedule, they are its origin, with no line.
+_QUIET_CALLBACKS = frozenset(
+    (
+        "_set_result_unless_cancelled",  # a sleep's timer
+        "gather.<locals>._done_callback",
+        "TaskGroup._on_task_done",
+        "Timeout._on_timeout",
+        "_release_waiter",  # asyncio.wait's timeout
+        "_wait.<locals>._on_completion",
+        "shield.<locals>._inner_done_callback",
+        "shield.<locals>._outer_done_callback",
+        "_AsCompletedIterator._handle_completion",
+        "_run_until_complete_cb",
+    )
+)
+
+
+def quiet_callback(callback: Any) -> CodeType | None:
+    """The code of `callback` when it is one of asyncio's own that run no user code, else None.
+
+    What such a callback schedules needs no walk (`describe_origin`): it is the origin.
+    """
+    code = getattr(callback, "__code__", None)
+    if code is None or code.co_qualname not in _QUIET_CALLBACKS:
+        return None
+    if not code.co_filename.endswith(_ASYNCIO_SUFFIXES):
+        return None
+    return code
+
+
+_ASYNCIO_SUFFIXES = tuple(
+    f"asyncio/{name}.py" for name in ("futures", "tasks", "taskgroups", "timeouts", "base_events")
+)
