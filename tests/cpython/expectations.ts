@@ -45,13 +45,45 @@ export const EXCLUSIONS: Exclusion[] = [];
 
 /** A test known to fail on a virtual configuration, and why. */
 export interface KnownFailure {
+	/** As in Exclusion; a `*` stands for one part of the id (a class name, for instance). */
 	test: string;
 	modes: Mode[];
 	reason: string;
 }
 
-export const KNOWN_FAILURES: KnownFailure[] = [];
+const BOTH: Mode[] = ['virtual', 'patched'];
 
+export const KNOWN_FAILURES: KnownFailure[] = [
+	...['parent_task', 'parent_task_wr'].map((name) => ({
+		test: `test.test_asyncio.test_taskgroups.TestTaskGroup.test_exception_refcycles_${name}`,
+		modes: BOTH,
+		reason:
+			'The recorder keeps the last callback it described (`TraceRecorder._quiet_for` in ' +
+			"recorder.py), here the failed task's step, so the task outlives its last step and a " +
+			'reference cycle keeps the exception. Fixed by holding that callback weakly or ' +
+			'forgetting it when its turn ends (the loop recording, issue 14).'
+	})),
+	{
+		test: 'test.test_asyncio.test_runners.RunTests.test_loop_factory_default_event_loop',
+		modes: BOTH,
+		reason:
+			"`asyncio.EventLoop` is the playground's `VirtualClockLoop`, a " +
+			'`BaseSelectorEventLoop` but not an `asyncio.SelectorEventLoop` (the Unix loop ' +
+			'class), so `isinstance(loop, asyncio.SelectorEventLoop)` is False in a run where ' +
+			'CPython on Linux says True. Fixed by deriving VirtualClockLoop from ' +
+			'`unix_events._UnixSelectorEventLoop` in loop.py (not done here: loop.py is the loop ' +
+			"recording's, issue 14)."
+	}
+];
+
+/** Whether `pattern` (an id, a prefix ending in '.', or an id with `*` parts) covers `test`. */
 export function matches(pattern: string, test: string): boolean {
-	return pattern.endsWith('.') ? test.startsWith(pattern) : pattern === test;
+	if (pattern.endsWith('.')) return test.startsWith(pattern);
+	if (!pattern.includes('*')) return pattern === test;
+	const parts = pattern.split('.');
+	const actual = test.split('.');
+	return (
+		parts.length === actual.length &&
+		parts.every((part, index) => part === '*' || part === actual[index])
+	);
 }

@@ -9,7 +9,8 @@ Configurations (see README.md):
 
 Each test gets a fresh playground session, so a test that ends its run (a deadlock report, a
 limit) does not end the next one. `notify(kind, test_id)` tells the Node side when a test starts
-and ends: its watchdog interrupts a test that takes too long, which is reported as "timeout".
+and ends (and when an ended test's outcome is revised): its watchdog interrupts a test that takes
+too long, which is reported as "timeout".
 """
 
 from __future__ import annotations
@@ -102,6 +103,8 @@ class _Collector(unittest.TestResult):
         super().__init__()
         self.outcomes: dict[str, tuple[str, str]] = {}
         self.current: str | None = None
+        # The last test that ended: an error can escape its run after its outcome is known.
+        self.last: str | None = None
         self._begin = begin
         self._end = end
         self._notify = notify
@@ -109,24 +112,39 @@ class _Collector(unittest.TestResult):
     def startTest(self, test: unittest.TestCase) -> None:
         self.current = test.id()
         self._notify("start", self.current)
+        # The last test's session ends here, not at its stopTest: IsolatedAsyncioTestCase closes
+        # its runner (and joins the loop's executor threads) after stopTest.
+        self._end()
         self._begin()
         super().startTest(test)
 
     def stopTest(self, test: unittest.TestCase) -> None:
         super().stopTest(test)
-        self._end()
         test_id = test.id()
         outcome, detail = self.outcomes.setdefault(test_id, ("errored", "no outcome reported"))
         self._notify("done", test_id, outcome, detail)
         self.current = None
+        self.last = test_id
 
-    def interrupted(self) -> None:
-        """The watchdog interrupted the current test (it took too long)."""
+    def escaped(self, outcome: str, detail: str) -> None:
+        """An exception that unittest lets through ended the current test (the watchdog's
+        interrupt) or escaped after the last one ended (an error in IsolatedAsyncioTestCase's
+        runner teardown): record it as that test's outcome, unless it had already failed."""
         self._end()
-        if self.current is not None:
-            self.outcomes[self.current] = ("timeout", "interrupted by the watchdog")
-            self._notify("done", self.current, "timeout", "interrupted by the watchdog")
-            self.current = None
+        test_id = self.current or self.last
+        if test_id is None:
+            return
+        known = self.outcomes.get(test_id, ("", ""))
+        failed = known[0] in ("failed", "errored") and known[1] != "no outcome reported"
+        if self.current or not failed:
+            self.outcomes[test_id] = (outcome, detail)
+            # "revised": a test that has already ended, which the watchdog must not count again.
+            self._notify("done" if self.current else "revised", test_id, outcome, detail)
+        self.current = None
+
+    def finish(self) -> None:
+        """End the last test's session."""
+        self._end()
 
     def _set(self, test: Any, outcome: str, detail: str = "") -> None:
         test_id = test.id()
@@ -206,16 +224,21 @@ def run_module(name: str, mode: str, skip_json: str, notify: Any) -> str:
         try:
             unittest.TestSuite(remaining).run(result)
             break
-        except KeyboardInterrupt:
-            # The watchdog interrupted a test that took too long (or the test raised it): note
-            # it, and go on after it.
-            result.interrupted()
+        except (KeyboardInterrupt, Exception) as error:
+            # The watchdog interrupted a test that took too long (or the test raised it), or an
+            # error escaped the test (unittest runs IsolatedAsyncioTestCase's teardown outside
+            # its guard): note it, and go on after it.
+            if isinstance(error, KeyboardInterrupt):
+                result.escaped("timeout", "KeyboardInterrupt: the watchdog's, or the test's own")
+            else:
+                result.escaped("errored", _reason((type(error), error, error.__traceback__)))
             left = [test for test in remaining if test.id() not in result.outcomes]
             if len(left) == len(remaining):
                 # Interrupted outside any test (a class or module fixture): skip the next one.
                 result.outcomes[left[0].id()] = ("errored", "interrupted outside the test")
                 left = left[1:]
             remaining = left
+    result.finish()
     return json.dumps({"tests": len(tests)})
 
 

@@ -2,8 +2,9 @@
  * One job of the CPython test run (run.ts), in a worker thread: a fresh Pyodide with the engine,
  * CPython's test files and harness.py, then one module in one configuration.
  *
- * Messages to the parent: {kind: 'done', id, outcome, detail} per test as soon as it ends (so a
- * worker that has to be ended loses nothing already reported), then {kind: 'finished', tests} or
+ * Messages to the parent: {kind: 'start', id} when a test starts, {kind: 'done', id, outcome,
+ * detail} as soon as it ends (so a worker that has to be ended loses nothing already reported,
+ * and the parent knows which test it was in), then {kind: 'finished', tests} or
  * {kind: 'failed', error}. `beats` (shared) counts test starts and ends for the parent's watchdog,
  * which interrupts a test that runs too long through `interrupt` (Pyodide's interrupt buffer).
  */
@@ -24,6 +25,7 @@ export interface WorkerJob {
 }
 
 export type WorkerMessage =
+	| { kind: 'start'; id: string }
 	| { kind: 'done'; id: string; outcome: string; detail: string }
 	| { kind: 'finished'; tests: number }
 	| { kind: 'failed'; error: string };
@@ -68,8 +70,10 @@ async function main(job: WorkerJob): Promise<void> {
 	pyodide.setInterruptBuffer(new Int32Array(job.interrupt));
 	const beats = new Int32Array(job.beats);
 	const notify = (kind: string, id: string, outcome?: string, detail?: string) => {
-		Atomics.add(beats, 0, 1);
-		if (kind === 'done') post({ kind, id, outcome: outcome!, detail: detail ?? '' });
+		// Starts and ends only: an odd count means a test is running.
+		if (kind !== 'revised') Atomics.add(beats, 0, 1);
+		if (kind === 'start') post({ kind, id });
+		else post({ kind: 'done', id, outcome: outcome!, detail: detail ?? '' });
 	};
 	const harness = pyodide.pyimport('cpython_harness');
 	const answer = JSON.parse(

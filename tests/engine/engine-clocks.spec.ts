@@ -227,6 +227,52 @@ asyncio.run(main())
 		expect(duration(events)).toBeCloseTo(0.5, 3);
 	});
 
+	it('a callback that schedules itself spins as in CPython: the timers still come due', () => {
+		const events = run(
+			engine,
+			`
+import asyncio
+
+async def main():
+    loop = asyncio.get_running_loop()
+    turns = 0
+    def spin():
+        nonlocal turns
+        turns += 1
+        handle[0] = loop.call_soon(spin)
+    handle = [loop.call_soon(spin)]
+    await asyncio.sleep(1)
+    handle[0].cancel()
+    print(f"{loop.time():.3f}", turns > 10_000)
+
+asyncio.run(main())
+`
+		);
+		expect(stdout(events)).toEqual(['1.000 True']);
+		expect(duration(events)).toBe(1);
+	});
+
+	it('a spin of callbacks with nothing else to wait for stops at the step limit', () => {
+		const events = run(
+			engine,
+			`
+import asyncio
+
+async def main():
+    loop = asyncio.get_running_loop()
+    def spin():
+        loop.call_soon(spin)
+    spin()
+    await loop.create_future()
+
+asyncio.run(main())
+`,
+			{ max_steps: 2000 }
+		);
+		const [limit] = ofKind(events, 'limit');
+		expect(limit.limit).toBe('steps');
+	});
+
 	it('polling for ever still stops at the virtual-time limit', () => {
 		const events = run(
 			engine,

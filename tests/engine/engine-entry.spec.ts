@@ -249,6 +249,26 @@ describe('await', () => {
 		});
 	});
 
+	it('a program that records warnings gets the never-awaited one as a RuntimeWarning', () => {
+		const events = run(
+			engine,
+			`
+			import warnings
+			async def job():
+			    pass
+			with warnings.catch_warnings(record=True) as caught:
+			    warnings.simplefilter("always")
+			    job()
+			[record] = caught
+			print(type(record.message).__name__, isinstance(record.message, RuntimeWarning))
+			print(record.message)
+			`
+		);
+		expect(stdout(events)).toEqual(['RuntimeWarning True', "coroutine 'job' was never awaited"]);
+		// Recorded by the program, so not shown, as in CPython.
+		expect(ofKind(events, 'warning')).toEqual([]);
+	});
+
 	it('a never-awaited coroutine collected only at the end still warns', () => {
 		const events = run(
 			engine,

@@ -278,4 +278,33 @@ go.set()
 		expect(note.message).toMatch(/use asyncio tasks/);
 		expect(note.line).toBe(6);
 	});
+
+	it('a thread left waiting on a loop that stops gets a note saying to await the thread', () => {
+		const events = run(
+			engine,
+			`
+import asyncio
+
+async def later():
+    await asyncio.sleep(5)
+
+def worker(loop):
+    asyncio.run_coroutine_threadsafe(later(), loop).result()
+    print("never")
+
+async def main():
+    loop = asyncio.get_running_loop()
+    loop.run_in_executor(None, worker, loop)
+    await asyncio.sleep(1)
+    print("main done")
+
+asyncio.run(main())
+`
+		);
+		expect(stdout(events)).toEqual(['main done']);
+		const [note] = ofKind(events, 'note').filter((n) => n.code === 'thread_cannot_wait');
+		expect(note.message).toMatch(/the event loop it waits on stopped.*asyncio\.to_thread/);
+		expect(note.line).toBe(7);
+		expect(duration(events)).toBe(1);
+	});
 });

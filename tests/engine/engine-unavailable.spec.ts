@@ -18,6 +18,9 @@ const SUBPROCESSES =
 const PROCESS_POOLS =
 	'process pools are not available in the playground: there is only this one process; use ' +
 	'concurrent.futures.ThreadPoolExecutor or asyncio.to_thread';
+const INTERPRETER_POOLS =
+	'interpreter pools are not available in the playground: use ' +
+	'concurrent.futures.ThreadPoolExecutor or asyncio.to_thread';
 const SIGNALS =
 	'sending signals is not available in the playground: there are no other processes, and a ' +
 	'signal handler never fires here';
@@ -45,10 +48,12 @@ describe('facilities the playground does not have', () => {
 				'lambda: asyncio.create_subprocess_exec(sys.executable, "-c", "pass")',
 				'lambda: asyncio.create_subprocess_shell("ls")',
 				'lambda: subprocess.run(["ls"])',
-				'lambda: os.system("ls")'
+				'lambda: os.system("ls")',
+				'lambda: os.popen("ls")',
+				'os.fork'
 			])
 		);
-		expect(stdout(events)).toEqual(Array(4).fill(`NotImplementedError: ${SUBPROCESSES}`));
+		expect(stdout(events)).toEqual(Array(6).fill(`NotImplementedError: ${SUBPROCESSES}`));
 	});
 
 	it('process pools, in the pool and through run_in_executor', () => {
@@ -71,15 +76,21 @@ for call in (concurrent.futures.ProcessPoolExecutor, lambda: asyncio.run(main())
 		expect(stdout(events)).toEqual([PROCESS_POOLS, PROCESS_POOLS]);
 	});
 
+	it('interpreter pools', () => {
+		const events = run(engine, errorsOf(['concurrent.futures.InterpreterPoolExecutor']));
+		expect(stdout(events)).toEqual([`NotImplementedError: ${INTERPRETER_POOLS}`]);
+	});
+
 	it('sending a signal', () => {
 		const events = run(
 			engine,
 			errorsOf([
 				'lambda: signal.raise_signal(signal.SIGINT)',
-				'lambda: os.kill(os.getpid(), signal.SIGTERM)'
+				'lambda: os.kill(os.getpid(), signal.SIGTERM)',
+				'lambda: os.killpg(os.getpgrp(), signal.SIGTERM)'
 			])
 		);
-		expect(stdout(events)).toEqual(Array(2).fill(`NotImplementedError: ${SIGNALS}`));
+		expect(stdout(events)).toEqual(Array(3).fill(`NotImplementedError: ${SIGNALS}`));
 	});
 
 	it('a signal handler registers, never fires, and a program that waits for one runs on', () => {
@@ -129,6 +140,63 @@ print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)
 `
 		);
 		expect(stdout(events)).toEqual(['True', 'Runner._on_sigint', 'True']);
+	});
+
+	it("a SIGINT the program sends itself reaches the program's handler, not Stop", () => {
+		const events = run(
+			engine,
+			`
+import _thread, asyncio, signal
+
+async def interrupt_later(task):
+    await asyncio.sleep(0)
+    task.cancel()
+    _thread.interrupt_main()
+
+async def main():
+    asyncio.create_task(interrupt_later(asyncio.current_task()))
+    await asyncio.sleep(10)
+
+with asyncio.Runner() as runner:
+    try:
+        runner.run(main())
+    except asyncio.CancelledError:
+        print("cancelled")
+
+async def waits(future):
+    try:
+        await future
+    except asyncio.CancelledError:
+        print("future cancelled")
+    raise asyncio.CancelledError()
+
+with asyncio.Runner() as runner:
+    future = runner.get_loop().create_future()
+    runner.get_loop().call_later(0.1, _thread.interrupt_main)
+    try:
+        runner.run(waits(future))
+    except KeyboardInterrupt:
+        print("KeyboardInterrupt", future.cancelled())
+
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+_thread.interrupt_main()
+signal.signal(signal.SIGINT, signal.default_int_handler)
+try:
+    _thread.interrupt_main()
+    sum(range(1000))
+except KeyboardInterrupt:
+    print("KeyboardInterrupt at top level")
+print("the run goes on")
+`
+		);
+		expect(stdout(events)).toEqual([
+			'cancelled',
+			'future cancelled',
+			'KeyboardInterrupt True',
+			'KeyboardInterrupt at top level',
+			'the run goes on'
+		]);
+		expect(ofKind(events, 'limit')).toEqual([]);
 	});
 });
 

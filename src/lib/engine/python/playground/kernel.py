@@ -26,6 +26,10 @@ POLLING_TURNS = 100
 POLLING_TURN_COST = 0.001
 # ... except the few turns after the clock reaches a timer, which run what the timer woke.
 FREE_TURNS = 10
+# A loop that turns this many times in a row at one instant with callbacks ready and no task
+# step (a callback that schedules itself again) polls the clock too: CPython's loop reads its
+# own clock every turn, and there its timers come due while the callbacks spin.
+IDLE_TURNS = 10_000
 # After this many clock reads in a row at one instant, with no task step between them, the code
 # is spinning on the clock (`while time.time() < end: pass`, or an event loop built by hand
 # that waits for its next timer) ...
@@ -67,6 +71,9 @@ class Kernel:
         self._polling_turns = 0
         self._turn_time = -1.0
         self._free_turns = 0
+        # Turns in a row with no task step, and the clock reading and task step they share.
+        self._idle_turns = 0
+        self._idle_at: tuple[float, int] = (-1.0, -1)
         # Spinning on a clock: reads in a row, and the clock reading and task step they share.
         self._spinning_reads = 0
         self._spinning_at: tuple[float, int] = (-1.0, -1)
@@ -173,7 +180,8 @@ class Kernel:
             self.advance(min(later))
 
     def count_loop_turn(self) -> None:
-        """A turn of an event loop the program built itself: the step limit applies to those."""
+        """A turn of an event loop the program built itself, or of a spin of callbacks with no
+        task step: the step limit applies to those."""
         self._turns += 1
         limits = self.session.limits
         if self._turns > limits.max_steps:
@@ -216,7 +224,8 @@ class Kernel:
         clock stood still, it is polling, and each further such turn moves the clock by
         POLLING_TURN_COST, never past the loop's next timer (`next_timer`) or the next timed
         event. Landing on one of those gives FREE_TURNS free turns, so that what the timer wakes
-        up runs at the timer's own time, as it would when nobody polls.
+        up runs at the timer's own time, as it would when nobody polls. IDLE_TURNS turns in a row
+        at one instant with no task step between them count as polling, clock read or not.
         """
         clock = self._clock
         now = clock.now
@@ -226,8 +235,17 @@ class Kernel:
             self._polling_turns = 0
         self._reads = 0
         self._turn_time = now
-        if self._polling_turns < POLLING_TURNS:
+        at = (now, self.session.steps)
+        if at == self._idle_at:
+            self._idle_turns += 1
+        else:
+            self._idle_at = at
+            self._idle_turns = 0
+        if self._polling_turns < POLLING_TURNS and self._idle_turns < IDLE_TURNS:
             return
+        if self._idle_turns >= IDLE_TURNS:
+            # No task step limits a spin of callbacks: its turns count as steps instead.
+            self.count_loop_turn()
         if self._free_turns:
             self._free_turns -= 1
             return
@@ -239,6 +257,7 @@ class Kernel:
                 self._free_turns = FREE_TURNS
         self.advance_checked(target, on_limit)
         self._turn_time = clock.now
+        self._idle_at = (clock.now, self.session.steps)
 
 
 class TimedEvent:

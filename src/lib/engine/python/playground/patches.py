@@ -8,6 +8,7 @@ even when the user's code replaced builtins, the time module, asyncio or sys.std
 
 from __future__ import annotations
 
+import _thread
 import asyncio
 import builtins
 import datetime
@@ -76,6 +77,10 @@ class Patches:
         self.kernel = Kernel(session)
         # Whether our SIGINT handler is installed (a Stop then halts the run before it raises).
         self.handles_interrupts = False
+        # The SIGINT handler the program sees as installed (signal.getsignal), and how many
+        # SIGINTs the program itself has sent (_thread.interrupt_main) that are still to arrive.
+        self._program_handler: Any = None
+        self._program_interrupts = 0
         # The coroutine origin tracking depth the program has set (0 until it sets one).
         self.origin_depth: Callable[[], int] = lambda: 0
 
@@ -173,11 +178,11 @@ class Patches:
         # set the handler the program chose (asyncio.Runner installs one), while ours, which
         # only Stop can trigger, stays installed underneath. Stop ends the run whatever the
         # program chose. The signal module is guarded, so these go when the run ends.
-        program_handler: list[Any] = [previous]
+        self._program_handler = previous
 
         def getsignal(signalnum: int) -> Any:
             if signalnum == signal.SIGINT:
-                return program_handler[0]
+                return self._program_handler
             return real_getsignal(signalnum)
 
         def signal_(signalnum: int, handler: Any) -> Any:
@@ -187,14 +192,27 @@ class Patches:
                 raise TypeError(
                     "signal handler must be signal.SIG_IGN, signal.SIG_DFL, or a callable object"
                 )
-            previous_handler = program_handler[0]
-            program_handler[0] = handler
+            previous_handler = self._program_handler
+            self._program_handler = handler
             return previous_handler
+
+        # A SIGINT the program sends itself goes to the program's handler, as in CPython
+        # (asyncio.Runner's cancels the main task); only the Stop button's ends the run.
+        real_interrupt_main = _thread.interrupt_main
+
+        def interrupt_main(signum: signal.Signals = signal.SIGINT) -> None:
+            if signum == signal.SIGINT:
+                if self._program_handler in (signal.SIG_DFL, signal.SIG_IGN):
+                    return
+                self._program_interrupts += 1
+            real_interrupt_main(signum)
 
         getsignal.__name__ = getsignal.__qualname__ = "getsignal"
         signal_.__name__ = signal_.__qualname__ = "signal"
+        interrupt_main.__name__ = interrupt_main.__qualname__ = "interrupt_main"
         signal.getsignal = getsignal
         signal.signal = signal_
+        _replace(self._undo, _thread, "interrupt_main", interrupt_main)
 
     def _install_origin_tracking(self) -> None:
         """Track where coroutines are created, while the program sees the depth it set.
@@ -248,9 +266,10 @@ class Patches:
                     where = int(created[-1])
                 text = head
             if marker and not self.origin_depth():
-                # The origin is the engine's own tracking: CPython at depth 0 shows none.
+                # The origin is the engine's own tracking: CPython at depth 0 shows none. The
+                # message stays a warning instance, as code that records warnings checks it.
                 message = warnings.WarningMessage(
-                    text,
+                    message.category(text),
                     message.category,
                     message.filename,
                     message.lineno,
@@ -265,9 +284,14 @@ class Patches:
         self._undo.callback(setattr, warnings, "_showwarnmsg", show)
         setattr(warnings, "_showwarnmsg", showwarnmsg)
 
-    def _on_interrupt(self, signum: int, frame: FrameType | None) -> None:
+    def _on_interrupt(self, signum: int, frame: FrameType | None) -> Any:
         # Our own handler, so that asyncio.Runner does not install its own (which only cancels
         # the main task on the first interrupt): the first Stop ends the whole run.
+        if self._program_interrupts:
+            self._program_interrupts -= 1
+            if callable(self._program_handler):
+                return self._program_handler(signum, frame)
+            raise KeyboardInterrupt
         session = self._session
         if session.halted is None:
             session.instrument.limit_reached("interrupt", interrupt_message(), user_line(frame))
