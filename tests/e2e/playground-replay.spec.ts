@@ -230,6 +230,24 @@ describe('the chart toolbar: wake-ups and the axis', () => {
 	});
 });
 
+describe('presenter mode on a short screen', () => {
+	it('keeps every lane in view: the replay bar opens from the timeline head', async () => {
+		await page.setViewportSize({ width: 1280, height: 720 });
+		await button(page, 'Large text').click();
+		const toggle = button(page, 'Step through');
+		await expect.poll(() => slider().isVisible()).toBe(false);
+		await toggle.click();
+		expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+		await expect.poll(() => slider().isVisible()).toBe(true);
+		await toggle.click();
+		await button(page, 'Large text').click();
+		// Taller screens show the bar, and no toggle.
+		await page.setViewportSize({ width: 1440, height: 900 });
+		await expect.poll(() => slider().isVisible()).toBe(true);
+		expect(await toggle.isVisible()).toBe(false);
+	});
+});
+
 describe('screenshots of the panel', () => {
 	const directory = process.env.E2E_SCREENSHOTS;
 	const sizes = [
