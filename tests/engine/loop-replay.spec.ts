@@ -458,6 +458,35 @@ describe('the user’s coroutine is the task’s own', () => {
 		expect(ofKind(events, 'task_resumed').filter((event) => event.task === 3)).toHaveLength(2);
 	});
 
+	it('a task factory that takes only (loop, coro) works, as in CPython, and its tasks keep the run’s numbers', () => {
+		const events = run(
+			engine,
+			`
+			import asyncio
+
+			def factory(loop, coro):
+			    return asyncio.Task(coro, loop=loop)
+
+			async def child():
+			    await asyncio.sleep(1)
+			    return asyncio.current_task().get_name()
+
+			async def main():
+			    asyncio.get_running_loop().set_task_factory(factory)
+			    print(await asyncio.create_task(child()))
+			    print(await asyncio.create_task(child()))
+
+			asyncio.run(main())
+		`
+		);
+		expect(stdout(events)).toEqual(['Task-2', 'Task-3']);
+		expect(ofKind(events, 'task_created').map((event) => event.name)).toEqual([
+			'Task-1',
+			'Task-2',
+			'Task-3'
+		]);
+	});
+
 	it('an eager task runs its first step inside create_task, recorded as a step', () => {
 		const events = run(
 			engine,

@@ -17,6 +17,7 @@ import collections
 import heapq
 import inspect
 import linecache
+import re
 import signal
 import sys
 from asyncio import coroutines, events, selector_events
@@ -30,6 +31,9 @@ from .handles import NumberedHandle, OrderedTimerHandle, adopt, has_started, tas
 from .session import USER_FILE, RunHalted, RunSession, caller_line
 from .tracer import coro_name, describe_origin, describe_stuck
 from .turns import run_turn
+
+#: The name CPython gives a task nobody named (from its process-wide counter).
+_DEFAULT_NAME = re.compile(r"Task-\d+")
 
 _active: RunSession | None = None
 
@@ -276,10 +280,14 @@ class VirtualClockLoop(selector_events.BaseSelectorEventLoop):
         task_id = session.next_task_id
         session.next_task_id += 1
         name = kwargs.get("name")
-        if name is None:
+        numbered = name is None
+        if numbered:
             name = f"Task-{session.next_task_name}"
             session.next_task_name += 1
-            kwargs["name"] = name
+            # A task factory gets exactly CPython's arguments (`def factory(loop, coro)` takes no
+            # name=); its task is given the run's number once made, below.
+            if self._task_factory is None:
+                kwargs["name"] = name
         qualname = coro_name(coro)
         eager: _EagerStep | None = None
         # The loop's own shutdown coroutines (asyncio.run runs them as tasks after main()) are
@@ -302,6 +310,10 @@ class VirtualClockLoop(selector_events.BaseSelectorEventLoop):
         task: asyncio.Task[Any] | None = None
         try:
             task = super().create_task(coro, **kwargs)
+            if numbered and self._task_factory is not None and _DEFAULT_NAME.fullmatch(
+                str(task.get_name())
+            ):
+                task.set_name(name)
             return task
         finally:
             if session.creating.pop() > 0 and task is not None:
