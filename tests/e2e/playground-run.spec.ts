@@ -74,7 +74,14 @@ describe('the playground page', () => {
 		async () => {
 			const [download] = await Promise.all([
 				page.waitForEvent('download'),
-				region(page, 'Timeline').getByRole('button', { name: 'Perfetto', exact: true }).click()
+				region(page, 'Timeline')
+					.getByText('Export', { exact: true })
+					.click()
+					.then(() =>
+						region(page, 'Timeline')
+							.getByRole('button', { name: 'Run for Perfetto', exact: true })
+							.click()
+					)
 			]);
 			expect(download.suggestedFilename()).toBe('asyncio-run.perfetto.json');
 			const path = await download.path();
