@@ -32,7 +32,10 @@ describe('interrupt buffer', () => {
 		await page.waitForFunction(
 			() => document.querySelector('[data-phase]')?.getAttribute('data-phase') === 'running'
 		);
-		await page.waitForTimeout(300);
+		// The page says "running" when it hands the run over; the program itself starts after the
+		// worker's pre-run checks. On a loaded CI machine 300 ms was sometimes before it, and a
+		// Stop that lands before the program ends it with nothing to show (partial: false).
+		await page.waitForTimeout(1_500);
 		const stoppedAt = Date.now();
 		await page.getByRole('button', { name: 'Stop' }).click();
 		const outcome = await running;
