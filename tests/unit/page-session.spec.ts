@@ -469,9 +469,11 @@ describe('PlaygroundSession', () => {
 		expect(session.startingSince).toBe(1000); // the same start-up, still counted from its start
 		void session.run();
 		expect(session.waitingForPython).toBe(true);
+		expect(session.runningText).toBe('Will run when Python is ready…');
 		runner.status = { phase: 'running', detail: 'Running', progress: null };
 		session.notePhase('running', 9000);
 		expect(session.waitingForPython).toBe(false);
+		expect(session.runningText).toBe('Running…');
 		expect(session.startingSince).toBeNull();
 		await runner.finish(model({ duration: 1 }));
 		expect(session.running).toBe(false);

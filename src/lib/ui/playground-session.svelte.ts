@@ -303,6 +303,12 @@ export class PlaygroundSession {
 		return this.running && (this.phase === 'loading' || this.phase === 'restarting');
 	}
 
+	/** What the panes say while a run is under way, or null when none is. */
+	get runningText(): string | null {
+		if (!this.running) return null;
+		return this.waitingForPython ? 'Will run when Python is ready…' : 'Running…';
+	}
+
 	get phase(): RunnerStatus['phase'] {
 		return this.#runner?.status.phase ?? 'loading';
 	}
