@@ -44,7 +44,7 @@ describe('levelOfDetail', () => {
 			{ kind: 'waiting', start: 1, end: 2, label: 'b', line: 1 }
 		];
 		expect(levelOfDetail(segments, linear(100), 0, 500)).toEqual([
-			{ kind: 'waiting', x0: 0, x1: 200, first: 0, count: 2 }
+			{ kind: 'waiting', style: 'ready', x0: 0, x1: 200, first: 0, count: 2 }
 		]);
 	});
 

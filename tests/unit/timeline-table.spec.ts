@@ -115,9 +115,9 @@ describe('renderTimelineSvg', () => {
 		expect(svg).toContain('xmlns="http://www.w3.org/2000/svg"');
 	});
 
-	it('shades a blocked band and names the blocking line', () => {
+	it('labels the blocking bar with the call that held the loop and its line', () => {
 		const svg = renderTimelineSvg(blockingSleep(), nodeDocument());
-		expect(svg).toContain('loop blocked 2.00 s (time.sleep) · line 5');
+		expect(svg).toContain('time.sleep(2) blocks the loop · line 5');
 	});
 
 	it('renders 10,000 lanes of SVG only for what is visible in a viewport', () => {

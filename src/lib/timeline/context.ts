@@ -17,7 +17,10 @@ export interface FocusTarget {
 }
 
 export interface Ids {
+	/** The timer-wait stripes (also any waiting where kinds are not told apart). */
 	hatch: string;
+	/** The dots of waiting at a Lock, Queue, Event… */
+	dots: string;
 	arrow: string;
 	clip: string;
 }

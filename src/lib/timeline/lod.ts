@@ -6,9 +6,12 @@
  */
 import type { Segment, SegmentKind } from '../engine/model';
 import type { CountPoint } from './layout';
+import { segmentStyle, type SegmentStyle } from './wait-style';
 
 export interface DisplaySegment {
 	kind: SegmentKind;
+	/** How it is drawn: merged pieces of different styles take the first one's. */
+	style: SegmentStyle;
 	x0: number;
 	x1: number;
 	/** Index of the first model segment drawn by this rectangle. */
@@ -40,7 +43,7 @@ const PRECEDENCE: Record<SegmentKind, number> = { waiting: 0, running: 1, blocke
 
 /**
  * The rectangles for one lane between pixel xMin and xMax, with `x` mapping time to pixels.
- * Adjacent segments of one kind merge; pieces under `minWidth` pixels merge with the block they
+ * Adjacent segments of one style merge; pieces under `minWidth` pixels merge with the block they
  * touch, which then shows the highest-precedence kind among them.
  */
 export function levelOfDetail(
@@ -69,19 +72,23 @@ export function levelOfDetail(
 		if (x1 < xMin) continue;
 		x0 = Math.max(x0, xMin);
 		x1 = Math.min(x1, xMax);
+		const style = segmentStyle(segment);
 		if (current) {
 			const touches = x0 <= current.x1 + 0.5;
-			const sameKind = current.kind === segment.kind;
+			const sameStyle = current.style === style;
 			const tiny = x1 - x0 < minWidth || current.x1 - current.x0 < minWidth;
-			if (touches && (sameKind || tiny)) {
-				if (PRECEDENCE[segment.kind] > PRECEDENCE[current.kind]) current.kind = segment.kind;
+			if (touches && (sameStyle || tiny)) {
+				if (PRECEDENCE[segment.kind] > PRECEDENCE[current.kind]) {
+					current.kind = segment.kind;
+					current.style = style;
+				}
 				current.x1 = Math.max(current.x1, x1);
 				current.count++;
 				continue;
 			}
 			out.push(current);
 		}
-		current = { kind: segment.kind, x0, x1, first: i, count: 1 };
+		current = { kind: segment.kind, style, x0, x1, first: i, count: 1 };
 	}
 	if (current) out.push(current);
 	return out;

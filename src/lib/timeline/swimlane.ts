@@ -92,6 +92,7 @@ export function renderContext(
 		palette: options.palette,
 		ids: {
 			hatch: `${options.idPrefix}-hatch`,
+			dots: `${options.idPrefix}-dots`,
 			arrow: `${options.idPrefix}-arrow`,
 			clip: `${options.idPrefix}-clip`
 		},
@@ -148,7 +149,7 @@ export function renderSwimlane(
 	return { svg, context };
 }
 
-/** Shared definitions: the waiting hatch, the arrowhead and the lane-area clip. */
+/** Shared definitions: the waiting patterns, the arrowhead and the lane-area clip. */
 function defs(context: RenderContext): SVGElement {
 	const { document, palette, ids, frame } = context;
 	return append(
@@ -164,7 +165,26 @@ function defs(context: RenderContext): SVGElement {
 			svgElement(document, 'rect', { width: 6, height: 6, style: `fill:${palette.waiting}` }),
 			svgElement(document, 'path', {
 				d: 'M0,0V6',
-				style: `stroke:${palette.waitingStroke};stroke-width:2`
+				style: `stroke:${palette.waitingStripe};stroke-width:2`
+			})
+		),
+		append(
+			svgElement(document, 'pattern', {
+				id: ids.dots,
+				width: 5,
+				height: 5,
+				patternUnits: 'userSpaceOnUse'
+			}),
+			svgElement(document, 'rect', {
+				width: 5,
+				height: 5,
+				style: `fill:${palette.primitiveWait}`
+			}),
+			svgElement(document, 'circle', {
+				cx: 2.5,
+				cy: 2.5,
+				r: 1.2,
+				style: `fill:${palette.primitiveWaitDots}`
 			})
 		),
 		append(

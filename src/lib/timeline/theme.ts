@@ -13,10 +13,25 @@ export interface Palette {
 	grid: string;
 	laneAlt: string;
 	running: string;
+	/** Waiting on a timer (wait-style.ts), and waiting in general where kinds are not told apart. */
 	waiting: string;
+	waitingStripe: string;
 	waitingStroke: string;
 	waitingText: string;
+	taskWait: string;
+	taskWaitStroke: string;
+	taskWaitText: string;
+	primitiveWait: string;
+	primitiveWaitDots: string;
+	primitiveWaitStroke: string;
+	primitiveWaitText: string;
+	readyStroke: string;
+	readyText: string;
+	otherWait: string;
+	otherWaitStroke: string;
+	otherWaitText: string;
 	blocked: string;
+	blockedText: string;
 	blockedBand: string;
 	created: string;
 	done: string;
@@ -38,10 +53,24 @@ export const palettes: Record<ThemeName, Palette> = {
 		grid: '#e3e7ed',
 		laneAlt: '#f6f8fb',
 		running: '#2f6fde',
-		waiting: '#e3edfc',
-		waitingStroke: '#9dbcf0',
-		waitingText: '#24497f',
-		blocked: '#d42a2a',
+		waiting: '#e4eefc',
+		waitingStripe: '#c3d7f4',
+		waitingStroke: '#8fb0e0',
+		waitingText: '#1b3a66',
+		taskWait: '#dcf3ea',
+		taskWaitStroke: '#3e9a76',
+		taskWaitText: '#14503a',
+		primitiveWait: '#fcefd2',
+		primitiveWaitDots: '#e7c987',
+		primitiveWaitStroke: '#c9a14a',
+		primitiveWaitText: '#5a3d00',
+		readyStroke: '#7d8896',
+		readyText: '#4d5766',
+		otherWait: '#eceef2',
+		otherWaitStroke: '#a3acb8',
+		otherWaitText: '#3b4350',
+		blocked: '#c62828',
+		blockedText: '#ffffff',
 		blockedBand: 'rgba(212, 42, 42, 0.10)',
 		created: '#5f6b7a',
 		done: '#1f8a4c',
@@ -60,10 +89,24 @@ export const palettes: Record<ThemeName, Palette> = {
 		grid: '#2b313b',
 		laneAlt: '#1a1e25',
 		running: '#6ea1ff',
-		waiting: '#1d2b44',
-		waitingStroke: '#3f5f96',
-		waitingText: '#b9d0f7',
+		waiting: '#1c2b45',
+		waitingStripe: '#2c4268',
+		waitingStroke: '#4a6ea8',
+		waitingText: '#cfe0fb',
+		taskWait: '#16352b',
+		taskWaitStroke: '#3f9a78',
+		taskWaitText: '#c2ecdb',
+		primitiveWait: '#3a2d10',
+		primitiveWaitDots: '#6a5220',
+		primitiveWaitStroke: '#a8842f',
+		primitiveWaitText: '#f6e2b5',
+		readyStroke: '#7b8595',
+		readyText: '#a9b2c0',
+		otherWait: '#262b34',
+		otherWaitStroke: '#5f6b7a',
+		otherWaitText: '#d7dce4',
 		blocked: '#ff6b6b',
+		blockedText: '#15181e',
 		blockedBand: 'rgba(255, 107, 107, 0.14)',
 		created: '#98a2b3',
 		done: '#4cc27f',

@@ -1,6 +1,8 @@
 /**
  * Blocked bands: while the loop is stuck in time.sleep or CPU work, nothing else can run, so the
- * band is shaded across every lane of the run, labelled with the line that blocked.
+ * band is shaded across every lane of the run. The blocking task's own bar says what blocked
+ * (segments.ts); a band no task owns (top-level code) is labelled in the strip, on a halo so the
+ * strip's bars underneath never garble it.
  */
 import type { Mark, RenderContext } from '../context';
 import { append, svgElement, textWidth } from '../dom';
@@ -48,7 +50,11 @@ export class BlockedMark implements Mark {
 					})
 				);
 				const label = blockedLabel(span);
-				if (textWidth(label, sizes.small) + 6 < x1 - x0 && stripTop >= context.viewTop - 1) {
+				if (
+					span.task === null &&
+					textWidth(label, sizes.small) + 6 < x1 - x0 &&
+					stripTop >= context.viewTop - 1
+				) {
 					append(
 						g,
 						svgElement(
@@ -57,7 +63,9 @@ export class BlockedMark implements Mark {
 							{
 								x: x0 + 4,
 								y: stripTop + sizes.small,
-								style: `fill:${palette.blocked};font-size:${sizes.small}px;font-weight:600`
+								style:
+									`fill:${palette.blocked};font-size:${sizes.small}px;font-weight:600;` +
+									`paint-order:stroke;stroke:${palette.background};stroke-width:3px;stroke-linejoin:round`
 							},
 							label
 						)

@@ -6,6 +6,7 @@ import type { Mark, RenderContext } from '../context';
 import { laneCenter } from '../context';
 import { append, svgElement } from '../dom';
 import { firstSegmentEndingAfter } from '../lod';
+import { inkOf, segmentStyle } from '../wait-style';
 
 export class HighlightMark implements Mark {
 	render(context: RenderContext): SVGElement | null {
@@ -34,12 +35,7 @@ export class HighlightMark implements Mark {
 				lastRight = x1;
 				x0 = Math.max(x0, frame.plotLeft);
 				x1 = Math.min(x1, frame.plotRight);
-				const fill =
-					segment.kind === 'waiting'
-						? `url(#${ids.hatch})`
-						: segment.kind === 'blocked'
-							? palette.blocked
-							: palette.running;
+				const fill = inkOf(segmentStyle(segment), palette, ids).fill;
 				append(
 					g,
 					svgElement(document, 'rect', {

@@ -9,43 +9,48 @@ import { formatSeconds } from '../../engine/format';
 import type { TimelineLayout } from '../layout';
 import type { ChartSizes } from '../sizes';
 import { markerShape } from './markers';
+import { inkOf, segmentStyle, WAIT_LEGEND, type SegmentStyle } from '../wait-style';
 
-type Swatch =
-	| 'running'
-	| 'waiting'
-	| 'blocked'
-	| 'created'
-	| 'done'
-	| 'raised'
-	| 'cancelled'
-	| 'stuck'
-	| 'link';
+type Swatch = SegmentStyle | 'created' | 'done' | 'raised' | 'cancelled' | 'stuck' | 'link';
 
 type RunModel = TimelineLayout['sections'][number]['model'];
 
+/** What a run shows, read once per layout: the segment styles, and the rest from its model. */
+interface Shown {
+	styles: Set<SegmentStyle>;
+	model: RunModel;
+}
+
 /** Each entry, and whether a run shows what it explains. */
-const ITEMS: { swatch: Swatch; label: string; shown: (model: RunModel) => boolean }[] = [
+const ITEMS: { swatch: Swatch; label: string; shown: (run: Shown) => boolean }[] = [
 	{ swatch: 'running', label: 'running', shown: () => true },
-	{ swatch: 'waiting', label: 'waiting (awaits …)', shown: (m) => hasSegment(m, 'waiting') },
+	...WAIT_LEGEND.map(({ style, label }) => ({
+		swatch: style,
+		label,
+		shown: (run: Shown) => run.styles.has(style)
+	})),
 	{
 		swatch: 'blocked',
 		label: 'loop blocked',
-		shown: (m) => m.blocked.length > 0 || hasSegment(m, 'blocked')
+		shown: (run) => run.model.blocked.length > 0 || run.styles.has('blocked')
 	},
 	{ swatch: 'created', label: 'created', shown: () => true },
-	{ swatch: 'done', label: 'done', shown: (m) => m.tasks.some((t) => t.state === 'done') },
-	{ swatch: 'raised', label: 'raised', shown: (m) => m.tasks.some((t) => t.state === 'raised') },
-	{
-		swatch: 'cancelled',
-		label: 'cancelled',
-		shown: (m) => m.tasks.some((t) => t.state === 'cancelled')
-	},
-	{ swatch: 'link', label: 'awaits task', shown: (m) => m.links.length > 0 },
-	{ swatch: 'stuck', label: 'stuck (deadlock)', shown: (m) => m.deadlock !== null }
+	{ swatch: 'done', label: 'done', shown: (run) => hasState(run, 'done') },
+	{ swatch: 'raised', label: 'raised', shown: (run) => hasState(run, 'raised') },
+	{ swatch: 'cancelled', label: 'cancelled', shown: (run) => hasState(run, 'cancelled') },
+	{ swatch: 'link', label: 'done → awaiter resumes', shown: (run) => run.model.links.length > 0 },
+	{ swatch: 'stuck', label: 'stuck (deadlock)', shown: (run) => run.model.deadlock !== null }
 ];
 
-function hasSegment(model: RunModel, kind: 'waiting' | 'blocked'): boolean {
-	return model.tasks.some((task) => task.segments.some((segment) => segment.kind === kind));
+function hasState(run: Shown, state: RunModel['tasks'][number]['state']): boolean {
+	return run.model.tasks.some((task) => task.state === state);
+}
+
+function shownBy(model: RunModel): Shown {
+	const styles = new Set<SegmentStyle>();
+	for (const task of model.tasks)
+		for (const segment of task.segments) styles.add(segmentStyle(segment));
+	return { styles, model };
 }
 
 type Item = { swatch: Swatch; label: string };
@@ -57,8 +62,8 @@ const itemsOf = new WeakMap<TimelineLayout, Item[]>();
 export function legendItems(layout: TimelineLayout): Item[] {
 	let items = itemsOf.get(layout);
 	if (!items) {
-		const models = layout.sections.map((section) => section.model);
-		items = ITEMS.filter((item) => models.some(item.shown)).map(({ swatch, label }) => ({
+		const runs = layout.sections.map((section) => shownBy(section.model));
+		items = ITEMS.filter((item) => runs.some(item.shown)).map(({ swatch, label }) => ({
 			swatch,
 			label
 		}));
@@ -171,11 +176,18 @@ export class LegendMark implements Mark {
 			});
 		switch (swatch) {
 			case 'running':
-				return bar(`fill:${palette.running}`);
-			case 'waiting':
-				return bar(`fill:url(#${ids.hatch});stroke:${palette.waitingStroke}`);
 			case 'blocked':
-				return bar(`fill:${palette.blocked}`);
+			case 'timer':
+			case 'task':
+			case 'primitive':
+			case 'ready':
+			case 'other': {
+				const ink = inkOf(swatch, palette, ids);
+				const outline = ink.stroke
+					? `;stroke:${ink.stroke}` + (ink.dash ? `;stroke-dasharray:${ink.dash}` : '')
+					: '';
+				return bar(`fill:${ink.fill}${outline}`);
+			}
 			case 'link':
 				return svgElement(document, 'path', {
 					d: `M${x},${cy}H${x + width - 3}`,
