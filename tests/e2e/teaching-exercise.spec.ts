@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { readExercises } from '../../src/lib/exercises/read-exercises';
 import { useE2E } from './harness';
+import { layoutProblems } from './layout-checks';
 import {
 	button,
 	editorText,
@@ -114,6 +115,52 @@ describe('an exercise', () => {
 			await expect(panel.locator('header p').textContent()).resolves.toBe(
 				`Exercise ${all.indexOf(exercise) + 1} of ${all.length} · ${exercise.topic}`
 			);
+		},
+		TEST_TIMEOUT
+	);
+
+	it(
+		'leaves the chart its whole toolbar and its lane names beside the exercise, at 1280×720 and 1024×768',
+		async () => {
+			const { page } = await e2e.open('/?exercise=three-downloads');
+			await waitForMonaco(page);
+			await pythonReady(page);
+			await page.getByRole('checkbox', { name: 'Predict first' }).uncheck();
+			await button(page, 'Run').click();
+			await region(page, 'Summary').getByText('6.00 s').first().waitFor({ timeout: READY_TIMEOUT });
+			const failures: string[] = [];
+			for (const [width, height] of [
+				[1280, 720],
+				[1024, 768]
+			]) {
+				await page.setViewportSize({ width, height });
+				await page.waitForTimeout(300);
+				const problems = await layoutProblems(page, {
+					rows: ['.exercise footer', '.pane-head'],
+					// The chart's toolbar may wrap beside an exercise, but nothing in it may overlap or
+					// leave the chart.
+					groups: ['.timeline .toolbar'],
+					inside: ['.timeline .toolbar > *', '.timeline-pane']
+				});
+				// Every button of the toolbar is there to press, Export included.
+				const toolbar = page.locator('.timeline .toolbar');
+				for (const control of [
+					toolbar.getByRole('button', { name: 'Zoom in' }),
+					toolbar.getByRole('button', { name: 'Reset', exact: true }),
+					toolbar.getByRole('button', { name: 'Table' }),
+					toolbar.getByRole('button', { name: 'Seconds' }),
+					toolbar.locator('.export summary')
+				]) {
+					const box = await control.boundingBox();
+					if (!box || box.x + box.width > width)
+						problems.push(`"${await control.textContent()}" is off screen`);
+				}
+				const lanes = await page.locator('[data-timeline-chart] .tl-lanes text').allTextContents();
+				if (!lanes.some((text) => text.includes('Task-1')))
+					problems.push(`the lane is not named: ${JSON.stringify(lanes)}`);
+				failures.push(...problems.map((problem) => `${width}×${height}: ${problem}`));
+			}
+			expect(failures).toEqual([]);
 		},
 		TEST_TIMEOUT
 	);
