@@ -70,6 +70,27 @@ describe('the playground page', () => {
 	);
 
 	it(
+		'opens the task table where it can be read: in the window at 1280×720, without scrolling the page',
+		async () => {
+			await page.setViewportSize({ width: 1280, height: 720 });
+			const toggle = region(page, 'Timeline').getByRole('button', { name: 'Table' });
+			await toggle.click();
+			try {
+				const table = region(page, 'Timeline').getByRole('table', { name: 'Tasks', exact: true });
+				const lastRow = (await table.locator('tbody tr').last().boundingBox())!;
+				expect(lastRow.y + lastRow.height).toBeLessThanOrEqual(720);
+				expect(lastRow.y).toBeGreaterThan(0);
+				const pageHeight = await page.evaluate(() => document.scrollingElement!.scrollHeight);
+				expect(pageHeight).toBeLessThanOrEqual(721);
+			} finally {
+				await toggle.click();
+				await page.setViewportSize({ width: 1280, height: 800 });
+			}
+		},
+		TEST_TIMEOUT
+	);
+
+	it(
 		'downloads the run for Perfetto: one track per task, the sleeps in microseconds',
 		async () => {
 			const [download] = await Promise.all([
