@@ -105,6 +105,29 @@ describe('NaN and endless waits', () => {
 		});
 	});
 
+	it('call_later(nan) with nothing else ready fails as CPython’s loop does, not as a deadlock', () => {
+		// CPython 3.14 passes the NaN deadline to its selector, and Linux's epoll raises; asyncio.run
+		// then cancels main, and the NaN timer, due at once, fires during that clean-up.
+		const events = run(
+			engine,
+			[
+				'import asyncio',
+				'async def main():',
+				'    asyncio.get_running_loop().call_later(float("nan"), print, "fired")',
+				'    await asyncio.sleep(0.1)',
+				'    print("not reached")',
+				'asyncio.run(main())'
+			].join('\n')
+		);
+		valid(events);
+		expect(ofKind(events, 'deadlock')).toEqual([]);
+		expect(stdout(events)).toEqual(['fired']);
+		expect(ofKind(events, 'error')[0]).toMatchObject({
+			type: 'ValueError',
+			message: 'cannot convert float NaN to integer'
+		});
+	});
+
 	for (const [what, code] of [
 		['time.sleep(inf)', 'import time\ntime.sleep(float("inf"))'],
 		['asyncio.sleep(inf)', 'import asyncio\nasyncio.run(asyncio.sleep(float("inf")))'],

@@ -70,6 +70,10 @@ class _VirtualSelector(loopback.VirtualSelector):
             raise RunHalted(session.halted)
         if session.steps > session.limits.max_steps:
             loop._stop_at_limit("steps", limit_messages.steps_message(session.limits))
+        if timeout is not None and timeout != timeout:
+            # A NaN deadline first in the heap (`call_later(nan)` with nothing ready): CPython's
+            # loop passes the NaN on, and Linux's epoll selector fails on it, with these words.
+            raise ValueError("cannot convert float NaN to integer")
         timer: Any = loop._scheduled[0] if loop._scheduled else None
         before = session.clock.now
         ready = loop._network.wait(
