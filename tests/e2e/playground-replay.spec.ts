@@ -211,6 +211,11 @@ describe('the chart toolbar: wake-ups and the axis', () => {
 		expect(await axis.getByRole('button', { name: 'Turns' }).getAttribute('aria-pressed')).toBe(
 			'true'
 		);
+		// Wake-ups too: at one instant in seconds, gather's wake-up of main runs forward among the
+		// turns, from the turn Task-4 ended to the turn main resumed.
+		await expect.poll(() => chart.locator('.tl-wakes path').count()).toBe(2);
+		const wake = (await chart.locator('.tl-wakes path').first().boundingBox())!;
+		expect(wake.width).toBeGreaterThan(10);
 		// The step's line moves with the replay on this axis too.
 		await slider().focus();
 		await page.keyboard.press('Home');

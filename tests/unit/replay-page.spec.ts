@@ -19,7 +19,7 @@ import {
 } from '../../src/lib/replay/loop-panel';
 import { ReplayCursor, type Ticker } from '../../src/lib/replay/replay-cursor.svelte';
 import { stepAtPosition, turnAxis } from '../../src/lib/replay/turn-axis';
-import { wakeArrows } from '../../src/lib/replay/wakes';
+import { wakeArrows, wakeArrowsOnTurns } from '../../src/lib/replay/wakes';
 import { afterStep, type OutputItem } from '../../src/lib/ui/output-items';
 import { sleeper } from './loop-traces';
 
@@ -172,8 +172,22 @@ describe('the editor and the output follow the step', () => {
 describe('wake-up arrows', () => {
 	it('from the task whose ending woke another (through its done callback); none for a timer', () => {
 		// Task-2 was woken by its sleep's timer (no lane to start from); main by Task-2's end.
-		expect(wakeArrows(replay)).toEqual([{ from: 2, fromT: 1, line: null, to: 1, toT: 1 }]);
+		expect(wakeArrows(replay)).toEqual([
+			{ from: 2, fromT: 1, line: null, to: 1, toT: 1, fromStep: 8, toStep: 12 }
+		]);
 		expect(wakeArrows(replay)).toBe(wakeArrows(replay));
+	});
+
+	it('on an axis of loop turns: from the step that released it to the step that resumed, in order', () => {
+		const axis = turnAxis(analyzeRun(sleeper()), replay);
+		const [arrow] = wakeArrowsOnTurns(wakeArrows(replay), axis.positions);
+		// Both ends at one instant in seconds; apart, and in order, among the turns.
+		expect(arrow.fromT).toBe(axis.positions[8]);
+		expect(arrow.toT).toBe(axis.positions[12]);
+		expect(arrow.toT).toBeGreaterThan(arrow.fromT);
+		expect(wakeArrowsOnTurns(wakeArrows(replay), axis.positions)).toBe(
+			wakeArrowsOnTurns(wakeArrows(replay), axis.positions)
+		);
 	});
 });
 

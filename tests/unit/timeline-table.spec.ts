@@ -141,6 +141,47 @@ describe('renderTimelineSvg', () => {
 	});
 });
 
+describe('the axis of loop turns', () => {
+	function axisTexts(turnGaps: { at: number; label: string }[]): string[] {
+		const layout = layoutTimeline([{ model: gatherThree(), label: null }], {});
+		const { svg } = renderSwimlane(nodeDocument(), layout, {
+			width: 800,
+			palette: palettes.light,
+			idPrefix: 't',
+			turnGaps
+		});
+		return [...svg.querySelectorAll('.tl-axis text')].map((text) => text.textContent ?? '');
+	}
+
+	it('gives a "+1.00 s" the room where a tick label would run into it, and keeps both apart', () => {
+		// gather-three lasts 3: ticks at 0, 0.5 … 3 are whole turns at 0, 1, 2 and 3.
+		const plain = axisTexts([{ at: 0.5, label: '+1.00 s' }]);
+		expect(plain).toEqual(expect.arrayContaining(['0', '1', '2', '3', '+1.00 s']));
+		// A jump just before turn 1: its label starts where "1" is centred, so "1" gives way.
+		const crowded = axisTexts([{ at: 0.98, label: '+1.00 s' }]);
+		expect(crowded).toContain('+1.00 s');
+		expect(crowded).not.toContain('1');
+		expect(crowded).toEqual(expect.arrayContaining(['0', '2', '3']));
+	});
+
+	it('leaves out a jump label that would overlap the one before; its mark stays', () => {
+		const layout = layoutTimeline([{ model: gatherThree(), label: null }], {});
+		const { svg } = renderSwimlane(nodeDocument(), layout, {
+			width: 800,
+			palette: palettes.light,
+			idPrefix: 't',
+			turnGaps: [
+				{ at: 1.5, label: '+1.00 s' },
+				{ at: 1.52, label: '+2.00 s' }
+			]
+		});
+		expect([...svg.querySelectorAll('.tl-axis-gaps text')].map((t) => t.textContent)).toEqual([
+			'+1.00 s'
+		]);
+		expect(svg.querySelectorAll('.tl-axis-gaps path')).toHaveLength(2);
+	});
+});
+
 describe('taskTableRows pages', () => {
 	it('gives the rows of one page, with parent names from outside the page', () => {
 		const model = manyTasks(1000);

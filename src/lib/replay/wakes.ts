@@ -18,6 +18,9 @@ export interface WakeArrow {
 	/** The task woken, and when it resumed. */
 	to: TaskId;
 	toT: number;
+	/** The replay's steps of the two ends: where they sit on an axis of loop turns. */
+	fromStep: number;
+	toStep: number;
 }
 
 const computed = new WeakMap<LoopReplay, WakeArrow[]>();
@@ -43,9 +46,32 @@ export function wakeArrows(replay: LoopReplay): WakeArrow[] {
 			fromT: waker.t,
 			line: waker.line,
 			to: step.task,
-			toT: step.t
+			toT: step.t,
+			fromStep: waker.scheduledAt,
+			toStep: k
 		});
 	}
 	computed.set(replay, arrows);
 	return arrows;
+}
+
+const onTurns = new WeakMap<readonly WakeArrow[], WeakMap<Float64Array, WakeArrow[]>>();
+
+/** The same arrows on an axis of loop turns: each end at its step's position (turn-axis.ts). */
+export function wakeArrowsOnTurns(
+	arrows: readonly WakeArrow[],
+	positions: Float64Array
+): WakeArrow[] {
+	let byAxis = onTurns.get(arrows);
+	if (!byAxis) onTurns.set(arrows, (byAxis = new WeakMap()));
+	let placed = byAxis.get(positions);
+	if (!placed) {
+		placed = arrows.map((arrow) => ({
+			...arrow,
+			fromT: positions[arrow.fromStep],
+			toT: positions[arrow.toStep]
+		}));
+		byAxis.set(positions, placed);
+	}
+	return placed;
 }

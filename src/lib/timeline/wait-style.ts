@@ -49,10 +49,10 @@ export function segmentStyle(segment: Segment): SegmentStyle {
 
 /** The waiting styles in the legend's order, with what each entry says. */
 export const WAIT_LEGEND: readonly { style: WaitStyle; label: string }[] = [
-	{ style: 'timer', label: 'sleeping (timer)' },
+	{ style: 'timer', label: 'sleeping' },
 	{ style: 'task', label: 'awaits tasks' },
 	{ style: 'primitive', label: 'awaits Lock, Queue, Event…' },
-	{ style: 'ready', label: 'ready, waiting for a turn' },
+	{ style: 'ready', label: 'ready, awaits its turn' },
 	{ style: 'other', label: 'awaits a future or thread' }
 ];
 

@@ -44,66 +44,91 @@ export class AxisMark implements Mark {
 				style: `stroke:${palette.muted};stroke-width:1`
 			})
 		);
+		const gaps = context.turnGaps ? gapLabels(context) : [];
 		for (const tick of axisTicks(context)) {
 			const px = x(tick.t);
 			// The last label would spill past the edge when centred: right-align it instead.
-			const anchor =
-				px + textWidth(tick.label, sizes.text) / 2 > frame.width - 2 ? 'end' : 'middle';
+			const width = textWidth(tick.label, sizes.text);
+			const anchor = px + width / 2 > frame.width - 2 ? 'end' : 'middle';
+			const left = anchor === 'end' ? px + 3 - width : px - width / 2;
+			// Where the clock jumped says more than a turn's number: a tick label that would run
+			// into a "+1.00 s" gives way (its tick mark stays).
+			const clash = gaps.some((gap) => gap.shown && left < gap.right && left + width > gap.left);
 			append(
 				g,
 				svgElement(document, 'path', {
 					d: `M${px},${baseline - 4}V${baseline}`,
 					style: `stroke:${palette.muted}`
 				}),
-				svgElement(
-					document,
-					'text',
-					{
-						x: anchor === 'end' ? px + 3 : px,
-						y: top + 14 * sizes.scale,
-						'text-anchor': anchor,
-						style: `fill:${palette.text}`
-					},
-					tick.label
-				)
+				clash
+					? null
+					: svgElement(
+							document,
+							'text',
+							{
+								x: anchor === 'end' ? px + 3 : px,
+								y: top + 14 * sizes.scale,
+								'text-anchor': anchor,
+								style: `fill:${palette.text}`
+							},
+							tick.label
+						)
 			);
 		}
-		if (context.turnGaps) append(g, gapMarks(context, baseline));
+		if (context.turnGaps) append(g, gapMarks(context, gaps, baseline));
 		return g;
 	}
 }
 
-/** "+1.00 s" where the clock jumped between two turns, below the tick labels. */
-function gapMarks(context: RenderContext, baseline: number): SVGElement {
-	const { document, palette, x, frame, sizes } = context;
-	const g = svgElement(document, 'g', { class: 'tl-axis-gaps' });
+interface GapLabel {
+	px: number;
+	label: string;
+	left: number;
+	right: number;
+	/** False for a label that would overlap the one before: its mark stays, its words do not. */
+	shown: boolean;
+}
+
+/** Where each "+1.00 s" goes, in the plot, left to right. */
+function gapLabels(context: RenderContext): GapLabel[] {
+	const { x, frame, sizes } = context;
+	const labels: GapLabel[] = [];
 	let lastRight = -Infinity;
 	for (const gap of context.turnGaps ?? []) {
 		const px = x(gap.at);
 		if (px < frame.plotLeft || px > frame.plotRight) continue;
+		const left = px + 3;
+		const right = left + textWidth(gap.label, sizes.small) + 4;
+		const shown = left >= lastRight;
+		if (shown) lastRight = right;
+		labels.push({ px, label: gap.label, left, right, shown });
+	}
+	return labels;
+}
+
+/** "+1.00 s" where the clock jumped between two turns, below the tick labels. */
+function gapMarks(context: RenderContext, gaps: GapLabel[], baseline: number): SVGElement {
+	const { document, palette, sizes } = context;
+	const g = svgElement(document, 'g', { class: 'tl-axis-gaps' });
+	for (const gap of gaps) {
 		append(
 			g,
 			svgElement(document, 'path', {
-				d: `M${px},${baseline - 9 * sizes.scale}V${baseline + 2}`,
+				d: `M${gap.px},${baseline - 9 * sizes.scale}V${baseline + 2}`,
 				style: `stroke:${palette.highlight};stroke-width:2`
-			})
-		);
-		// Labels that would overlap the one before are left out; the marks stay.
-		const width = textWidth(gap.label, sizes.small);
-		if (px + 3 < lastRight) continue;
-		lastRight = px + 3 + width + 4;
-		append(
-			g,
-			svgElement(
-				document,
-				'text',
-				{
-					x: px + 3,
-					y: baseline - 3,
-					style: `fill:${palette.muted};font-size:${sizes.small}px;font-weight:600`
-				},
-				gap.label
-			)
+			}),
+			gap.shown
+				? svgElement(
+						document,
+						'text',
+						{
+							x: gap.left,
+							y: baseline - 3,
+							style: `fill:${palette.muted};font-size:${sizes.small}px;font-weight:600`
+						},
+						gap.label
+					)
+				: null
 		);
 	}
 	return g;

@@ -38,7 +38,7 @@ const ITEMS: { swatch: Swatch; label: string; shown: (run: Shown) => boolean }[]
 	{ swatch: 'done', label: 'done', shown: (run) => hasState(run, 'done') },
 	{ swatch: 'raised', label: 'raised', shown: (run) => hasState(run, 'raised') },
 	{ swatch: 'cancelled', label: 'cancelled', shown: (run) => hasState(run, 'cancelled') },
-	{ swatch: 'link', label: 'done → awaiter resumes', shown: (run) => run.model.links.length > 0 },
+	{ swatch: 'link', label: 'ends an await', shown: (run) => run.model.links.length > 0 },
 	{ swatch: 'stuck', label: 'stuck (deadlock)', shown: (run) => run.model.deadlock !== null }
 ];
 
@@ -73,8 +73,8 @@ export function legendItems(layout: TimelineLayout): Item[] {
 }
 
 /** A swatch's width, and the gap after an item's label, at the default scale. */
-const SWATCH_WIDTH = 18;
-const ITEM_GAP = 14;
+const SWATCH_WIDTH = 14;
+const ITEM_GAP = 10;
 
 /** Where each legend item goes, wrapping onto more rows when the chart is narrow. */
 export function legendPositions(

@@ -1,7 +1,7 @@
 /**
  * Wake-up arrows (the replay's, src/lib/replay/wakes.ts): from the waker's lane, where it
  * released a task, to the woken task's lane, where it resumed. Dashed and in their own colour,
- * apart from the grey "done → awaiter resumes" arrows (links.ts), which stand where a wait ended. Drawn over
+ * apart from the grey "ends an await" arrows (links.ts), which stand where a wait ended. Drawn over
  * the lanes on screen, inside the visible time window, at most MAX_ARROWS of them.
  */
 import type { TaskId } from '../../engine/events';
