@@ -7,7 +7,12 @@
 import { createHash } from 'node:crypto';
 import { Script } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { NO_SNAPSHOT, type InitCommand, type SnapshotHandle } from '$lib/runner/protocol';
+import {
+	MESSAGE_LIMITS,
+	NO_SNAPSHOT,
+	type InitCommand,
+	type SnapshotHandle
+} from '$lib/runner/protocol';
 import { buildFrameScript, frameDocument } from '$lib/runner/sandbox/frame-script';
 import { measureSnapshot, snapshotVerdict } from '$lib/runner/snapshot/verify';
 
@@ -53,6 +58,11 @@ function startFrame(options: { crossOriginIsolated?: boolean } = {}) {
 	};
 }
 
+/** The page's boot command, with the port the frame reports on. */
+function boot(workerSource: string, reports: MessagePort = new MessageChannel().port2) {
+	return { type: 'boot', worker_source: workerSource, reports };
+}
+
 function bytes(size = 4096): Uint8Array<ArrayBuffer> {
 	return new Uint8Array(size).map((_, i) => (i * 7) & 0xff);
 }
@@ -70,7 +80,7 @@ function initWith(snapshot: SnapshotHandle | null): InitCommand {
 /** The frame's verdict on `snapshot`, as its worker receives it. */
 async function frameVerdict(snapshot: SnapshotHandle): Promise<unknown> {
 	const frame = startFrame();
-	frame.post({ type: 'boot', worker_source: 'self.onmessage = () => {}' });
+	frame.post(boot('self.onmessage = () => {}'));
 	frame.post({ type: 'init', init: initWith(snapshot) });
 	await expect.poll(() => frame.worker().posted.length).toBe(2);
 	return frame.worker().posted[1].data;
@@ -115,7 +125,7 @@ describe('the sandbox frame script', () => {
 
 	it('starts the worker from the page’s script, hands it init and the port, and relays runs', () => {
 		const frame = startFrame();
-		frame.post({ type: 'boot', worker_source: 'self.onmessage = () => {}' });
+		frame.post(boot('self.onmessage = () => {}'));
 		expect(frame.worker().url).toMatch(/^blob:/);
 		const init = initWith(null);
 		frame.post({ type: 'init', init });
@@ -125,17 +135,34 @@ describe('the sandbox frame script', () => {
 		expect(frame.worker().posted[1]).toEqual({ data: run, transfer: [] });
 	});
 
+	it('reports its worker’s failure on the page’s private port, cut short, and never on the window', async () => {
+		const frame = startFrame();
+		const channel = new MessageChannel();
+		const reports: unknown[] = [];
+		channel.port1.onmessage = (event) => reports.push(event.data);
+		frame.post(boot('x', channel.port2));
+		frame.worker().onerror?.({ message: 'E'.repeat(1_000_000), preventDefault() {} });
+		await expect.poll(() => reports.length).toBe(1);
+		const [report] = reports as { type: string; error: { message: string } }[];
+		expect(report.type).toBe('fatal');
+		expect(report.error.message.length).toBeLessThan(MESSAGE_LIMITS.maxErrorChars + 100);
+		expect(report.error.message.endsWith('…')).toBe(true);
+		// The window heard only the handshake.
+		expect(frame.toPage).toEqual([{ type: 'frame_ready' }]);
+		channel.port1.close();
+	});
+
 	it('ignores other windows and commands it cannot read', () => {
 		const frame = startFrame();
-		frame.post({ type: 'boot', worker_source: 'x' }, { postMessage() {} });
-		frame.post({ type: 'boot', worker_source: 42 });
+		frame.post(boot('x'), { postMessage() {} });
+		frame.post({ ...boot('x'), worker_source: 42 });
 		frame.post({ type: 'navigate', url: 'https://example.test/' });
 		expect(FakeWorker.started).toEqual([]);
 	});
 
 	it('gives the worker an interrupt buffer when cross-origin isolated', () => {
 		const frame = startFrame({ crossOriginIsolated: true });
-		frame.post({ type: 'boot', worker_source: 'x' });
+		frame.post(boot('x'));
 		frame.post({ type: 'init', init: initWith(null) });
 		const sent = frame.worker().posted[0].data as InitCommand;
 		expect(sent.interrupt_buffer).toBeInstanceOf(SharedArrayBuffer);

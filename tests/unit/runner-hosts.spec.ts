@@ -131,7 +131,13 @@ describe('FrameHost', () => {
 		fromFrame({ type: 'frame_ready' });
 		await vi.waitFor(() => expect(frame.posted).toHaveLength(2));
 		const [boot, init] = frame.posted;
-		expect(boot.command).toEqual({ type: 'boot', worker_source: WORKER_SOURCE });
+		const bootCommand = boot.command as { type: 'boot'; reports: MessagePort };
+		expect(bootCommand).toEqual({
+			type: 'boot',
+			worker_source: WORKER_SOURCE,
+			reports: expect.any(MessagePort)
+		});
+		expect(boot.transfer).toEqual([bootCommand.reports]);
 		const command = init.command as { type: 'init'; init: InitCommand };
 		expect(command.init).toMatchObject({ type: 'init', plan, interrupt_buffer: null });
 		expect(command.init.plan.files).toBe(plan.files);
@@ -162,13 +168,21 @@ describe('FrameHost', () => {
 		host.destroy();
 	});
 
-	it('passes the frame’s other messages (its worker failed) up unread', async () => {
-		const { host, received } = await startHost(NO_SNAPSHOT);
+	it('hears the frame’s report (its worker failed) on the port boot gave it, never on the window', async () => {
+		const { host, received } = await startHost({ ...NO_SNAPSHOT, files: files() });
 		const fatal = { type: 'fatal', error: { kind: 'crash', message: 'no worker', traceback: '' } };
+		// On the window, even from the frame, anything but frame_ready is dropped unread.
 		fromFrame(fatal);
-		expect(received).toEqual([fatal]);
+		await new Promise((resolve) => setTimeout(resolve, 10));
+		expect(received).toEqual([]);
+		fromFrame({ type: 'frame_ready' });
+		await vi.waitFor(() => expect(frames[0].posted).toHaveLength(2));
+		const { reports } = frames[0].posted[0].command as { reports: MessagePort };
+		reports.postMessage(fatal);
+		await vi.waitFor(() => expect(received).toEqual([fatal]));
 		host.destroy();
-		fromFrame(fatal);
+		reports.postMessage(fatal);
+		await new Promise((resolve) => setTimeout(resolve, 10));
 		expect(received).toHaveLength(1);
 	});
 

@@ -432,7 +432,11 @@ describe('parseFrameCommand', () => {
 
 	it('accepts every command the page sends the frame', () => {
 		const commands = [
-			{ type: 'boot', worker_source: 'self.onmessage = () => {}' },
+			{
+				type: 'boot',
+				worker_source: 'self.onmessage = () => {}',
+				reports: new MessageChannel().port2
+			},
 			{ type: 'init', init: initWith({ files: pyodideFiles(), make_snapshot: true }) },
 			{ type: 'hello' },
 			{ type: 'interrupt' },
@@ -442,11 +446,19 @@ describe('parseFrameCommand', () => {
 	});
 
 	it.each([
-		['a boot without script text', { type: 'boot', worker_source: 42 }],
+		[
+			'a boot without script text',
+			{ type: 'boot', worker_source: 42, reports: new MessageChannel().port2 }
+		],
 		[
 			'a boot with a script larger than any runner',
-			{ type: 'boot', worker_source: 'x'.repeat(MESSAGE_LIMITS.maxWorkerSource + 1) }
+			{
+				type: 'boot',
+				worker_source: 'x'.repeat(MESSAGE_LIMITS.maxWorkerSource + 1),
+				reports: new MessageChannel().port2
+			}
 		],
+		['a boot without a port for its reports', { type: 'boot', worker_source: 'x' }],
 		['an init that is no init command', { type: 'init', init: { ...baseInit, type: 'run' } }],
 		[
 			'a run for the worker without a source',

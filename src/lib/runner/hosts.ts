@@ -116,13 +116,13 @@ export class FrameHost implements RunnerHost {
 		const message = downloadProgress(download);
 		if (message) this.onmessage?.(message);
 	};
+	/** The frame's report that its worker failed comes on this, never on the window. */
+	#reports: MessageChannel | null = null;
 	readonly #listener = (event: MessageEvent) => {
-		// Only the frame we created speaks for the runner; other windows are ignored.
+		// Only the frame we created speaks for the runner; other windows are ignored. On the window
+		// it says only frame_ready: anything else is dropped unread.
 		if (!this.#frame || event.source !== this.#frame.contentWindow) return;
-		// The handshake stays here. The frame's one other message (its worker failed) is the
-		// runner's, and is validated as such with everything else the runner says.
 		if (parseFrameReady(event.data)) this.#boot();
-		else this.onmessage?.(event.data);
 	};
 
 	start(plan: Promise<StartPlan>): void {
@@ -179,7 +179,13 @@ export class FrameHost implements RunnerHost {
 		// The worker starts at once (evaluating its script takes a third of a second), and gets the
 		// files and the snapshot when the page has them.
 		const started = loadWorkerSource().then((workerSource) => {
-			this.#post({ type: 'boot', worker_source: workerSource });
+			// Validated with everything else the runner says: it is the runner's `fatal`.
+			const reports = new MessageChannel();
+			reports.port1.onmessage = (event) => this.onmessage?.(event.data);
+			this.#reports = reports;
+			this.#post({ type: 'boot', worker_source: workerSource, reports: reports.port2 }, [
+				reports.port2
+			]);
 		});
 		Promise.all([this.#plan, started]).then(([plan]) => {
 			if (!this.#frame) return; // destroyed while downloading
@@ -210,9 +216,13 @@ export class FrameHost implements RunnerHost {
 
 	destroy(): void {
 		window.removeEventListener('message', this.#listener);
-		if (this.#channel) this.#channel.port1.onmessage = null;
-		this.#channel?.port1.close();
+		for (const channel of [this.#channel, this.#reports]) {
+			if (!channel) continue;
+			channel.port1.onmessage = null;
+			channel.port1.close();
+		}
 		this.#channel = null;
+		this.#reports = null;
 		// Removing the frame ends its document and, with it, the worker and all its memory.
 		this.#frame?.remove();
 		this.#frame = null;

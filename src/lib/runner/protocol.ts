@@ -2,7 +2,8 @@
  * Every message between the page, the sandbox frame and the runner worker.
  *
  *   page ──FrameCommand──▶ sandbox frame ──WorkerCommand──▶ runner worker (Pyodide)
- *   page ◀──FrameMessage── sandbox frame                    │
+ *   page ◀──frame_ready─── sandbox frame (on the window)     │
+ *   page ◀──fatal───────── sandbox frame (on a private port) │
  *   page ◀──────────────── RunnerMessage ◀──────────────────┘  (on the page's private port)
  *
  * The validators below are the definition: every message type is inferred from them, so what
@@ -189,8 +190,15 @@ const workerCommand = union('type', {
  * it, and checks them all the same: a command it cannot read is dropped.
  */
 const frameCommand = union('type', {
-	/** Start the worker from this script text. */
-	boot: object({ type: literal('boot'), worker_source: string(MESSAGE_LIMITS.maxWorkerSource) }),
+	/**
+	 * Start the worker from this script text. `reports` is the page's private port for the frame's
+	 * one report, that its worker failed: nothing but `frame_ready` crosses the window.
+	 */
+	boot: object({
+		type: literal('boot'),
+		worker_source: string(MESSAGE_LIMITS.maxWorkerSource),
+		reports: messagePort
+	}),
 	/** Hand the worker its `init`; the frame adds the interrupt buffer and checks the snapshot. */
 	init: object({ type: literal('init'), init: initCommand }),
 	/** Ask a frame the page adopted (static/runner/prestart.js) to say `frame_ready` again. */
@@ -253,8 +261,10 @@ export type ReadyMessage = Infer<typeof readyMessage>;
 export type RunnerMessage = Infer<typeof runnerMessage>;
 export type FrameCommand = Infer<typeof frameCommand>;
 
-/** What the frame itself says on the page's window: its handshake, or that its worker failed. */
-export type FrameMessage = Infer<typeof frameReady> | Extract<RunnerMessage, { type: 'fatal' }>;
+/** What the frame itself says on the page's window: its handshake, and nothing else. */
+export type FrameMessage = Infer<typeof frameReady>;
+/** What the frame says on the `reports` port boot gave it: that its worker failed. */
+export type FrameReport = Extract<RunnerMessage, { type: 'fatal' }>;
 
 /** A plain load that makes no snapshot: without a keeper, or when the keeper has no answer. */
 export const NO_SNAPSHOT: StartPlan = Object.freeze({

@@ -6,13 +6,16 @@
  * private MessagePort, checks the stored snapshot for it, and relays the page's commands. The
  * worker answers the page on that port only; what arrives on the worker's own `postMessage`
  * (which the user's Python can call) is never read here, so a forged or huge message is dropped
- * unopened. It accepts commands only from the page that embeds it.
+ * unopened. The frame's own report (its worker failed) goes on a second private port, cut to a
+ * bounded length first; on the window it says only `frame_ready`. It accepts commands only from
+ * the page that embeds it.
  */
 import {
 	assertNever,
 	MESSAGE_LIMITS,
 	parseFrameCommand,
 	type FrameMessage,
+	type FrameReport,
 	type InitCommand,
 	type WorkerCommand
 } from '../protocol';
@@ -22,13 +25,16 @@ const page = window.parent;
 let worker: Worker | null = null;
 let interrupt: Int32Array | null = null;
 let initialized = false;
+/** The page's private port for this frame's report, from `boot`. */
+let reports: MessagePort | null = null;
 
 function toPage(message: FrameMessage): void {
 	page.postMessage(message, '*');
 }
 
 function fail(message: string): void {
-	toPage({ type: 'fatal', error: { kind: 'crash', message, traceback: '' } });
+	const report: FrameReport = { type: 'fatal', error: { kind: 'crash', message, traceback: '' } };
+	reports?.postMessage(report);
 }
 
 function describe(error: unknown): string {
@@ -39,8 +45,9 @@ function toWorker(command: WorkerCommand, transfer: Transferable[] = []): void {
 	worker?.postMessage(command, transfer);
 }
 
-function boot(workerSource: string): void {
+function boot(workerSource: string, port: MessagePort): void {
 	if (worker) return;
+	reports = port;
 	const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
 	try {
 		worker = new Worker(url);
@@ -87,7 +94,7 @@ window.addEventListener('message', (event) => {
 	if (!command) return;
 	switch (command.type) {
 		case 'boot':
-			boot(command.worker_source);
+			boot(command.worker_source, command.reports);
 			break;
 		case 'init':
 			init(command.init);
