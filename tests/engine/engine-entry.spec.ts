@@ -284,6 +284,11 @@ describe('await', () => {
 		expect(ofKind(events, 'warning')).toEqual([
 			expect.objectContaining({ message: "coroutine 'job' was never awaited", line: 4 })
 		]);
+		// On stderr as CPython prints it at exit, with no frame to blame: never an engine file.
+		expect(ofKind(events, 'output').map((event) => [event.stream, event.text])).toEqual([
+			['stderr', "sys:1: RuntimeWarning: coroutine 'job' was never awaited"],
+			['stderr', 'RuntimeWarning: Enable tracemalloc to get the object allocation traceback']
+		]);
 	});
 });
 

@@ -36,7 +36,7 @@ from .capture import OutputCapture
 from .kernel import Kernel
 from .limits import interrupt_message
 from .session import USER_FILE, RunSession, user_line
-from .tracebacks import strip_engine_frames
+from .tracebacks import ENGINE_DIR, strip_engine_frames
 
 # Modules whose attributes the user's code may replace; each is put back exactly as it was.
 _GUARDED_MODULES: tuple[ModuleType, ...] = (
@@ -275,6 +275,18 @@ class Patches:
                     message.lineno,
                     message.file,
                     message.line,
+                    message.source,
+                )
+            if message.filename.startswith(ENGINE_DIR):
+                # Set off by the engine itself (the run's last collection, which stands for the
+                # interpreter's exit): CPython at exit has no frame to blame, and says "sys:1".
+                message = warnings.WarningMessage(
+                    message.message,
+                    message.category,
+                    "sys",
+                    1,
+                    message.file,
+                    None,
                     message.source,
                 )
             if getattr(warnings, "_showwarnmsg_impl") is shown_by_cpython:
