@@ -118,6 +118,16 @@ describe('renderTimelineSvg', () => {
 	it('labels the blocking bar with the call that held the loop and its line', () => {
 		const svg = renderTimelineSvg(blockingSleep(), nodeDocument());
 		expect(svg).toContain('time.sleep(2) blocks the loop · line 5');
+		// Inside the blocking task's own bar, not over the concurrency strip, where it collided
+		// with the strip's bars.
+		const document = nodeDocument();
+		const container = document.createElement('div');
+		container.innerHTML = svg;
+		expect(container.querySelector('.tl-blocked text')).toBeNull();
+		const label = [...container.querySelectorAll('.tl-segments text')].find((text) =>
+			text.textContent?.includes('blocks the loop')
+		);
+		expect(label).toBeDefined();
 	});
 
 	it('renders 10,000 lanes of SVG only for what is visible in a viewport', () => {
