@@ -22,13 +22,14 @@ import { svgElement } from './dom';
 import { stepCursor } from './marks/step-cursor';
 import { wakeArrowsMark, type Wake } from './marks/wakes';
 import { clampDomain, fullDomain, panDomain, zoomDomain, type Domain } from './scales';
-import { renderTimelineSvg, runsOf } from './svg';
+import { renderTimelineSvg, runsOf, type StackedRun } from './svg';
 import { fullHeight, renderSwimlane } from './swimlane';
 import { cssPalette, type ThemeName } from './theme';
 
 export interface TimelineProps {
 	model: RunModel;
-	pinned: RunModel | null;
+	/** A run drawn above this one on the same time axis: pinned, or the previous run (faint). */
+	stacked: StackedRun | null;
 	highlightLine: number | null;
 	theme: ThemeName;
 	/** The chart's text size in pixels; everything else scales with it (sizes.ts). */
@@ -130,11 +131,16 @@ export class TimelineInteraction {
 		this.resizeObserver?.observe(host);
 	}
 
-	/** New props from the component. A new model or pinned run resets the zoom. */
+	/** New props from the component. A new model or stacked run resets the zoom. */
 	update(props: TimelineProps): void {
 		const previous = this.props;
 		this.props = props;
-		if (!previous || previous.model !== props.model || previous.pinned !== props.pinned) {
+		if (
+			!previous ||
+			previous.model !== props.model ||
+			previous.stacked?.model !== props.stacked?.model ||
+			previous.stacked?.kind !== props.stacked?.kind
+		) {
 			this.expanded.clear();
 			this.domain = null;
 			this.scrollY = 0;
@@ -196,15 +202,21 @@ export class TimelineInteraction {
 		this.domain = domain;
 	}
 
-	/** The standalone SVG of what is shown, for download. */
-	exportSvg(): string {
+	/**
+	 * The standalone SVG of what is shown, for download: the zoom window, the expanded groups and
+	 * the stacked run, every lane (not only those scrolled into view), under `heading`.
+	 */
+	exportSvg(heading: string | null = null): string {
 		const props = this.requireProps();
 		return renderTimelineSvg(props.model, document, {
 			width: this.width,
 			theme: props.theme,
-			pinned: props.pinned,
+			stacked: props.stacked,
 			idPrefix: `${this.idPrefix}x`,
-			textSize: props.textSize
+			textSize: props.textSize,
+			domain: this.domain,
+			expanded: this.expanded,
+			heading
 		});
 	}
 
@@ -226,7 +238,7 @@ export class TimelineInteraction {
 			idPrefix: this.idPrefix,
 			highlightLine: props.highlightLine,
 			focus: this.focus,
-			stacked: props.pinned !== null,
+			stacked: props.stacked !== null,
 			title: this.title(props.timeModel ?? props.model),
 			turnGaps: props.turnGaps ?? null
 		});
@@ -265,7 +277,7 @@ export class TimelineInteraction {
 
 	private relayout(): void {
 		const props = this.requireProps();
-		this.layout = layoutTimeline(runsOf(props.model, props.pinned), {
+		this.layout = layoutTimeline(runsOf(props.model, props.stacked), {
 			expanded: this.expanded,
 			textSize: props.textSize,
 			laneStretch: this.laneStretch

@@ -37,6 +37,7 @@ import { PredictionRound } from '$lib/exercises/prediction-round.svelte';
 import { questionsFor } from '$lib/exercises/predictions';
 import { runLabel, type NamedRun } from '$lib/compare/run-comparison';
 import { changeLine } from '$lib/engine/format';
+import type { StackedRun } from '$lib/timeline/svg';
 import { MAX_ADDRESS_CHARS } from '$lib/share/codec';
 import { outputItems } from './output-items';
 import { statusView, type LastRun, type RunnerStatus } from './status';
@@ -176,13 +177,6 @@ export function comparableRun(outcome: RunOutcome, result: RunResult): CodeRun |
 	return error === 'SyntaxError' || error === 'IndentationError' || error === 'TabError'
 		? null
 		: result.run;
-}
-
-/** A run drawn above the current one on the chart's time axis, and why it is there. */
-export interface ComparedRun {
-	model: RunModel;
-	/** Pinned by the learner, or the previous run shown by default (drawn faint). */
-	kind: 'pinned' | 'previous';
 }
 
 /** What can be opened into the editor from the header's menus. */
@@ -363,7 +357,7 @@ export class PlaygroundSession {
 	}
 
 	/** The run stacked above the current one: the pinned run, else the previous one while shown. */
-	get compared(): ComparedRun | null {
+	get compared(): StackedRun | null {
 		const pinned = this.pinnedModel;
 		if (pinned) return { model: pinned, kind: 'pinned' };
 		const previous = this.previousModel;
