@@ -111,16 +111,16 @@ async function screenshots(name: string): Promise<void> {
 	]) {
 		await page.setViewportSize({ width, height });
 		for (const theme of ['light', 'dark'] as const) {
-			await page.evaluate((value) => {
-				document.documentElement.dataset.theme = value;
-			}, theme);
+			// The header's theme toggle, so the chart's own palette follows too.
+			const dark = page.getByRole('button', { name: 'Dark theme' });
+			if ((await dark.getAttribute('aria-pressed')) !== String(theme === 'dark')) {
+				await dark.click();
+			}
 			await page.waitForTimeout(400);
 			await page.screenshot({ path: `${SHOTS}/${name}-${width}x${height}-${theme}.png` });
 		}
 	}
-	await page.evaluate(() => {
-		document.documentElement.dataset.theme = 'light';
-	});
+	await page.getByRole('button', { name: 'Dark theme' }).click();
 	await page.setViewportSize({ width: 1280, height: 800 });
 }
 
@@ -153,7 +153,7 @@ describe('comparison by default', () => {
 	it(
 		'one click hides the previous run, and the toggle says so',
 		async () => {
-			const toggle = region(page, 'Timeline').getByRole('button', { name: 'Previous run' });
+			const toggle = button(page, 'Previous run');
 			expect(await toggle.getAttribute('aria-pressed')).toBe('true');
 			await toggle.click();
 			await chart()

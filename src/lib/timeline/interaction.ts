@@ -565,7 +565,8 @@ export class TimelineInteraction {
 		switch (hit.kind) {
 			case 'segment':
 				if (hit.segment.line !== null) select?.(hit.segment.line);
-				this.props?.onselectsegment?.(hit.lane.task.id, hit.segment.start);
+				if (this.inCurrentRun(hit.lane))
+					this.props?.onselectsegment?.(hit.lane.task.id, hit.segment.start);
 				this.focus = { lane: hit.lane.index, segment: hit.index };
 				this.schedule();
 				return;
@@ -585,6 +586,11 @@ export class TimelineInteraction {
 			case 'strip':
 				return;
 		}
+	}
+
+	/** The replay follows the current run (the last section): a stacked run's task ids are not its. */
+	private inCurrentRun(lane: LaneRow): boolean {
+		return lane.section === (this.layout?.sections.length ?? 1) - 1;
 	}
 
 	private toggleGroup(lane: LaneRow): void {
@@ -635,7 +641,8 @@ export class TimelineInteraction {
 				if (focus.segment !== null) {
 					const segment = lane.task.segments[focus.segment];
 					if (segment?.line != null) this.props?.onselectline?.(segment.line);
-					if (segment) this.props?.onselectsegment?.(lane.task.id, segment.start);
+					if (segment && this.inCurrentRun(lane))
+						this.props?.onselectsegment?.(lane.task.id, segment.start);
 				}
 				return;
 			}
