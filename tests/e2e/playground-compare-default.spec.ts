@@ -1,6 +1,6 @@
 /**
  * Comparison by default, in a real Chromium against the built site: the second run keeps the
- * first as a faint "previous" run on one time axis, the summary says the change in words, the
+ * first as a faint "previous" run under it, on one time axis, the summary says the change in words, the
  * shorter run draws shorter bars, one click hides the previous run, and a stopped run shows what
  * ran before the stop, marked where.
  *
@@ -70,8 +70,8 @@ const chart = () => region(page, 'Timeline').locator('[data-timeline-chart] > sv
 
 /**
  * The horizontal extent of each stacked run's bars, from the bars' bounding boxes: those
- * between the previous run's header and this run's belong to the previous run, those below to
- * this one.
+ * between this run's header and the previous run's belong to this run, those below to the
+ * previous one.
  */
 async function barExtents(): Promise<{ previous: number; current: number }> {
 	return chart().evaluate((svg) => {
@@ -90,7 +90,7 @@ async function barExtents(): Promise<{ previous: number; current: number }> {
 			if (box.width === 0) continue;
 			const middle = box.top + box.height / 2;
 			const span =
-				middle > currentTop ? spans.current : middle > previousTop ? spans.previous : null;
+				middle > previousTop ? spans.previous : middle > currentTop ? spans.current : null;
 			if (!span) continue;
 			span[0] = Math.min(span[0], box.left);
 			span[1] = Math.max(span[1], box.right);

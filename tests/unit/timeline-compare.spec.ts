@@ -1,6 +1,6 @@
 /**
- * Two runs on one chart: the run stacked above (pinned, or the previous run drawn faint) and the
- * current one share one time axis, so the shorter run draws shorter bars; a stopped run is marked
+ * Two runs on one chart: the stacked run (pinned above, or the previous run drawn faint below)
+ * and the current one share one time axis, so the shorter run draws shorter bars; a stopped run is marked
  * where it stopped; and the export draws what is on screen under a title line with the totals.
  */
 import { describe, expect, it } from 'vitest';
@@ -12,8 +12,8 @@ import { palettes } from '../../src/lib/timeline/theme';
 import { gatherThree, manyTasks, sequentialThree, stoppedGather } from './timeline/fixtures';
 import { nodeDocument } from './timeline/snapshot';
 
-/** The right edge of the bars drawn in each section, from the rendered waiting bars. */
-function barEnds(stacked: StackedRun): { above: number; current: number; plotLeft: number } {
+/** The right edge of the bars drawn for each run, from the rendered waiting bars. */
+function barEnds(stacked: StackedRun): { stacked: number; current: number; plotLeft: number } {
 	const layout = layoutTimeline(runsOf(gatherThree(), stacked));
 	const { svg, context } = renderSwimlane(nodeDocument(), layout, {
 		width: 900,
@@ -28,15 +28,16 @@ function barEnds(stacked: StackedRun): { above: number; current: number; plotLef
 		const section = layout.sections.findIndex((s) => y >= s.lanesTop && y < s.lanesBottom);
 		ends[section] = Math.max(ends[section], right);
 	}
-	return { above: ends[0], current: ends[1], plotLeft: context.frame.plotLeft };
+	const current = layout.sections.findIndex((section) => section.label === 'this run');
+	return { stacked: ends[1 - current], current: ends[current], plotLeft: context.frame.plotLeft };
 }
 
 describe('one time scale for two runs', () => {
 	for (const kind of ['previous', 'pinned'] as const) {
-		it(`a 3 s run under a 6 s ${kind} run draws bars half as long`, () => {
-			const { above, current, plotLeft } = barEnds({ model: sequentialThree(), kind });
-			expect(above - plotLeft).toBeGreaterThan(500);
-			expect((current - plotLeft) / (above - plotLeft)).toBeCloseTo(0.5, 2);
+		it(`a 3 s run beside a 6 s ${kind} run draws bars half as long`, () => {
+			const { stacked, current, plotLeft } = barEnds({ model: sequentialThree(), kind });
+			expect(stacked - plotLeft).toBeGreaterThan(500);
+			expect((current - plotLeft) / (stacked - plotLeft)).toBeCloseTo(0.5, 2);
 		});
 	}
 
@@ -79,12 +80,14 @@ describe('the previous run on the chart', () => {
 			stacked: true
 		});
 		const veil = svg.querySelector('[data-ghost-veil]');
-		const [ghost, current] = layout.sections;
+		// The current run keeps the top, where it was before a previous run appeared.
+		const [current, ghost] = layout.sections;
+		expect(current.label).toBe('this run');
 		const top = Number(veil?.getAttribute('y'));
 		const bottom = top + Number(veil?.getAttribute('height'));
 		expect(top).toBeGreaterThan(ghost.top);
+		expect(top).toBeGreaterThan(current.lanesBottom);
 		expect(bottom).toBeCloseTo(ghost.lanesBottom, 0);
-		expect(bottom).toBeLessThanOrEqual(current.top);
 	});
 });
 

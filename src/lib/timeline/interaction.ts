@@ -564,15 +564,16 @@ export class TimelineInteraction {
 		const select = this.props?.onselectline;
 		switch (hit.kind) {
 			case 'segment':
-				if (hit.segment.line !== null) select?.(hit.segment.line);
-				if (this.inCurrentRun(hit.lane))
+				if (this.inCurrentRun(hit.lane)) {
+					if (hit.segment.line !== null) select?.(hit.segment.line);
 					this.props?.onselectsegment?.(hit.lane.task.id, hit.segment.start);
+				}
 				this.focus = { lane: hit.lane.index, segment: hit.index };
 				this.schedule();
 				return;
 			case 'marker': {
 				const line = hit.marker === 'created' ? hit.lane.task.line : markerLine(hit.lane.task);
-				if (line !== null) select?.(line);
+				if (line !== null && this.inCurrentRun(hit.lane)) select?.(line);
 				return;
 			}
 			case 'group':
@@ -588,9 +589,13 @@ export class TimelineInteraction {
 		}
 	}
 
-	/** The replay follows the current run (the last section): a stacked run's task ids are not its. */
+	/**
+	 * Whether a lane is the current run's: only its lines are the editor's, and only its tasks are
+	 * the replay's (a stacked run's code and task ids are another run's).
+	 */
 	private inCurrentRun(lane: LaneRow): boolean {
-		return lane.section === (this.layout?.sections.length ?? 1) - 1;
+		const section = this.layout?.sections[lane.section];
+		return section !== undefined && section.model === this.props?.model;
 	}
 
 	private toggleGroup(lane: LaneRow): void {
@@ -638,11 +643,10 @@ export class TimelineInteraction {
 			case ' ': {
 				event.preventDefault();
 				if (lane.kind === 'group') return this.toggleGroup(lane);
-				if (focus.segment !== null) {
+				if (focus.segment !== null && this.inCurrentRun(lane)) {
 					const segment = lane.task.segments[focus.segment];
 					if (segment?.line != null) this.props?.onselectline?.(segment.line);
-					if (segment && this.inCurrentRun(lane))
-						this.props?.onselectsegment?.(lane.task.id, segment.start);
+					if (segment) this.props?.onselectsegment?.(lane.task.id, segment.start);
 				}
 				return;
 			}

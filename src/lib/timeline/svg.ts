@@ -13,7 +13,7 @@ import { renderSwimlane } from './swimlane';
 import { append, svgElement, SVG_NS } from './dom';
 import { palettes, type Palette, type ThemeName } from './theme';
 
-/** A run stacked above the shown one on the same time axis, and why it is there. */
+/** A run stacked with the shown one on the same time axis, and why it is there. */
 export interface StackedRun {
 	model: RunModel;
 	/** Pinned by the learner, or the previous run, shown by default and drawn faint. */
@@ -23,7 +23,7 @@ export interface StackedRun {
 export interface SvgExportOptions {
 	width?: number;
 	theme?: ThemeName;
-	/** A run to stack above this one on the same time axis. */
+	/** A run to stack with this one on the same time axis (runsOf says where). */
 	stacked?: StackedRun | null;
 	/** Prefix for ids inside the SVG; change it when several exports share one page. */
 	idPrefix?: string;
@@ -37,17 +37,17 @@ export interface SvgExportOptions {
 	heading?: string | null;
 }
 
+/**
+ * The runs to lay out, top to bottom. A pinned run goes above this one; the previous run goes
+ * below it, faint, so the current run's lanes stay where they were before it appeared, and the
+ * keyboard and the pointer reach the current run first (decision 0111).
+ */
 export function runsOf(model: RunModel, stacked: StackedRun | null | undefined): RunInput[] {
 	if (!stacked) return [{ model, label: null }];
-	const above: RunInput =
-		stacked.kind === 'pinned'
-			? { model: stacked.model, label: 'pinned' }
-			: {
-					model: stacked.model,
-					label: `previous: ${formatSeconds(stacked.model.duration)}`,
-					faint: true
-				};
-	return [above, { model, label: 'this run' }];
+	const current: RunInput = { model, label: 'this run' };
+	if (stacked.kind === 'pinned') return [{ model: stacked.model, label: 'pinned' }, current];
+	const label = `previous: ${formatSeconds(stacked.model.duration)}`;
+	return [current, { model: stacked.model, label, faint: true }];
 }
 
 /**

@@ -463,7 +463,7 @@ export const fixtures: NamedFixture[] = [
 	},
 	{
 		name: 'previous-ghost',
-		title: 'the previous, sequential run drawn faint above this gather run',
+		title: 'this gather run above the previous, sequential run, drawn faint',
 		model: gatherThree,
 		stacked: () => ({ model: sequentialThree(), kind: 'previous' })
 	},
