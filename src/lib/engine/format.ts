@@ -121,7 +121,7 @@ export function stoppedAtLine(t: number): string {
 
 /**
  * The title line of an exported chart: what ran and its totals, e.g.
- * "gather · 3.00 s · 3 tasks · peak 3 at once", then the run drawn above it when there is one
+ * "gather · 3.00 s · 3 tasks · peak 3 at once", then the run stacked with it when there is one
  * ("previous run 3.00 s"), so an image read on its own still says what it shows.
  */
 export function chartHeading(

@@ -28,7 +28,7 @@ import { cssPalette, type ThemeName } from './theme';
 
 export interface TimelineProps {
 	model: RunModel;
-	/** A run drawn above this one on the same time axis: pinned, or the previous run (faint). */
+	/** A run drawn with this one on the same time axis: pinned above, or the previous run below, faint. */
 	stacked: StackedRun | null;
 	highlightLine: number | null;
 	theme: ThemeName;

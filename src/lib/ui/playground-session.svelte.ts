@@ -223,7 +223,7 @@ export class PlaygroundSession {
 	/** The run kept for comparison, drawn above the current one; null when nothing is pinned. */
 	pinned: (NamedRun & Pick<CodeRun, 'events'>) | null = $state.raw(null);
 	/**
-	 * The last completed run before the one shown, drawn faint above it for comparison; null when
+	 * The last completed run before the one shown, drawn faint below it for comparison; null when
 	 * there is none (docs/decisions/0111 says which runs count).
 	 */
 	previous: CodeRun | null = $state.raw(null);
@@ -356,7 +356,7 @@ export class PlaygroundSession {
 		return this.pinned && model && this.pinned.model !== model ? this.pinned.model : null;
 	}
 
-	/** The run stacked above the current one: the pinned run, else the previous one while shown. */
+	/** The run stacked with the current one: the pinned run, else the previous one while shown. */
 	get compared(): StackedRun | null {
 		const pinned = this.pinnedModel;
 		if (pinned) return { model: pinned, kind: 'pinned' };
@@ -370,7 +370,7 @@ export class PlaygroundSession {
 		return this.previous && model && this.previous.model !== model ? this.previous.model : null;
 	}
 
-	/** The summary's words for the change from the run stacked above ("1.00 s faster than …"). */
+	/** The summary's words for the change from the stacked run ("1.00 s faster than …"). */
 	get comparisonText(): string | null {
 		const compared = this.compared;
 		const model = this.model;
