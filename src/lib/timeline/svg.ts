@@ -2,7 +2,7 @@
  * Standalone export: the chart as one SVG string with inline styles and no external CSS, so the
  * file opens anywhere. The command-line tool's `--svg` renders the whole run with this in Node
  * (linkedom); the page's Export menu renders what is on screen (the zoom window, the expanded
- * groups, the run stacked above) under a title line with the totals, as SVG and, through a
+ * groups, the run stacked with it) under a title line with the totals, as SVG and, through a
  * canvas, as PNG.
  */
 import { formatSeconds } from '../engine/format';
