@@ -8,7 +8,7 @@
  * place and keep the partial run (decision 0040); the comparison itself does not depend on it.
  * One page serves the whole file, in order: starting Python is by far the slowest step.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useE2E } from './harness';
@@ -146,6 +146,38 @@ describe('comparison by default', () => {
 			expect(current / previous).toBeGreaterThan((2 / 3) * 0.95);
 			expect(current / previous).toBeLessThan((2 / 3) * 1.05);
 			await screenshots('ghost');
+		},
+		TEST_TIMEOUT
+	);
+
+	it(
+		'exports the chart as on screen, zoomed, with both runs, under a title line with the totals',
+		async () => {
+			await region(page, 'Timeline').getByRole('button', { name: 'Zoom in' }).click();
+			const exported = async (item: string) => {
+				const [download] = await Promise.all([
+					page.waitForEvent('download'),
+					region(page, 'Timeline')
+						.getByText('Export', { exact: true })
+						.click()
+						.then(() =>
+							region(page, 'Timeline').getByRole('button', { name: item, exact: true }).click()
+						)
+				]);
+				return readFileSync(await download.path());
+			};
+			const svg = (await exported('Chart as SVG')).toString('utf8');
+			expect(svg).toContain(
+				'>create_task · 2.00 s · 3 tasks · peak 2 at once · previous run 3.00 s<'
+			);
+			expect(svg).toContain('>previous: 3.00 s<');
+			// Zoomed in around the middle: the axis starts after 0 s and ends before 3 s.
+			const ticks = [...svg.matchAll(/>(\d+(?:\.\d+)?) s</g)].map((match) => Number(match[1]));
+			expect(Math.min(...ticks)).toBeGreaterThan(0);
+			expect(Math.max(...ticks)).toBeLessThan(3);
+			const png = await exported('Chart as PNG');
+			expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+			await region(page, 'Timeline').getByRole('button', { name: 'Reset' }).click();
 		},
 		TEST_TIMEOUT
 	);
