@@ -17,6 +17,7 @@ import {
 	TEST_TIMEOUT,
 	button,
 	closeOpenedContexts,
+	exportFromChart,
 	open,
 	pythonReady,
 	region,
@@ -154,18 +155,8 @@ describe('comparison by default', () => {
 		'exports the chart as on screen, zoomed, with both runs, under a title line with the totals',
 		async () => {
 			await region(page, 'Timeline').getByRole('button', { name: 'Zoom in' }).click();
-			const exported = async (item: string) => {
-				const [download] = await Promise.all([
-					page.waitForEvent('download'),
-					region(page, 'Timeline')
-						.getByText('Export', { exact: true })
-						.click()
-						.then(() =>
-							region(page, 'Timeline').getByRole('button', { name: item, exact: true }).click()
-						)
-				]);
-				return readFileSync(await download.path());
-			};
+			const exported = async (item: string) =>
+				readFileSync(await (await exportFromChart(page, item)).path());
 			const svg = (await exported('Chart as SVG')).toString('utf8');
 			expect(svg).toContain(
 				'>create_task · 2.00 s · 3 tasks · peak 2 at once · previous run 3.00 s<'
