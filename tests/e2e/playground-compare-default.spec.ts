@@ -143,6 +143,9 @@ describe('comparison by default', () => {
 			);
 
 			const { previous, current } = await barExtents();
+			console.log(
+				`[measure] bar extents: 2 s run ${current.toFixed(1)} px, 3 s previous run ${previous.toFixed(1)} px, ratio ${(current / previous).toFixed(3)}`
+			);
 			expect(previous).toBeGreaterThan(100);
 			expect(current / previous).toBeGreaterThan((2 / 3) * 0.95);
 			expect(current / previous).toBeLessThan((2 / 3) * 1.05);
