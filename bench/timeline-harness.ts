@@ -55,7 +55,7 @@ export async function run(
 
 	const started = performance.now();
 	const view = new TimelineInteraction({ host, tooltip, live });
-	view.update({ model, pinned: null, highlightLine: null, theme: 'light' });
+	view.update({ model, stacked: null, highlightLine: null, theme: 'light' });
 	if (expanded) {
 		view.expandAll();
 		view.renderNow();

@@ -55,7 +55,7 @@ async function benchFirstChart(url: string): Promise<FirstChart> {
 		const started = performance.now();
 		const model = analyzeRun(events);
 		analyzeMs = performance.now() - started;
-		view.update({ model, pinned: null, highlightLine: null, theme: 'light' });
+		view.update({ model, stacked: null, highlightLine: null, theme: 'light' });
 		const segments = model.tasks.reduce((sum, task) => sum + task.segments.length, 0);
 		result = { tasks: model.tasks.length, segments, analyzeMs: 0, firstFrameMs: 0 };
 	});

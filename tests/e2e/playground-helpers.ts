@@ -2,7 +2,7 @@
  * Helpers for the playground's end-to-end tests: find the page's regions by their accessible
  * names, put code in the editor the way a learner would, and wait for runs to finish.
  */
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Download, Locator, Page } from 'playwright-core';
 import type { E2E, OpenedPage } from './harness';
 
 /** A full load of Python takes about 8 s on the two-core CI machine; this only guards hangs. */
@@ -97,4 +97,17 @@ export async function savedDraft(page: Page): Promise<string | null> {
 		const raw = localStorage.getItem('asyncio-playground:draft:v1');
 		return raw === null ? null : (JSON.parse(raw) as { code: string }).code;
 	});
+}
+
+/** Choose `item` ("Chart as SVG", "Run for Perfetto" …) from the chart's Export menu. */
+export async function exportFromChart(page: Page, item: string): Promise<Download> {
+	const timeline = region(page, 'Timeline');
+	const [download] = await Promise.all([
+		page.waitForEvent('download'),
+		timeline
+			.getByText('Export', { exact: true })
+			.click()
+			.then(() => timeline.getByRole('button', { name: item, exact: true }).click())
+	]);
+	return download;
 }

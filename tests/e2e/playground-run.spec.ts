@@ -16,6 +16,7 @@ import {
 	button,
 	closeOpenedContexts,
 	cursorLine,
+	exportFromChart,
 	open,
 	region,
 	runAndWaitForTotal,
@@ -93,17 +94,7 @@ describe('the playground page', () => {
 	it(
 		'downloads the run for Perfetto: one track per task, the sleeps in microseconds',
 		async () => {
-			const [download] = await Promise.all([
-				page.waitForEvent('download'),
-				region(page, 'Timeline')
-					.getByText('Export', { exact: true })
-					.click()
-					.then(() =>
-						region(page, 'Timeline')
-							.getByRole('button', { name: 'Run for Perfetto', exact: true })
-							.click()
-					)
-			]);
+			const download = await exportFromChart(page, 'Run for Perfetto');
 			expect(download.suggestedFilename()).toBe('asyncio-run.perfetto.json');
 			const path = await download.path();
 			const { traceEvents } = JSON.parse(readFileSync(path, 'utf8')) as {

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+	changeLine,
 	comparisonLine,
 	deadlockLines,
 	formatOutputLine,
 	formatRatio,
 	formatSeconds,
 	plural,
+	stoppedAtLine,
 	summaryLine
 } from '../../src/lib/engine/format';
 import { MODEL_VERSION, type RunModel, type RunSummary } from '../../src/lib/engine/model';
@@ -120,6 +122,39 @@ describe('comparisonLine', () => {
 			'gather 3.00 s → sequential 6.00 s, 2.0× slower'
 		);
 		expect(comparisonLine(gather, gather)).toBe('gather 3.00 s → gather 3.00 s');
+	});
+});
+
+describe('changeLine', () => {
+	it('says how much faster the new run is, with both totals', () => {
+		expect(changeLine(3, 2)).toBe('1.00 s faster than the previous run (3.00 s → 2.00 s)');
+	});
+	it('says how much slower', () => {
+		expect(changeLine(2, 3)).toBe('1.00 s slower than the previous run (2.00 s → 3.00 s)');
+	});
+	it('says "same time" when the totals are equal', () => {
+		expect(changeLine(2, 2)).toBe('same time as the previous run (2.00 s)');
+	});
+	it('says "same time" when the totals only differ below what they show', () => {
+		expect(changeLine(2, 2.0001)).toBe('same time as the previous run (2.00 s)');
+	});
+	it('keeps small differences in their own unit', () => {
+		expect(changeLine(0.25, 0.1)).toBe('150 ms faster than the previous run (250 ms → 100 ms)');
+	});
+	it('names the run compared with', () => {
+		expect(changeLine(6, 3, 'the pinned run')).toBe(
+			'3.00 s faster than the pinned run (6.00 s → 3.00 s)'
+		);
+	});
+	it('reads from a run that took no time', () => {
+		expect(changeLine(0, 1)).toBe('1.00 s slower than the previous run (0 s → 1.00 s)');
+	});
+});
+
+describe('stoppedAtLine', () => {
+	it('says where on the virtual clock the run was stopped', () => {
+		expect(stoppedAtLine(2.4)).toBe('stopped at 2.40 s');
+		expect(stoppedAtLine(0)).toBe('stopped at 0 s');
 	});
 });
 

@@ -235,6 +235,103 @@ describe('PlaygroundSession', () => {
 		expect(session.pinnedModel).toBeNull();
 	});
 
+	it('compares each completed run with the previous one by default, faint above it', async () => {
+		const { session, runner } = setUp();
+		session.start(runner);
+		const inTurn = model({ duration: 3 });
+		await runner.finish(inTurn);
+		// The first run has nothing before it.
+		expect(session.previous).toBeNull();
+		expect(session.compared).toBeNull();
+		expect(session.comparisonText).toBeNull();
+
+		session.edit(gather);
+		void session.run();
+		const together = model({ duration: 2 });
+		await runner.finish(together);
+		expect(session.previous?.model).toBe(inTurn);
+		expect(session.compared).toEqual({ model: inTurn, kind: 'previous' });
+		expect(session.comparisonText).toBe('1.00 s faster than the previous run (3.00 s → 2.00 s)');
+
+		// The next run is compared with the one just before it, not the first.
+		void session.run();
+		const again = model({ duration: 2 });
+		await runner.finish(again);
+		expect(session.compared?.model).toBe(together);
+		expect(session.comparisonText).toBe('same time as the previous run (2.00 s)');
+	});
+
+	it('hides the previous run with one setting, remembered for this tab', async () => {
+		const tab = memoryStore();
+		const address = fakeAddress('https://play.example/');
+		const store = new CodeStore(memoryStore());
+		const options = { examples, address, store, tabSettings: tab, settings: null };
+		const first = new PlaygroundSession(options);
+		const runner = new StubRunner();
+		first.start(runner);
+		await runner.finish(model({ duration: 3 }));
+		void first.run();
+		await runner.finish(model({ duration: 2 }));
+		expect(first.compared?.kind).toBe('previous');
+		first.setShowPrevious(false);
+		expect(first.compared).toBeNull();
+		expect(first.comparisonText).toBeNull();
+		// Still there to show again.
+		expect(first.previousModel).not.toBeNull();
+
+		const reloaded = new PlaygroundSession(options);
+		expect(reloaded.showPrevious).toBe(false);
+		reloaded.setShowPrevious(true);
+		expect(new PlaygroundSession(options).showPrevious).toBe(true);
+	});
+
+	it('a stopped run or a SyntaxError is never the previous run, nor compared', async () => {
+		const { session, runner } = setUp();
+		session.start(runner);
+		const good = model({ duration: 3 });
+		await runner.finish(good);
+
+		void session.run();
+		const partial = model({
+			duration: 2.4,
+			limit: { limit: 'interrupt', t: 2.4, message: 'Stopped.', line: 3 }
+		});
+		await runner.settle({ kind: 'stopped', reason: 'Stopped.', line: 3, model: partial });
+		// The stopped run is shown on its own, marked where it stopped.
+		expect(session.compared).toBeNull();
+		expect(session.stoppedAt).toBe(2.4);
+
+		void session.run();
+		const syntax = model({
+			error: { type: 'SyntaxError', message: 'invalid syntax', line: 1, traceback: '' }
+		});
+		await runner.finish(syntax);
+		expect(session.compared).toBeNull();
+		expect(session.stoppedAt).toBeNull();
+
+		// The next completed run is compared with the last completed one before it.
+		void session.run();
+		await runner.finish(model({ duration: 2 }));
+		expect(session.compared).toEqual({ model: good, kind: 'previous' });
+	});
+
+	it('a pinned run takes the previous run’s place, and the words name it', async () => {
+		const { session, runner } = setUp();
+		session.start(runner);
+		const pinned = model({ duration: 6 });
+		await runner.finish(pinned);
+		session.pin();
+		void session.run();
+		await runner.finish(model({ duration: 4 }));
+		void session.run();
+		await runner.finish(model({ duration: 3 }));
+		expect(session.compared).toEqual({ model: pinned, kind: 'pinned' });
+		expect(session.comparisonText).toBe('3.00 s faster than the pinned run (6.00 s → 3.00 s)');
+		session.unpin();
+		expect(session.compared?.kind).toBe('previous');
+		expect(session.comparisonText).toBe('1.00 s faster than the previous run (4.00 s → 3.00 s)');
+	});
+
 	it('steps through the run: the output, the editor marks and the chart follow the replay', async () => {
 		const { session, runner } = setUp();
 		session.start(runner);

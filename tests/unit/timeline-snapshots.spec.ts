@@ -8,7 +8,7 @@ describe('renderTimelineSvg snapshots', () => {
 		it(`renders ${fixture.name} as in the committed SVG`, () => {
 			const svg = renderTimelineSvg(fixture.model(), nodeDocument(), {
 				width: 800,
-				pinned: fixture.pinned?.() ?? null
+				stacked: fixture.stacked?.() ?? null
 			});
 			const result = compareSnapshot(fixture.name, svg);
 			expect(result.status, `see ${'path' in result ? result.path : ''}`).not.toBe('changed');

@@ -100,6 +100,43 @@ export function comparisonLine(
 		: `${head}, ${formatRatio(to / from)} slower`;
 }
 
+/**
+ * The change from one run to the next in words, for the summary:
+ * "1.00 s faster than the previous run (3.00 s → 2.00 s)", "… slower than …", or
+ * "same time as the previous run (2.00 s)". Two totals that read the same count as the same time,
+ * so the words never claim a difference the figures do not show.
+ */
+export function changeLine(before: number, after: number, than = 'the previous run'): string {
+	const from = formatSeconds(before);
+	const to = formatSeconds(after);
+	if (from === to) return `same time as ${than} (${to})`;
+	const direction = after < before ? 'faster' : 'slower';
+	return `${formatSeconds(Math.abs(before - after))} ${direction} than ${than} (${from} → ${to})`;
+}
+
+/** Where an interrupted run stopped, on its virtual clock: "stopped at 2.40 s". */
+export function stoppedAtLine(t: number): string {
+	return `stopped at ${formatSeconds(t)}`;
+}
+
+/**
+ * The title line of an exported chart: what ran and its totals, e.g.
+ * "gather · 3.00 s · 3 tasks · peak 3 at once", then the run stacked with it when there is one
+ * ("previous run 3.00 s"), so an image read on its own still says what it shows.
+ */
+export function chartHeading(
+	name: string | null,
+	model: RunModel,
+	stacked: { kind: 'pinned' | 'previous'; model: RunModel } | null = null
+): string {
+	const { summary } = model;
+	const parts = [name, formatSeconds(model.duration), plural(summary.tasks, 'task')];
+	if (summary.tasks > 0) parts.push(`peak ${summary.peakConcurrency} at once`);
+	if (model.limit?.limit === 'interrupt') parts.push(stoppedAtLine(model.limit.t));
+	if (stacked) parts.push(`${stacked.kind} run ${formatSeconds(stacked.model.duration)}`);
+	return parts.filter((part) => part !== null).join(' · ');
+}
+
 /** The time column of the output: "  1.00 s", " 250 ms", right-aligned to `width` characters. */
 export function formatClock(t: number, width = 8): string {
 	return formatSeconds(t).padStart(width);

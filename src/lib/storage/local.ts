@@ -34,6 +34,15 @@ export function browserStore(): KeyValueStore | null {
 	}
 }
 
+/** The browser's sessionStorage (this tab only), or null where there is none or reading it throws. */
+export function tabStore(): KeyValueStore | null {
+	try {
+		return typeof sessionStorage === 'undefined' ? null : sessionStorage;
+	} catch {
+		return null;
+	}
+}
+
 function read(store: KeyValueStore | null, key: string): SavedCode | null {
 	if (!store) return null;
 	try {

@@ -22,13 +22,14 @@ import { svgElement } from './dom';
 import { stepCursor } from './marks/step-cursor';
 import { wakeArrowsMark, type Wake } from './marks/wakes';
 import { clampDomain, fullDomain, panDomain, zoomDomain, type Domain } from './scales';
-import { renderTimelineSvg, runsOf } from './svg';
+import { renderTimelineSvg, runsOf, type StackedRun } from './svg';
 import { fullHeight, renderSwimlane } from './swimlane';
 import { cssPalette, type ThemeName } from './theme';
 
 export interface TimelineProps {
 	model: RunModel;
-	pinned: RunModel | null;
+	/** A run drawn with this one on the same time axis: pinned above, or the previous run below, faint. */
+	stacked: StackedRun | null;
 	highlightLine: number | null;
 	theme: ThemeName;
 	/** The chart's text size in pixels; everything else scales with it (sizes.ts). */
@@ -130,11 +131,16 @@ export class TimelineInteraction {
 		this.resizeObserver?.observe(host);
 	}
 
-	/** New props from the component. A new model or pinned run resets the zoom. */
+	/** New props from the component. A new model or stacked run resets the zoom. */
 	update(props: TimelineProps): void {
 		const previous = this.props;
 		this.props = props;
-		if (!previous || previous.model !== props.model || previous.pinned !== props.pinned) {
+		if (
+			!previous ||
+			previous.model !== props.model ||
+			previous.stacked?.model !== props.stacked?.model ||
+			previous.stacked?.kind !== props.stacked?.kind
+		) {
 			this.expanded.clear();
 			this.domain = null;
 			this.scrollY = 0;
@@ -196,15 +202,21 @@ export class TimelineInteraction {
 		this.domain = domain;
 	}
 
-	/** The standalone SVG of what is shown, for download. */
-	exportSvg(): string {
+	/**
+	 * The standalone SVG of what is shown, for download: the zoom window, the expanded groups and
+	 * the stacked run, every lane (not only those scrolled into view), under `heading`.
+	 */
+	exportSvg(heading: string | null = null): string {
 		const props = this.requireProps();
 		return renderTimelineSvg(props.model, document, {
 			width: this.width,
 			theme: props.theme,
-			pinned: props.pinned,
+			stacked: props.stacked,
 			idPrefix: `${this.idPrefix}x`,
-			textSize: props.textSize
+			textSize: props.textSize,
+			domain: this.domain,
+			expanded: this.expanded,
+			heading
 		});
 	}
 
@@ -226,7 +238,7 @@ export class TimelineInteraction {
 			idPrefix: this.idPrefix,
 			highlightLine: props.highlightLine,
 			focus: this.focus,
-			stacked: props.pinned !== null,
+			stacked: props.stacked !== null,
 			title: this.title(props.timeModel ?? props.model),
 			turnGaps: props.turnGaps ?? null
 		});
@@ -265,7 +277,7 @@ export class TimelineInteraction {
 
 	private relayout(): void {
 		const props = this.requireProps();
-		this.layout = layoutTimeline(runsOf(props.model, props.pinned), {
+		this.layout = layoutTimeline(runsOf(props.model, props.stacked), {
 			expanded: this.expanded,
 			textSize: props.textSize,
 			laneStretch: this.laneStretch
@@ -552,14 +564,16 @@ export class TimelineInteraction {
 		const select = this.props?.onselectline;
 		switch (hit.kind) {
 			case 'segment':
-				if (hit.segment.line !== null) select?.(hit.segment.line);
-				this.props?.onselectsegment?.(hit.lane.task.id, hit.segment.start);
+				if (this.inCurrentRun(hit.lane)) {
+					if (hit.segment.line !== null) select?.(hit.segment.line);
+					this.props?.onselectsegment?.(hit.lane.task.id, hit.segment.start);
+				}
 				this.focus = { lane: hit.lane.index, segment: hit.index };
 				this.schedule();
 				return;
 			case 'marker': {
 				const line = hit.marker === 'created' ? hit.lane.task.line : markerLine(hit.lane.task);
-				if (line !== null) select?.(line);
+				if (line !== null && this.inCurrentRun(hit.lane)) select?.(line);
 				return;
 			}
 			case 'group':
@@ -573,6 +587,15 @@ export class TimelineInteraction {
 			case 'strip':
 				return;
 		}
+	}
+
+	/**
+	 * Whether a lane is the current run's: only its lines are the editor's, and only its tasks are
+	 * the replay's (a stacked run's code and task ids are another run's).
+	 */
+	private inCurrentRun(lane: LaneRow): boolean {
+		const section = this.layout?.sections[lane.section];
+		return section !== undefined && section.model === this.props?.model;
 	}
 
 	private toggleGroup(lane: LaneRow): void {
@@ -620,7 +643,7 @@ export class TimelineInteraction {
 			case ' ': {
 				event.preventDefault();
 				if (lane.kind === 'group') return this.toggleGroup(lane);
-				if (focus.segment !== null) {
+				if (focus.segment !== null && this.inCurrentRun(lane)) {
 					const segment = lane.task.segments[focus.segment];
 					if (segment?.line != null) this.props?.onselectline?.(segment.line);
 					if (segment) this.props?.onselectsegment?.(lane.task.id, segment.start);

@@ -19,6 +19,8 @@ export interface RunInput {
 	model: RunModel;
 	/** Shown above the run's lanes when several runs are stacked ("pinned", "this run"). */
 	label: string | null;
+	/** Drawn faint, so it is not mistaken for the current run (the previous run, for comparison). */
+	faint?: boolean;
 }
 
 /** A step function of how many member tasks run or wait from `t` until the next point. */
@@ -48,6 +50,7 @@ export interface SectionRow extends RowBase {
 	kind: 'section';
 	label: string;
 	model: RunModel;
+	faint: boolean;
 }
 
 export interface StripRow extends RowBase {
@@ -83,6 +86,9 @@ export interface Section {
 	index: number;
 	label: string | null;
 	model: RunModel;
+	faint: boolean;
+	/** Where the section begins (its header, when it has one). */
+	top: number;
 	/** The y range of the section's task and group lanes (blocked bands span it). */
 	lanesTop: number;
 	lanesBottom: number;
@@ -96,7 +102,10 @@ export interface TimelineLayout {
 	lanes: LaneRow[];
 	sections: Section[];
 	height: number;
-	/** The longest run: the shared time axis ends here. */
+	/**
+	 * The longest run: the shared time axis ends here, so stacked runs of different lengths are
+	 * drawn on one scale and the shorter one's bars are shorter.
+	 */
 	duration: number;
 	/** The sizes the rows were laid out with, which every mark draws with. */
 	sizes: ChartSizes;
@@ -122,6 +131,8 @@ export function layoutTimeline(runs: RunInput[], options: LayoutOptions = {}): T
 	let y = 0;
 	runs.forEach((run, index) => {
 		if (index > 0) y += sizes.sectionGap;
+		const top = y;
+		const faint = run.faint ?? false;
 		if (run.label !== null) {
 			rows.push({
 				kind: 'section',
@@ -129,7 +140,8 @@ export function layoutTimeline(runs: RunInput[], options: LayoutOptions = {}): T
 				height: sizes.section,
 				section: index,
 				label: run.label,
-				model: run.model
+				model: run.model,
+				faint
 			});
 			y += sizes.section;
 		}
@@ -146,7 +158,16 @@ export function layoutTimeline(runs: RunInput[], options: LayoutOptions = {}): T
 			if (lane.kind === 'task') laneOf.set(lane.task.id, lane);
 			else for (const member of lane.members) laneOf.set(member.id, lane);
 		}
-		sections.push({ index, label: run.label, model: run.model, lanesTop, lanesBottom: y, laneOf });
+		sections.push({
+			index,
+			label: run.label,
+			model: run.model,
+			faint,
+			top,
+			lanesTop,
+			lanesBottom: y,
+			laneOf
+		});
 	});
 	const duration = Math.max(0, ...runs.map((run) => run.model.duration));
 	return { rows, lanes, sections, height: y, duration, sizes };

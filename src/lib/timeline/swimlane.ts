@@ -12,6 +12,7 @@ import { axis } from './marks/axis';
 import { blocked } from './marks/blocked';
 import { concurrency } from './marks/concurrency';
 import { focusRing } from './marks/focus';
+import { ghost } from './marks/ghost';
 import { grid } from './marks/grid';
 import { groups } from './marks/groups';
 import { highlight } from './marks/highlight';
@@ -22,6 +23,7 @@ import { markers } from './marks/markers';
 import { sections } from './marks/sections';
 import { scrollbar } from './marks/scrollbar';
 import { segments } from './marks/segments';
+import { stopped } from './marks/stopped';
 
 export interface SwimlaneOptions {
 	width: number;
@@ -36,7 +38,7 @@ export interface SwimlaneOptions {
 	idPrefix: string;
 	highlightLine?: number | null;
 	focus?: FocusTarget | null;
-	/** Several runs stacked (pinned overlay). */
+	/** Several runs stacked (a pinned or previous run above this one). */
 	stacked?: boolean;
 	/** An accessible name for the SVG. */
 	title?: string;
@@ -55,6 +57,8 @@ const CONTENT_MARKS: Mark[] = [
 	segments(),
 	links(),
 	markers(),
+	stopped(),
+	ghost(),
 	highlight(),
 	focusRing()
 ];

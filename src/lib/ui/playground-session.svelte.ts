@@ -20,7 +20,13 @@ import { stepAtPosition, turnAxis, type TurnAxis } from '$lib/replay/turn-axis';
 import { wakeArrows, wakeArrowsOnTurns, type WakeArrow } from '$lib/replay/wakes';
 import type { RunOutcome } from '$lib/runner/client.svelte';
 import { markersFromModel } from '$lib/editor/decorations';
-import { browserStore, CodeStore, debounce, type KeyValueStore } from '$lib/storage/local';
+import {
+	browserStore,
+	CodeStore,
+	debounce,
+	tabStore,
+	type KeyValueStore
+} from '$lib/storage/local';
 import { ExerciseCourse } from '$lib/exercises/course.svelte';
 import { exerciseFromUrl, packFromUrl, urlWithExercise } from '$lib/exercises/link';
 import { ExerciseFormatError } from '$lib/exercises/parse';
@@ -30,6 +36,8 @@ import { packFromPayload, packLink, packPayloadFromHash } from '$lib/exercises/p
 import { PredictionRound } from '$lib/exercises/prediction-round.svelte';
 import { questionsFor } from '$lib/exercises/predictions';
 import { runLabel, type NamedRun } from '$lib/compare/run-comparison';
+import { changeLine } from '$lib/engine/format';
+import type { StackedRun } from '$lib/timeline/svg';
 import { MAX_ADDRESS_CHARS } from '$lib/share/codec';
 import { outputItems } from './output-items';
 import { statusView, type LastRun, type RunnerStatus } from './status';
@@ -158,6 +166,19 @@ export function resultOf(
 	}
 }
 
+/**
+ * The run an outcome leaves to compare the next one with, or null: only a run that completed is a
+ * fair "previous run". A stopped run's length is when the learner pressed Stop, and a program
+ * that did not compile (SyntaxError and its subclasses) never ran (docs/decisions/0111).
+ */
+export function comparableRun(outcome: RunOutcome, result: RunResult): CodeRun | null {
+	if (outcome.kind !== 'finished' || !result.run) return null;
+	const error = result.run.model.error?.type;
+	return error === 'SyntaxError' || error === 'IndentationError' || error === 'TabError'
+		? null
+		: result.run;
+}
+
 /** What can be opened into the editor from the header's menus. */
 export type Openable =
 	| { kind: 'example'; slug: string }
@@ -173,6 +194,8 @@ export interface SessionOptions {
 	address?: PageAddress;
 	/** Where the Predict first setting is kept (localStorage by default). */
 	settings?: KeyValueStore | null;
+	/** Where settings for this tab only are kept (sessionStorage by default). */
+	tabSettings?: KeyValueStore | null;
 }
 
 /** A file the learner picked or dropped, as far as opening a pack reads it (a File, in a page). */
@@ -184,6 +207,8 @@ export interface PackFileSource {
 
 /** Where "Predict first" is remembered. */
 export const PREDICT_FIRST_KEY = 'asyncio-playground:predict-first:v1';
+/** Where this tab remembers that the learner hid the previous run. */
+export const SHOW_PREVIOUS_KEY = 'asyncio-playground:show-previous:v1';
 
 export class PlaygroundSession {
 	#runner: Runner | null = $state.raw(null);
@@ -197,6 +222,13 @@ export class PlaygroundSession {
 	replay: ReplayCursor | null = $state.raw(null);
 	/** The run kept for comparison, drawn above the current one; null when nothing is pinned. */
 	pinned: (NamedRun & Pick<CodeRun, 'events'>) | null = $state.raw(null);
+	/**
+	 * The last completed run before the one shown, drawn faint below it for comparison; null when
+	 * there is none (docs/decisions/0111 says which runs count).
+	 */
+	previous: CodeRun | null = $state.raw(null);
+	/** Whether the previous run is drawn: on by default, one click hides it for this tab. */
+	showPrevious = $state(true);
 	/** A page-wide message: a share link opened, or why it could not be. */
 	banner: Message | null = $state(null);
 	/** True when the learner's own code is set aside and "Your code" can bring it back. */
@@ -275,6 +307,9 @@ export class PlaygroundSession {
 
 	readonly #store: CodeStore;
 	readonly #settings: KeyValueStore | null;
+	readonly #tabSettings: KeyValueStore | null;
+	/** The latest completed run, which becomes the previous one when the next run completes. */
+	#lastCompleted: CodeRun | null = null;
 	readonly #address: PageAddress;
 	readonly #saveDraft = debounce((text: string) => this.#storeDraft(text), 400);
 	/** True once the learner set Predict first themselves: exercises then leave it alone. */
@@ -289,6 +324,8 @@ export class PlaygroundSession {
 		this.course = options.course ?? new ExerciseCourse();
 		this.#address = options.address ?? browserAddress;
 		this.#settings = options.settings === undefined ? browserStore() : options.settings;
+		this.#tabSettings = options.tabSettings === undefined ? tabStore() : options.tabSettings;
+		this.showPrevious = this.#readSetting(SHOW_PREVIOUS_KEY, this.#tabSettings) !== 'off';
 		const predictSetting = this.#readSetting(PREDICT_FIRST_KEY);
 		this.predictFirst = predictSetting === 'on';
 		this.#predictChosen = predictSetting !== null;
@@ -319,6 +356,35 @@ export class PlaygroundSession {
 	get pinnedModel(): RunModel | null {
 		const model = this.model;
 		return this.pinned && model && this.pinned.model !== model ? this.pinned.model : null;
+	}
+
+	/** The run stacked with the current one: the pinned run, else the previous one while shown. */
+	get compared(): StackedRun | null {
+		const pinned = this.pinnedModel;
+		if (pinned) return { model: pinned, kind: 'pinned' };
+		const previous = this.previousModel;
+		return previous && this.showPrevious ? { model: previous, kind: 'previous' } : null;
+	}
+
+	/** The previous run's model, while there is a current run to compare it with. */
+	get previousModel(): RunModel | null {
+		const model = this.model;
+		return this.previous && model && this.previous.model !== model ? this.previous.model : null;
+	}
+
+	/** The summary's words for the change from the stacked run ("1.00 s faster than …"). */
+	get comparisonText(): string | null {
+		const compared = this.compared;
+		const model = this.model;
+		if (!compared || !model || this.hidden) return null;
+		const than = compared.kind === 'pinned' ? 'the pinned run' : 'the previous run';
+		return changeLine(compared.model.duration, model.duration, than);
+	}
+
+	/** Where the shown run was interrupted by Stop, on its virtual clock; null if it was not. */
+	get stoppedAt(): number | null {
+		const limit = this.model?.limit;
+		return limit?.limit === 'interrupt' ? limit.t : null;
 	}
 
 	/** True when the current run can be pinned (there is one, and it is not pinned already). */
@@ -490,6 +556,12 @@ export class PlaygroundSession {
 			this.prediction = this.#predictionFor(outcome.model, source);
 		}
 		this.#show(result);
+		// The run this one is compared with by default: the latest completed run before it.
+		const comparable = comparableRun(outcome, result);
+		if (comparable) {
+			this.previous = this.#lastCompleted;
+			this.#lastCompleted = comparable;
+		}
 		this.lastRun = lastRun;
 	}
 
@@ -505,6 +577,12 @@ export class PlaygroundSession {
 
 	unpin(): void {
 		this.pinned = null;
+	}
+
+	/** Shows or hides the previous run, and remembers the choice for this tab. */
+	setShowPrevious(show: boolean): void {
+		this.showPrevious = show;
+		this.#writeSetting(SHOW_PREVIOUS_KEY, show ? 'on' : 'off', this.#tabSettings);
 	}
 
 	/** Shows the pinned run (and its code) as the current one, and pins the current one instead. */
@@ -568,6 +646,8 @@ export class PlaygroundSession {
 
 	/** Shows a run's result, with a fresh replay of its event loop when it has a trace. */
 	#show(result: RunResult): void {
+		// A previous run is set by run() for a completed run; every other result has none.
+		this.previous = null;
 		this.replay?.dispose();
 		const events = result.run?.events;
 		this.replay = events ? new ReplayCursor(events) : null;
@@ -628,17 +708,17 @@ export class PlaygroundSession {
 		};
 	}
 
-	#readSetting(key: string): string | null {
+	#readSetting(key: string, store = this.#settings): string | null {
 		try {
-			return this.#settings?.getItem(key) ?? null;
+			return store?.getItem(key) ?? null;
 		} catch {
 			return null;
 		}
 	}
 
-	#writeSetting(key: string, value: string): void {
+	#writeSetting(key: string, value: string, store = this.#settings): void {
 		try {
-			this.#settings?.setItem(key, value);
+			store?.setItem(key, value);
 		} catch {
 			// Full or blocked storage: the setting lasts for this visit.
 		}

@@ -5,6 +5,7 @@
  * from the tasks' segments.
  */
 import type { Awaiting } from '../../../src/lib/engine/events';
+import type { StackedRun } from '../../../src/lib/timeline/svg';
 import type {
 	AwaitLink,
 	BlockedSpan,
@@ -432,7 +433,14 @@ export interface NamedFixture {
 	name: string;
 	title: string;
 	model: () => RunModel;
-	pinned?: () => RunModel;
+	/** A run stacked above it: pinned, or the previous run drawn faint. */
+	stacked?: () => StackedRun;
+}
+
+/** The gather of three as an interrupt would leave it: its trace ends where Stop landed. */
+export function stoppedGather(): RunModel {
+	const run = gatherThree();
+	return { ...run, limit: { limit: 'interrupt', t: run.duration, message: 'Stopped.', line: 4 } };
 }
 
 /** The named fixtures of the snapshot tests and the gallery, in display order. */
@@ -451,6 +459,13 @@ export const fixtures: NamedFixture[] = [
 		name: 'pinned-overlay',
 		title: 'pinned sequential run above this gather run',
 		model: gatherThree,
-		pinned: sequentialThree
-	}
+		stacked: () => ({ model: sequentialThree(), kind: 'pinned' })
+	},
+	{
+		name: 'previous-ghost',
+		title: 'this gather run above the previous, sequential run, drawn faint',
+		model: gatherThree,
+		stacked: () => ({ model: sequentialThree(), kind: 'previous' })
+	},
+	{ name: 'stopped', title: 'a run stopped by the learner, marked where', model: stoppedGather }
 ];

@@ -1,4 +1,7 @@
-/** Headers that name each stacked run ("pinned", "this run") with its duration and task count. */
+/**
+ * Headers that name each stacked run ("pinned", "this run") with its duration and task count. The
+ * previous run's label carries its total ("previous: 3.00 s"), so its header does not repeat it.
+ */
 import type { Mark, RenderContext } from '../context';
 import { append, svgElement } from '../dom';
 import { formatSeconds } from '../../engine/format';
@@ -31,7 +34,7 @@ export class SectionMark implements Mark {
 					document,
 					'text',
 					{ x: frame.plotLeft, y: row.y + baseline, style: `fill:${palette.muted}` },
-					`${formatSeconds(row.model.duration)} · ${tasks} task${tasks === 1 ? '' : 's'}`
+					`${row.faint ? '' : `${formatSeconds(row.model.duration)} · `}${tasks} task${tasks === 1 ? '' : 's'}`
 				)
 			);
 		}
