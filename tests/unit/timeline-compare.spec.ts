@@ -22,11 +22,16 @@ function barEnds(stacked: StackedRun): { stacked: number; current: number; plotL
 		stacked: true
 	});
 	const ends = layout.sections.map(() => 0);
-	for (const bar of svg.querySelectorAll('.tl-segments rect')) {
-		const y = Number(bar.getAttribute('y'));
-		const right = Number(bar.getAttribute('x')) + Number(bar.getAttribute('width'));
-		const section = layout.sections.findIndex((s) => y >= s.lanesTop && y < s.lanesBottom);
-		ends[section] = Math.max(ends[section], right);
+	// Each style's bars are one path of rectangles: "M x,y h width v height h -width z".
+	for (const path of svg.querySelectorAll('.tl-segments path')) {
+		for (const [, x, y, width] of (path.getAttribute('d') ?? '').matchAll(
+			/M([\d.-]+),([\d.-]+)h([\d.-]+)/g
+		)) {
+			const top = Number(y);
+			const right = Number(x) + Number(width);
+			const section = layout.sections.findIndex((s) => top >= s.lanesTop && top < s.lanesBottom);
+			ends[section] = Math.max(ends[section], right);
+		}
 	}
 	const current = layout.sections.findIndex((section) => section.label === 'this run');
 	return { stacked: ends[1 - current], current: ends[current], plotLeft: context.frame.plotLeft };
