@@ -6,6 +6,7 @@
  * only on the models and on which groups the user expanded, so the live chart computes it once
  * and reuses it for every zoom and pan frame.
  */
+import { laneParts } from '../engine/call-text';
 import type { RunModel, TaskModel } from '../engine/model';
 import type { TaskId } from '../engine/events';
 import { chartSizes, type ChartSizes } from './sizes';
@@ -326,9 +327,12 @@ export function rowAt(rows: Row[], y: number): Row | null {
 	return row && row.y <= y ? row : null;
 }
 
-/** A lane's name for people: "Task-2 · say" or "say × 1,000 tasks". */
+/** A lane's name for people: "Task-3 say_after(2, 'world')" (in LANE_CHARS) or "say × 1,000 tasks". */
 export function laneTitle(lane: LaneRow): { name: string; detail: string } {
-	if (lane.kind === 'task') return { name: lane.task.name, detail: lane.task.coro + '()' };
+	if (lane.kind === 'task') {
+		const { name, call } = laneParts(lane.task);
+		return { name, detail: call };
+	}
 	return {
 		name: `${lane.coro}() × ${lane.members.length.toLocaleString('en-US')}`,
 		detail: 'tasks'
