@@ -18,6 +18,8 @@ import { formatSeconds } from '../engine/format';
 import { hitTest, type Hit } from './hit';
 import { layoutTimeline, laneTitle, type LaneRow, type TimelineLayout } from './layout';
 import { cursor } from './marks/cursor';
+import { rangeMark } from './marks/range';
+import type { DetailsTarget } from './details';
 import { svgElement } from './dom';
 import { stepCursor } from './marks/step-cursor';
 import { wakeArrowsMark, type Wake } from './marks/wakes';
@@ -46,6 +48,12 @@ export interface TimelineProps {
 	 */
 	timeModel?: RunModel | null;
 	turnGaps?: readonly { at: number; label: string }[] | null;
+	/** A click on a segment or a task's label, or Enter on one: open the details panel. */
+	ondetails?: (target: DetailsTarget) => void;
+	/** Escape on the chart: close the details panel; true when there was one to close. */
+	ondismiss?: () => boolean;
+	/** Shift+drag measured a range (seconds, in order), or a click or Escape cleared it (null). */
+	onrange?: (range: Domain | null) => void;
 }
 
 export interface TimelineElements {
@@ -78,6 +86,9 @@ export class TimelineInteraction {
 	private context: RenderContext | null = null;
 	private svg: SVGSVGElement | null = null;
 	private cursorGroup: SVGElement | null = null;
+	private rangeGroup: SVGElement | null = null;
+	/** The measured range, in seconds, or null. */
+	private range: Domain | null = null;
 	private stepGroup: SVGElement | null = null;
 	private readonly expanded = new Set<string>();
 	private domain: Domain | null = null;
@@ -98,6 +109,8 @@ export class TimelineInteraction {
 		scrollY: number;
 		moved: boolean;
 		pinch: number | null;
+		/** Shift+drag: the time the range starts at, rather than a pan. */
+		measureFrom: number | null;
 	} | null = null;
 	private readonly resizeObserver: ResizeObserver | null;
 	private readonly cleanup: (() => void)[] = [];
@@ -139,6 +152,7 @@ export class TimelineInteraction {
 			this.domain = null;
 			this.scrollY = 0;
 			this.focus = null;
+			this.range = null;
 			this.relayout();
 		} else if (previous.textSize !== props.textSize) {
 			this.relayout();
@@ -191,6 +205,11 @@ export class TimelineInteraction {
 		this.schedule();
 	}
 
+	/** Clear the measured range (the read-out's Clear button). */
+	clearRange(): void {
+		this.setRange(null);
+	}
+
 	/** Set the visible window directly (the benchmark drives zoom through this). */
 	setDomain(domain: Domain): void {
 		this.domain = domain;
@@ -239,8 +258,10 @@ export class TimelineInteraction {
 		this.svg = svg;
 		this.context = context;
 		this.cursorGroup = null;
+		this.rangeGroup = null;
 		this.stepGroup = null;
 		this.drawStep();
+		this.drawRange();
 		this.drawCursor();
 		this.lastRenderMs = performance.now() - started;
 	}
@@ -331,8 +352,20 @@ export class TimelineInteraction {
 			domain: this.currentDomain(),
 			scrollY: this.scrollY,
 			moved: false,
-			pinch: this.pointers.size === 2 ? this.pinchDistance() : null
+			pinch: this.pointers.size === 2 ? this.pinchDistance() : null,
+			measureFrom: event.shiftKey && this.pointers.size === 1 ? this.measurableTime(p.x) : null
 		};
+	}
+
+	/**
+	 * The time under px for a measured range, clamped to the run; null where the chart cannot
+	 * measure (on an axis of loop turns, whose positions are not seconds).
+	 */
+	private measurableTime(px: number): number | null {
+		const context = this.context;
+		if (!context || this.props?.timeModel) return null;
+		const [start, end] = this.full();
+		return Math.min(Math.max(context.x.invert(px), Math.max(0, start)), end);
 	}
 
 	private pinchDistance(): number {
@@ -360,6 +393,13 @@ export class TimelineInteraction {
 			const dy = p.y - drag.y;
 			if (!drag.moved && Math.hypot(dx, dy) < CLICK_SLOP) return;
 			drag.moved = true;
+			if (drag.measureFrom !== null) {
+				// Shift+drag measures: the chart stays where it is.
+				const to = this.measurableTime(p.x) ?? drag.measureFrom;
+				this.setRange([Math.min(drag.measureFrom, to), Math.max(drag.measureFrom, to)]);
+				this.hideTooltip();
+				return;
+			}
 			const secondsPerPixel =
 				(drag.domain[1] - drag.domain[0]) / (context.frame.plotRight - context.frame.plotLeft);
 			this.domain = panDomain(drag.domain, -dx * secondsPerPixel, this.full());
@@ -379,8 +419,28 @@ export class TimelineInteraction {
 		if (!drag || drag.moved || event.type === 'pointercancel') return;
 		const context = this.context;
 		if (!context) return;
+		// A click clears a measured range.
+		if (this.range) this.setRange(null);
 		const p = this.point(event);
 		this.activate(hitTest(context, p.x, p.y));
+	}
+
+	/** Measure [start, end] (null: clear): draw it and tell the component. */
+	private setRange(range: Domain | null): void {
+		this.range = range;
+		this.drawRange();
+		this.props?.onrange?.(range);
+	}
+
+	private drawRange(): void {
+		this.rangeGroup?.remove();
+		this.rangeGroup = null;
+		if (!this.range || !this.context || !this.svg) return;
+		const group = rangeMark(this.range[0], this.range[1], this.context);
+		if (group) {
+			this.svg.appendChild(group);
+			this.rangeGroup = group;
+		}
 	}
 
 	private onPointerLeave(): void {
@@ -555,11 +615,13 @@ export class TimelineInteraction {
 				if (hit.segment.line !== null) select?.(hit.segment.line);
 				this.props?.onselectsegment?.(hit.lane.task.id, hit.segment.start);
 				this.focus = { lane: hit.lane.index, segment: hit.index };
+				this.props?.ondetails?.({ task: hit.lane.task.id, segment: hit.index });
 				this.schedule();
 				return;
 			case 'marker': {
 				const line = hit.marker === 'created' ? hit.lane.task.line : markerLine(hit.lane.task);
 				if (line !== null) select?.(line);
+				this.props?.ondetails?.({ task: hit.lane.task.id, segment: null });
 				return;
 			}
 			case 'group':
@@ -568,6 +630,7 @@ export class TimelineInteraction {
 				if (hit.lane.kind === 'group') return this.toggleGroup(hit.lane);
 				this.focus = { lane: hit.lane.index, segment: null };
 				this.announce(describeLane(hit.lane, hit.lane.index, this.layout?.lanes.length ?? 0));
+				this.props?.ondetails?.({ task: hit.lane.task.id, segment: null });
 				this.schedule();
 				return;
 			case 'strip':
@@ -625,6 +688,8 @@ export class TimelineInteraction {
 					if (segment?.line != null) this.props?.onselectline?.(segment.line);
 					if (segment) this.props?.onselectsegment?.(lane.task.id, segment.start);
 				}
+				this.hideTooltip();
+				this.props?.ondetails?.({ task: lane.task.id, segment: focus.segment });
 				return;
 			}
 			case '+':
@@ -642,6 +707,9 @@ export class TimelineInteraction {
 				event.preventDefault();
 				return;
 			case 'Escape':
+				// One thing at a time: the details panel, then the measured range, then the focus.
+				if (this.props?.ondismiss?.()) return;
+				if (this.range) return this.setRange(null);
 				this.focus = null;
 				this.hideTooltip();
 				this.schedule();
