@@ -5,6 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LANE_CHARS, callText, fitCall, laneParts, laneText } from '../../src/lib/engine/call-text';
+import { renderTimelineSvg } from '../../src/lib/timeline/svg';
+import { gatherThree } from './timeline/fixtures';
+import { nodeDocument } from './timeline/snapshot';
 
 function task(coro: string, args: string[] | null, name = 'Task-3') {
 	return { name, coro, arguments: args };
@@ -98,5 +101,43 @@ describe('fitCall', () => {
 
 	it('keeps a call that fits exactly', () => {
 		expect(fitCall(task('f', ['1', '2']), 7)).toBe('f(1, 2)');
+	});
+});
+
+/** The text of every <text> in the lanes of an SVG, as a reader sees it. */
+function laneLabels(svg: string): string[] {
+	const lanes = /<g class="tl-lanes">([\s\S]*?)<\/g>/.exec(svg)?.[1] ?? '';
+	const entities: Record<string, string> = {
+		'&amp;': '&',
+		'&lt;': '<',
+		'&gt;': '>',
+		'&quot;': '"',
+		'&apos;': "'",
+		'&#39;': "'"
+	};
+	return [...lanes.matchAll(/<text[^>]*>([\s\S]*?)<\/text>/g)].map((match) =>
+		match[1].replace(/<[^>]+>/g, '').replace(/&[#\w]+;/g, (entity) => entities[entity] ?? entity)
+	);
+}
+
+describe('the chart’s lane labels', () => {
+	it('show the whole short call: the label column grows to it', () => {
+		const model = gatherThree();
+		model.tasks = model.tasks.map((task) =>
+			task.coro === 'say'
+				? { ...task, coro: 'say_after', arguments: [String(task.id - 1), "'world'"] }
+				: task
+		);
+		const labels = laneLabels(renderTimelineSvg(model, nodeDocument(), { width: 800 }));
+		expect(labels).toContain("Task-3 say_after(2, 'world')");
+	});
+
+	it('cut a long call to about 40 characters', () => {
+		const model = gatherThree();
+		model.tasks[2] = { ...model.tasks[2], arguments: [`'${'x'.repeat(80)}'`] };
+		const labels = laneLabels(renderTimelineSvg(model, nodeDocument(), { width: 1200 }));
+		const label = labels.find((text) => text.startsWith('Task-3'))!;
+		expect(chars(label)).toBeLessThanOrEqual(LANE_CHARS);
+		expect(label).toMatch(/^Task-3 say\('x+…'\)$/);
 	});
 });

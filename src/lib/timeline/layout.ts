@@ -9,6 +9,7 @@
 import { laneParts } from '../engine/call-text';
 import type { RunModel, TaskModel } from '../engine/model';
 import type { TaskId } from '../engine/events';
+import { textWidth } from './dom';
 import { chartSizes, type ChartSizes } from './sizes';
 
 /** Runs with more tasks than this collapse large sibling groups into one lane each. */
@@ -101,6 +102,8 @@ export interface TimelineLayout {
 	duration: number;
 	/** The sizes the rows were laid out with, which every mark draws with. */
 	sizes: ChartSizes;
+	/** The widest lane label (indent and text, in pixels): the label column grows to it. */
+	labelWidth: number;
 }
 
 export interface LayoutOptions {
@@ -150,7 +153,15 @@ export function layoutTimeline(runs: RunInput[], options: LayoutOptions = {}): T
 		sections.push({ index, label: run.label, model: run.model, lanesTop, lanesBottom: y, laneOf });
 	});
 	const duration = Math.max(0, ...runs.map((run) => run.model.duration));
-	return { rows, lanes, sections, height: y, duration, sizes };
+	return {
+		rows,
+		lanes,
+		sections,
+		height: y,
+		duration,
+		sizes,
+		labelWidth: labelWidth(lanes, sizes)
+	};
 }
 
 /** Task lanes in model order, with big sibling groups collapsed (y is filled in by the caller). */
@@ -325,6 +336,24 @@ export function visibleRows(rows: Row[], top: number, bottom: number): Row[] {
 export function rowAt(rows: Row[], y: number): Row | null {
 	const [row] = visibleRows(rows, y, y + 0.001);
 	return row && row.y <= y ? row : null;
+}
+
+/** Nesting levels indented, capped so deep trees keep room for the name. */
+export const MAX_INDENT_LEVELS = 6;
+
+/** Where a lane's label starts: indented under the task that created it. */
+export function labelIndent(lane: LaneRow, sizes: ChartSizes): number {
+	return 8 + Math.min(lane.depth, MAX_INDENT_LEVELS) * sizes.indent;
+}
+
+function labelWidth(lanes: LaneRow[], sizes: ChartSizes): number {
+	let widest = 0;
+	for (const lane of lanes) {
+		const { name, detail } = laneTitle(lane);
+		const width = labelIndent(lane, sizes) + textWidth(`${name} ${detail}`, sizes.text);
+		if (width > widest) widest = width;
+	}
+	return widest;
 }
 
 /** A lane's name for people: "Task-3 say_after(2, 'world')" (in LANE_CHARS) or "say × 1,000 tasks". */
