@@ -73,7 +73,7 @@ describe('the timeline in the dev gallery', () => {
 		}
 		await expect
 			.poll(() => section.locator('[aria-live]').textContent())
-			.toContain('Task-2, blocker: blocking the loop in time.sleep(2)');
+			.toContain('Task-2, blocker(): blocking the loop in time.sleep(2)');
 	});
 
 	it('zooms with the buttons and the wheel, and resets', async () => {
