@@ -152,7 +152,11 @@ export class TimelineInteraction {
 			this.domain = null;
 			this.scrollY = 0;
 			this.focus = null;
-			this.range = null;
+			if (this.range) {
+				// Another run, or the axis of turns: the range measured on the last one is gone.
+				this.range = null;
+				props.onrange?.(null);
+			}
 			this.relayout();
 		} else if (previous.textSize !== props.textSize) {
 			this.relayout();
