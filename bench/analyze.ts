@@ -17,6 +17,7 @@ function gatherTrace(count: number): TraceEvent[] {
 		name: 'Task-1',
 		parent: null,
 		coro: 'main',
+		arguments: null,
 		line: 9
 	});
 	events.push({ kind: 'task_resumed', t: 0, task: 1, step: ++step });
@@ -28,6 +29,7 @@ function gatherTrace(count: number): TraceEvent[] {
 			name: `Task-${id}`,
 			parent: 1,
 			coro: 'job',
+			arguments: ['1'],
 			line: 9
 		});
 	}

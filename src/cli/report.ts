@@ -48,7 +48,7 @@ export function textReport(model: RunModel, options: ReportOptions = {}): TextRe
 		const traceback = options.fullTraceback ? whole : foldedTracebackText(whole);
 		err.push(traceback || `${model.error.type}: ${model.error.message}`);
 	}
-	if (model.deadlock) err.push(...deadlockLines(model.deadlock));
+	if (model.deadlock) err.push(...deadlockLines(model.deadlock, model.tasks));
 	if (model.limit) err.push(`Stopped${atLine(model.limit.line)}: ${model.limit.message}`);
 	// The engine explains a cut trace in an events_truncated note; say it only if it did not.
 	const explained = model.notes.some((note) => note.code === 'events_truncated');

@@ -208,7 +208,8 @@ describe('the keyboard is never trapped', () => {
 				'Ctrl+M',
 				'Focus layout',
 				'Skip to timeline',
-				'Go to the segment’s line',
+				'Open the details of the segment',
+				'Measure a range of time',
 				'Zoom in or out',
 				'Resize the panes'
 			]) {

@@ -107,7 +107,7 @@ describe('on a phone', () => {
 		await page.getByRole('tab', { name: 'Result' }).click();
 		const toolbar = region(page, 'Timeline').locator('.toolbar');
 		expect(await toolbar.getByText(/wheel/).isVisible()).toBe(false);
-		expect(await toolbar.getByText(/^pinch: zoom/).isVisible()).toBe(true);
+		expect(await toolbar.getByText(/^tap a bar: details · pinch: zoom/).isVisible()).toBe(true);
 	});
 
 	it(

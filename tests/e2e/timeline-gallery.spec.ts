@@ -38,7 +38,7 @@ describe('the timeline in the dev gallery', () => {
 		const names = await table.locator('tbody th').allTextContents();
 		expect(names).toEqual(['Task-1', 'Task-2', 'Task-3', 'Task-4']);
 		const cells = await table.locator('tbody tr').nth(3).locator('td').allTextContents();
-		expect(cells).toEqual(['Task-1', 'say', '0 s', '3.00 s', 'done', 'sleep(3)']);
+		expect(cells).toEqual(['Task-1', 'say()', '0 s', '3.00 s', 'done', 'sleep(3)']);
 	});
 
 	it('explains the segment under the pointer and emits its line on click', async () => {
@@ -73,7 +73,7 @@ describe('the timeline in the dev gallery', () => {
 		}
 		await expect
 			.poll(() => section.locator('[aria-live]').textContent())
-			.toContain('Task-2, blocker: blocking the loop in time.sleep(2)');
+			.toContain('Task-2, blocker(): blocking the loop in time.sleep(2)');
 	});
 
 	it('zooms with the buttons and the wheel, and resets', async () => {

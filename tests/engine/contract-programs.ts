@@ -18,6 +18,28 @@ export interface ContractProgram {
 /** Programs written for the contract: each names what it is there to reach. */
 const EXTRA: ContractProgram[] = [
 	{
+		name: 'a task of an awaitable no function call made (its call has no arguments to record)',
+		source: `
+			import asyncio
+			from collections.abc import Coroutine
+
+			class Done(Coroutine):
+			    def __await__(self):
+			        yield from asyncio.sleep(0).__await__()
+			    def send(self, value):
+			        raise StopIteration(0)
+			    def throw(self, *args):
+			        raise StopIteration(0)
+			    def close(self):
+			        pass
+
+			async def main():
+			    await asyncio.create_task(Done())
+
+			asyncio.run(main())
+			`
+	},
+	{
 		name: 'waits on every primitive',
 		source: `
 			import asyncio

@@ -28,9 +28,19 @@ class Trace {
 		name: string,
 		parent: TaskId | null,
 		coro: string,
-		line: number | null = null
+		line: number | null = null,
+		args: string[] | null = null
 	) {
-		this.events.push({ kind: 'task_created', t, task, name, parent, coro, line });
+		this.events.push({
+			kind: 'task_created',
+			t,
+			task,
+			name,
+			parent,
+			coro,
+			arguments: args,
+			line
+		});
 		return this;
 	}
 	resumed(t: number, task: TaskId) {

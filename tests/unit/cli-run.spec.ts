@@ -26,7 +26,16 @@ const end = (t: number): TraceEvent => ({
 function run(extra: TraceEvent[] = [], t = 1) {
 	return analyzeRun([
 		start,
-		{ kind: 'task_created', t: 0, task: 1, name: 'Task-1', parent: null, coro: 'main', line: 9 },
+		{
+			kind: 'task_created',
+			t: 0,
+			task: 1,
+			name: 'Task-1',
+			parent: null,
+			coro: 'main',
+			arguments: null,
+			line: 9
+		},
 		{ kind: 'task_resumed', t: 0, task: 1, step: 1 },
 		{ kind: 'output', t: 0, stream: 'stdout', text: 'start', task: 1, line: null },
 		{
@@ -102,7 +111,7 @@ describe('textReport', () => {
 			"RuntimeWarning (line 7): coroutine 'f' was never awaited",
 			'Traceback (most recent call last):\nValueError: bad',
 			'Deadlock at 1.00 s: nothing can ever run again, but 1 task never finished.',
-			'  Task-1 waits on Event.wait (line 4)',
+			'  Task-1 main waits on Event.wait (line 4)',
 			'Stopped (line 4): Stopped at 1 s of virtual time.'
 		]);
 		expect(runFailed(model)).toBe(true);
@@ -238,13 +247,23 @@ describe('loopLog', () => {
 			name: `Task-${i + 2}`,
 			parent: 1,
 			coro: 'f',
+			arguments: null,
 			line: 3
 		}));
 		const replay = buildReplay([
 			start,
 			{ kind: 'label', t: 0, label: 1, text: 'sleep' },
 			{ kind: 'label', t: 0, label: 2, text: '_set_result_unless_cancelled' },
-			{ kind: 'task_created', t: 0, task: 1, name: 'Task-1', parent: null, coro: 'main', line: 9 },
+			{
+				kind: 'task_created',
+				t: 0,
+				task: 1,
+				name: 'Task-1',
+				parent: null,
+				coro: 'main',
+				arguments: null,
+				line: 9
+			},
 			...names,
 			{ kind: 'handles', t: 0, loop: 1, facts: [ready, 1, 1, 0, 0, 1, 9, 0, 0] },
 			{ kind: 'turn', t: 0, loop: 1, turn: 1, popped: 0, timer: null, due: [] },

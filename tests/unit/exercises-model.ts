@@ -33,6 +33,7 @@ export function task(id: number, spec: TaskSpec): TaskModel {
 		parent: id === 1 ? null : 1,
 		depth: id === 1 ? 0 : 1,
 		coro: spec.name,
+		arguments: [],
 		line: null,
 		created: segments[0]?.start ?? 0,
 		finished: spec.finished === undefined ? last : spec.finished,

@@ -40,6 +40,7 @@ function sayTask(id: number, coro: string, sleep: number): TaskModel {
 		parent: id === 1 ? null : 1,
 		depth: id === 1 ? 0 : 1,
 		coro,
+		arguments: [String(sleep)],
 		line: null,
 		created: 0,
 		finished: sleep,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toPerfetto, type TraceEvent } from '../../src/lib/export/perfetto';
 import type { RunModel } from '../../src/lib/engine/model';
 import { blockingSleep, fixtures, gatherThree } from './timeline/fixtures';
+import { callText } from '../../src/lib/engine/call-text';
 
 /**
  * The Trace Event Format's rules for the phases the exporter writes (the format's
@@ -90,7 +91,7 @@ describe('toPerfetto', () => {
 		const names = events.filter((event) => event.name === 'thread_name');
 		expect(names.map((event) => event.args?.name)).toEqual([
 			'event loop',
-			...model.tasks.map((task) => `${task.name} ${task.coro}()`)
+			...model.tasks.map((task) => `${task.name} ${callText(task)}`)
 		]);
 		const order = events
 			.filter((event) => event.name === 'thread_sort_index')

@@ -187,6 +187,25 @@ describe('formatOutputLine and deadlockLines', () => {
 		]);
 	});
 
+	it('names a stuck task with its call when the tasks are given', () => {
+		const deadlock = {
+			t: 1,
+			stuck: [
+				{
+					task: 2,
+					name: 'Task-2',
+					waiting: 'Queue.get',
+					awaiting: { kind: 'queue_get' as const, label: 'Queue.get' },
+					line: 7
+				}
+			]
+		};
+		const task = { id: 2, coro: 'consumer', arguments: ['<Queue>', "'a'"] };
+		expect(deadlockLines(deadlock, [task])[1]).toBe(
+			"  Task-2 consumer(<Queue>, 'a') waits on Queue.get (line 7)"
+		);
+	});
+
 	it('pluralises nouns', () => {
 		expect(plural(0, 'task')).toBe('0 tasks');
 		expect(plural(1, 'task')).toBe('1 task');

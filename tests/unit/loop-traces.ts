@@ -34,7 +34,16 @@ export class Trace {
 
 	created(task: number, name = `Task-${task}`): this {
 		const parent = task === 1 ? null : 1;
-		this.events.push({ kind: 'task_created', t: this.t, task, name, parent, coro: 'f', line: 1 });
+		this.events.push({
+			kind: 'task_created',
+			t: this.t,
+			task,
+			name,
+			parent,
+			coro: 'f',
+			arguments: [],
+			line: 1
+		});
 		return this;
 	}
 

@@ -24,7 +24,16 @@ const everyEvent: TraceEvent[] = [
 		python: '3.14.2',
 		limits: { max_virtual_time: 3600, max_steps: 1e6, max_events: 2e5, max_output_chars: 2e5 }
 	},
-	{ kind: 'task_created', t: 0, task: 1, name: 'Task-1', parent: null, coro: 'main', line: 9 },
+	{
+		kind: 'task_created',
+		t: 0,
+		task: 1,
+		name: 'Task-1',
+		parent: null,
+		coro: 'main',
+		arguments: null,
+		line: 9
+	},
 	{ kind: 'task_resumed', t: 0, task: 1, step: 1 },
 	{
 		kind: 'task_suspended',

@@ -54,23 +54,14 @@ describe('descriptions', () => {
 	it('describes a segment for a screen reader', () => {
 		const task = blockingSleep().tasks[1];
 		expect(describeSegment(task, task.segments[1], 1)).toBe(
-			'Task-2, blocker: blocking the loop in time.sleep(2) from 0 s to 2.00 s, line 5. Segment 2 of 5.'
+			'Task-2, blocker(): blocking the loop in time.sleep(2) from 0 s to 2.00 s, line 5. Segment 2 of 5.'
 		);
 	});
 
 	it('gives the tooltip every field the issue asks for', () => {
 		const task = gatherThree().tasks[2];
 		const names = segmentFields(task, task.segments[1]).map((f) => f.name);
-		expect(names).toEqual([
-			'Task',
-			'Coroutine',
-			'State',
-			'Start',
-			'End',
-			'Duration',
-			'Awaits',
-			'Line'
-		]);
+		expect(names).toEqual(['Task', 'Call', 'State', 'Start', 'End', 'Duration', 'Awaits', 'Line']);
 	});
 
 	it('tells a keyboard user a group lane expands with Enter', () => {

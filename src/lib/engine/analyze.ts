@@ -132,7 +132,7 @@ function* analysisSteps(events: TraceEvent[]): Generator<void, RunModel, void> {
 	const taskFor = (id: TaskId, t: number): TaskBuilder => {
 		let builder = tasks.get(id);
 		if (!builder) {
-			builder = newTask(id, `Task-${id}`, null, '?', null, t);
+			builder = newTask(id, `Task-${id}`, null, '?', null, null, t);
 			tasks.set(id, builder);
 		}
 		return builder;
@@ -165,6 +165,7 @@ function* analysisSteps(events: TraceEvent[]): Generator<void, RunModel, void> {
 					event.name,
 					event.parent,
 					event.coro,
+					event.arguments,
 					event.line,
 					event.t
 				);
@@ -368,6 +369,7 @@ function newTask(
 	name: string,
 	parent: TaskId | null,
 	coro: string,
+	args: string[] | null,
 	line: number | null,
 	created: number
 ): TaskBuilder {
@@ -378,6 +380,7 @@ function newTask(
 			parent,
 			depth: 0,
 			coro,
+			arguments: args,
 			line,
 			created,
 			finished: null,

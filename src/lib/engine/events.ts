@@ -55,7 +55,11 @@ export const TRACE_LIMITS = {
 	 */
 	maxEvents: ENGINE_CAPS.maxTaskEvents + ENGINE_CAPS.maxOutputChars + 1_000,
 	/** Most items in an event's own lists (chains, gathered tasks, stuck tasks). */
-	maxList: 100_000
+	maxList: 100_000,
+	/** Most arguments of a task's call (calls.py writes 12 and "…"). */
+	maxArguments: 16,
+	/** Longest text of one argument (calls.py writes at most 100 characters). */
+	maxArgumentText: 256
 } as const;
 
 // ---- the lists the contract names, each written once -----------------------------------------
@@ -236,6 +240,11 @@ export const traceEventValidator = union('kind', {
 		parent: nullable(taskId),
 		/** The coroutine's qualified name, e.g. "main" or "worker". */
 		coro: shortText,
+		/**
+		 * The arguments the coroutine was called with, as text: ["2", "'world'", "retries=3"]
+		 * (a method's `self` left out). Null when unknown: not a coroutine a function made.
+		 */
+		arguments: nullable(array(string(TRACE_LIMITS.maxArgumentText), TRACE_LIMITS.maxArguments)),
 		/** The user's line that created the task (create_task / gather / asyncio.run call). */
 		line
 	}),

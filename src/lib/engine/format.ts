@@ -2,7 +2,8 @@
  * Numbers and sentences about a run, for humans. The command-line tool, the page and the chart
  * all use these, so a learner reads the same words in a terminal and in the browser.
  */
-import type { DeadlockInfo, OutputLine, RunModel } from './model';
+import { callText } from './call-text';
+import type { DeadlockInfo, OutputLine, RunModel, TaskModel } from './model';
 
 /**
  * The units a time is written in, smallest first. The first whose rounded value stays below its
@@ -153,13 +154,22 @@ export function atLine(line: number | null): string {
 	return line == null ? '' : ` (line ${line})`;
 }
 
-/** The deadlock report, one sentence per stuck task. */
-export function deadlockLines(deadlock: DeadlockInfo): string[] {
+/**
+ * The deadlock report, one sentence per stuck task, each named with its call when `tasks` has it:
+ * "  Task-2 consumer(<Queue>) waits on Queue.get (line 7)".
+ */
+export function deadlockLines(
+	deadlock: DeadlockInfo,
+	tasks: readonly Pick<TaskModel, 'id' | 'coro' | 'arguments'>[] = []
+): string[] {
 	const head = `Deadlock at ${formatSeconds(deadlock.t)}: nothing can ever run again, but ${plural(deadlock.stuck.length, 'task')} never finished.`;
+	const byId = new Map(tasks.map((task) => [task.id, task]));
 	return [
 		head,
-		...deadlock.stuck.map(
-			(stuck) => `  ${stuck.name} waits on ${stuck.waiting}${atLine(stuck.line)}`
-		)
+		...deadlock.stuck.map((stuck) => {
+			const task = byId.get(stuck.task);
+			const who = task ? `${stuck.name} ${callText(task)}` : stuck.name;
+			return `  ${who} waits on ${stuck.waiting}${atLine(stuck.line)}`;
+		})
 	];
 }

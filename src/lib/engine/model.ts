@@ -33,6 +33,11 @@ export interface TaskModel {
 	/** Depth in the creation tree: 0 for tasks created outside any task. */
 	depth: number;
 	coro: string;
+	/**
+	 * The arguments of the call that made the coroutine, as text (call-text.ts writes the call);
+	 * null when unknown (an awaitable that is not a function's coroutine).
+	 */
+	arguments: string[] | null;
 	/** The line that created the task. */
 	line: number | null;
 	created: number;

@@ -10,6 +10,7 @@
  */
 import { summaryLine } from '../engine/format';
 import type { RunModel, Segment, TaskModel } from '../engine/model';
+import { callText } from '../engine/call-text';
 
 /** One event of the format; only the fields this exporter writes. */
 export interface TraceEvent {
@@ -84,7 +85,7 @@ export function toPerfetto(model: RunModel, title = 'asyncio run'): PerfettoTrac
 				ph: 'M',
 				pid: PID,
 				tid: task.id,
-				args: { name: `${task.name} ${task.coro}()` }
+				args: { name: `${task.name} ${callText(task)}` }
 			},
 			{ name: 'thread_sort_index', ph: 'M', pid: PID, tid: task.id, args: { sort_index: lane + 1 } }
 		);

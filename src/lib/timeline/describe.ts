@@ -5,6 +5,7 @@
 import type { RunModel, Segment, TaskModel } from '../engine/model';
 import type { LaneRow } from './layout';
 import { formatSeconds } from '../engine/format';
+import { callText } from '../engine/call-text';
 
 export interface Field {
 	name: string;
@@ -18,11 +19,11 @@ const STATE_WORDS: Record<TaskModel['state'], string> = {
 	cancelled: 'cancelled'
 };
 
-/** The rows of a segment's tooltip: task, coroutine, state, start, end, duration, awaits, line. */
+/** The rows of a segment's tooltip: task, call, state, start, end, duration, awaits, line. */
 export function segmentFields(task: TaskModel, segment: Segment): Field[] {
 	const fields: Field[] = [
 		{ name: 'Task', value: task.name },
-		{ name: 'Coroutine', value: task.coro },
+		{ name: 'Call', value: callText(task) },
 		{ name: 'State', value: segment.kind },
 		{ name: 'Start', value: formatSeconds(segment.start) },
 		{ name: 'End', value: formatSeconds(segment.end) },
@@ -40,7 +41,7 @@ export function markerFields(task: TaskModel, marker: MarkerKind, at?: number): 
 	const t = at ?? (marker === 'created' ? task.created : (task.finished ?? 0));
 	const fields: Field[] = [
 		{ name: 'Task', value: task.name },
-		{ name: 'Coroutine', value: task.coro },
+		{ name: 'Call', value: callText(task) },
 		{ name: 'Event', value: marker },
 		{ name: 'Time', value: formatSeconds(t) }
 	];
@@ -66,7 +67,7 @@ export function markerLine(task: TaskModel): number | null {
 	return last?.line ?? task.line;
 }
 
-/** One sentence for a screen reader: "Task-2, say: waiting on sleep(1) from 0 s to 1.00 s, line 4." */
+/** One sentence for a screen reader: "Task-2, say(1): waiting on sleep(1) from 0 s to 1.00 s, line 4." */
 export function describeSegment(task: TaskModel, segment: Segment, index: number): string {
 	const what =
 		segment.kind === 'waiting'
@@ -76,7 +77,7 @@ export function describeSegment(task: TaskModel, segment: Segment, index: number
 				: 'running';
 	const line = segment.line === null ? '' : `, line ${segment.line}`;
 	return (
-		`${task.name}, ${task.coro}: ${what} from ${formatSeconds(segment.start)} to ` +
+		`${task.name}, ${callText(task)}: ${what} from ${formatSeconds(segment.start)} to ` +
 		`${formatSeconds(segment.end)}${line}. Segment ${index + 1} of ${task.segments.length}.`
 	);
 }
@@ -92,7 +93,7 @@ export function laneFields(lane: LaneRow): Field[] {
 	}
 	const task = lane.task;
 	return [
-		{ name: 'Coroutine', value: task.coro },
+		{ name: 'Call', value: callText(task) },
 		{ name: 'Created', value: formatSeconds(task.created) },
 		{
 			name: 'Ended',
@@ -120,7 +121,7 @@ export function describeLane(lane: LaneRow, position: number, total: number): st
 			? 'never finished'
 			: `${STATE_WORDS[task.state]} at ${formatSeconds(task.finished)}`;
 	return (
-		`${task.name}, coroutine ${task.coro}, created at ${formatSeconds(task.created)}, ${end}. ` +
+		`${task.name}, ${callText(task)}, created at ${formatSeconds(task.created)}, ${end}. ` +
 		`${task.segments.length} segments. ${where}`
 	);
 }
@@ -129,7 +130,7 @@ export interface TaskTableRow {
 	id: number;
 	name: string;
 	parent: string;
-	coro: string;
+	call: string;
 	start: string;
 	end: string;
 	state: string;
@@ -165,7 +166,7 @@ export function taskTableRows(
 			id: task.id,
 			name: task.name,
 			parent: task.parent === null ? '—' : (names.get(task.parent) ?? `#${task.parent}`),
-			coro: task.coro,
+			call: callText(task),
 			start: formatSeconds(task.created),
 			end: task.finished === null ? 'never' : formatSeconds(task.finished),
 			state: STATE_WORDS[task.state],

@@ -18,6 +18,8 @@ import { formatSeconds } from '../engine/format';
 import { hitTest, type Hit } from './hit';
 import { layoutTimeline, laneTitle, type LaneRow, type TimelineLayout } from './layout';
 import { cursor } from './marks/cursor';
+import { rangeMark } from './marks/range';
+import type { DetailsTarget } from './details';
 import { svgElement } from './dom';
 import { stepCursor } from './marks/step-cursor';
 import { wakeArrowsMark, type Wake } from './marks/wakes';
@@ -47,6 +49,12 @@ export interface TimelineProps {
 	 */
 	timeModel?: RunModel | null;
 	turnGaps?: readonly { at: number; label: string }[] | null;
+	/** A click on a segment or a task's label, or Enter on one: open the details panel. */
+	ondetails?: (target: DetailsTarget) => void;
+	/** Escape on the chart: close the details panel; true when there was one to close. */
+	ondismiss?: () => boolean;
+	/** Shift+drag measured a range (seconds, in order), or a click or Escape cleared it (null). */
+	onrange?: (range: Domain | null) => void;
 }
 
 export interface TimelineElements {
@@ -79,6 +87,9 @@ export class TimelineInteraction {
 	private context: RenderContext | null = null;
 	private svg: SVGSVGElement | null = null;
 	private cursorGroup: SVGElement | null = null;
+	private rangeGroup: SVGElement | null = null;
+	/** The measured range, in seconds, or null. */
+	private range: Domain | null = null;
 	private stepGroup: SVGElement | null = null;
 	private readonly expanded = new Set<string>();
 	private domain: Domain | null = null;
@@ -99,6 +110,8 @@ export class TimelineInteraction {
 		scrollY: number;
 		moved: boolean;
 		pinch: number | null;
+		/** Shift+drag: the time the range starts at, rather than a pan. */
+		measureFrom: number | null;
 	} | null = null;
 	private readonly resizeObserver: ResizeObserver | null;
 	private readonly cleanup: (() => void)[] = [];
@@ -145,6 +158,11 @@ export class TimelineInteraction {
 			this.domain = null;
 			this.scrollY = 0;
 			this.focus = null;
+			if (this.range) {
+				// Another run, or the axis of turns: the range measured on the last one is gone.
+				this.range = null;
+				props.onrange?.(null);
+			}
 			this.relayout();
 		} else if (previous.textSize !== props.textSize) {
 			this.relayout();
@@ -195,6 +213,11 @@ export class TimelineInteraction {
 			if (lane.kind === 'group') this.expanded.add(lane.key);
 		this.relayout();
 		this.schedule();
+	}
+
+	/** Clear the measured range (the read-out's Clear button). */
+	clearRange(): void {
+		this.setRange(null);
 	}
 
 	/** Set the visible window directly (the benchmark drives zoom through this). */
@@ -251,8 +274,10 @@ export class TimelineInteraction {
 		this.svg = svg;
 		this.context = context;
 		this.cursorGroup = null;
+		this.rangeGroup = null;
 		this.stepGroup = null;
 		this.drawStep();
+		this.drawRange();
 		this.drawCursor();
 		this.lastRenderMs = performance.now() - started;
 	}
@@ -343,8 +368,20 @@ export class TimelineInteraction {
 			domain: this.currentDomain(),
 			scrollY: this.scrollY,
 			moved: false,
-			pinch: this.pointers.size === 2 ? this.pinchDistance() : null
+			pinch: this.pointers.size === 2 ? this.pinchDistance() : null,
+			measureFrom: event.shiftKey && this.pointers.size === 1 ? this.measurableTime(p.x) : null
 		};
+	}
+
+	/**
+	 * The time under px for a measured range, clamped to the run; null where the chart cannot
+	 * measure (on an axis of loop turns, whose positions are not seconds).
+	 */
+	private measurableTime(px: number): number | null {
+		const context = this.context;
+		if (!context || this.props?.timeModel) return null;
+		const [start, end] = this.full();
+		return Math.min(Math.max(context.x.invert(px), Math.max(0, start)), end);
 	}
 
 	private pinchDistance(): number {
@@ -372,6 +409,13 @@ export class TimelineInteraction {
 			const dy = p.y - drag.y;
 			if (!drag.moved && Math.hypot(dx, dy) < CLICK_SLOP) return;
 			drag.moved = true;
+			if (drag.measureFrom !== null) {
+				// Shift+drag measures: the chart stays where it is.
+				const to = this.measurableTime(p.x) ?? drag.measureFrom;
+				this.setRange([Math.min(drag.measureFrom, to), Math.max(drag.measureFrom, to)]);
+				this.hideTooltip();
+				return;
+			}
 			const secondsPerPixel =
 				(drag.domain[1] - drag.domain[0]) / (context.frame.plotRight - context.frame.plotLeft);
 			this.domain = panDomain(drag.domain, -dx * secondsPerPixel, this.full());
@@ -391,8 +435,28 @@ export class TimelineInteraction {
 		if (!drag || drag.moved || event.type === 'pointercancel') return;
 		const context = this.context;
 		if (!context) return;
+		// A click clears a measured range.
+		if (this.range) this.setRange(null);
 		const p = this.point(event);
 		this.activate(hitTest(context, p.x, p.y));
+	}
+
+	/** Measure [start, end] (null: clear): draw it and tell the component. */
+	private setRange(range: Domain | null): void {
+		this.range = range;
+		this.drawRange();
+		this.props?.onrange?.(range);
+	}
+
+	private drawRange(): void {
+		this.rangeGroup?.remove();
+		this.rangeGroup = null;
+		if (!this.range || !this.context || !this.svg) return;
+		const group = rangeMark(this.range[0], this.range[1], this.context);
+		if (group) {
+			this.svg.appendChild(group);
+			this.rangeGroup = group;
+		}
 	}
 
 	private onPointerLeave(): void {
@@ -569,11 +633,16 @@ export class TimelineInteraction {
 					this.props?.onselectsegment?.(hit.lane.task.id, hit.segment.start);
 				}
 				this.focus = { lane: hit.lane.index, segment: hit.index };
+				// The panel reads the current run's model: a stacked run's task ids are another run's.
+				if (this.inCurrentRun(hit.lane))
+					this.props?.ondetails?.({ task: hit.lane.task.id, segment: hit.index });
 				this.schedule();
 				return;
 			case 'marker': {
 				const line = hit.marker === 'created' ? hit.lane.task.line : markerLine(hit.lane.task);
 				if (line !== null && this.inCurrentRun(hit.lane)) select?.(line);
+				if (this.inCurrentRun(hit.lane))
+					this.props?.ondetails?.({ task: hit.lane.task.id, segment: null });
 				return;
 			}
 			case 'group':
@@ -582,6 +651,8 @@ export class TimelineInteraction {
 				if (hit.lane.kind === 'group') return this.toggleGroup(hit.lane);
 				this.focus = { lane: hit.lane.index, segment: null };
 				this.announce(describeLane(hit.lane, hit.lane.index, this.layout?.lanes.length ?? 0));
+				if (this.inCurrentRun(hit.lane))
+					this.props?.ondetails?.({ task: hit.lane.task.id, segment: null });
 				this.schedule();
 				return;
 			case 'strip':
@@ -648,6 +719,9 @@ export class TimelineInteraction {
 					if (segment?.line != null) this.props?.onselectline?.(segment.line);
 					if (segment) this.props?.onselectsegment?.(lane.task.id, segment.start);
 				}
+				this.hideTooltip();
+				if (this.inCurrentRun(lane))
+					this.props?.ondetails?.({ task: lane.task.id, segment: focus.segment });
 				return;
 			}
 			case '+':
@@ -665,6 +739,9 @@ export class TimelineInteraction {
 				event.preventDefault();
 				return;
 			case 'Escape':
+				// One thing at a time: the details panel, then the measured range, then the focus.
+				if (this.props?.ondismiss?.()) return;
+				if (this.range) return this.setRange(null);
 				this.focus = null;
 				this.hideTooltip();
 				this.schedule();

@@ -6,8 +6,10 @@
  * only on the models and on which groups the user expanded, so the live chart computes it once
  * and reuses it for every zoom and pan frame.
  */
+import { laneParts } from '../engine/call-text';
 import type { RunModel, TaskModel } from '../engine/model';
 import type { TaskId } from '../engine/events';
+import { textWidth } from './dom';
 import { chartSizes, type ChartSizes } from './sizes';
 
 /** Runs with more tasks than this collapse large sibling groups into one lane each. */
@@ -109,6 +111,8 @@ export interface TimelineLayout {
 	duration: number;
 	/** The sizes the rows were laid out with, which every mark draws with. */
 	sizes: ChartSizes;
+	/** The widest lane label (indent and text, in pixels): the label column grows to it. */
+	labelWidth: number;
 }
 
 export interface LayoutOptions {
@@ -170,7 +174,15 @@ export function layoutTimeline(runs: RunInput[], options: LayoutOptions = {}): T
 		});
 	});
 	const duration = Math.max(0, ...runs.map((run) => run.model.duration));
-	return { rows, lanes, sections, height: y, duration, sizes };
+	return {
+		rows,
+		lanes,
+		sections,
+		height: y,
+		duration,
+		sizes,
+		labelWidth: labelWidth(lanes, sizes)
+	};
 }
 
 /** Task lanes in model order, with big sibling groups collapsed (y is filled in by the caller). */
@@ -347,9 +359,30 @@ export function rowAt(rows: Row[], y: number): Row | null {
 	return row && row.y <= y ? row : null;
 }
 
-/** A lane's name for people: "Task-2 · say" or "say × 1,000 tasks". */
+/** Nesting levels indented, capped so deep trees keep room for the name. */
+export const MAX_INDENT_LEVELS = 6;
+
+/** Where a lane's label starts: indented under the task that created it. */
+export function labelIndent(lane: LaneRow, sizes: ChartSizes): number {
+	return 8 + Math.min(lane.depth, MAX_INDENT_LEVELS) * sizes.indent;
+}
+
+function labelWidth(lanes: LaneRow[], sizes: ChartSizes): number {
+	let widest = 0;
+	for (const lane of lanes) {
+		const { name, detail } = laneTitle(lane);
+		const width = labelIndent(lane, sizes) + textWidth(`${name} ${detail}`, sizes.text);
+		if (width > widest) widest = width;
+	}
+	return widest;
+}
+
+/** A lane's name for people: "Task-3 say_after(2, 'world')" (in LANE_CHARS) or "say × 1,000 tasks". */
 export function laneTitle(lane: LaneRow): { name: string; detail: string } {
-	if (lane.kind === 'task') return { name: lane.task.name, detail: lane.task.coro + '()' };
+	if (lane.kind === 'task') {
+		const { name, call } = laneParts(lane.task);
+		return { name, detail: call };
+	}
 	return {
 		name: `${lane.coro}() × ${lane.members.length.toLocaleString('en-US')}`,
 		detail: 'tasks'

@@ -17,10 +17,19 @@ export interface Frame {
 	plotRight: number;
 }
 
-/** The margins at a width; the lane labels' column grows with the text, up to 40% of the width. */
-export function frame(width: number, sizes: ChartSizes = chartSizes()): Frame {
+/** The widest label column, about the 40 characters of a lane label (call-text.ts). */
+const MAX_LABELS = 290;
+
+/**
+ * The margins at a width; the lane labels' column grows with the text (`labels`: the widest
+ * label, in pixels), up to 40% of the width.
+ */
+export function frame(width: number, sizes: ChartSizes = chartSizes(), labels = 0): Frame {
 	const { scale } = sizes;
-	const wanted = Math.min(190 * scale, Math.max(110 * scale, width * 0.24));
+	const wanted = Math.max(
+		Math.min(190 * scale, Math.max(110 * scale, width * 0.24)),
+		Math.min(MAX_LABELS * scale, labels + 6 * scale)
+	);
 	const labelWidth = Math.round(Math.min(wanted, Math.max(110, width * 0.4)));
 	return { width, plotLeft: labelWidth + 10, plotRight: Math.max(labelWidth + 60, width - 18) };
 }

@@ -82,7 +82,7 @@ export function renderContext(
 	options: SwimlaneOptions
 ): RenderContext {
 	const sizes = layout.sizes;
-	const frame = makeFrame(options.width, sizes);
+	const frame = makeFrame(options.width, sizes, layout.labelWidth);
 	const full = fullDomain(layout.duration);
 	const domain = options.domain ? clampDomain(options.domain, full) : full;
 	const header = headerHeight(layout, options.width);

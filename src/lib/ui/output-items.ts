@@ -55,7 +55,7 @@ export function outputItems(model: RunModel): OutputItem[] {
 		items.push({
 			kind: 'deadlock',
 			t: model.deadlock.t,
-			lines: deadlockLines(model.deadlock),
+			lines: deadlockLines(model.deadlock, model.tasks),
 			stuckLines: model.deadlock.stuck.map((stuck) => stuck.line)
 		});
 	}

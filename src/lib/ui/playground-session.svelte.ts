@@ -17,7 +17,7 @@ import type { RunModel } from '$lib/engine/model';
 import { editorMarks, type EditorReplayMarks } from '$lib/replay/loop-panel';
 import { ReplayCursor } from '$lib/replay/replay-cursor.svelte';
 import { stepAtPosition, turnAxis, type TurnAxis } from '$lib/replay/turn-axis';
-import { wakeArrows, wakeArrowsOnTurns, type WakeArrow } from '$lib/replay/wakes';
+import { wakeArrows, type WakeArrow } from '$lib/replay/wakes';
 import type { RunOutcome } from '$lib/runner/client.svelte';
 import { markersFromModel } from '$lib/editor/decorations';
 import {
@@ -287,12 +287,10 @@ export class PlaygroundSession {
 				? this.turns.positions[this.loopState.step.index]
 				: this.loopState.t
 	);
-	/** Who woke whom, for the chart's arrows on its axis, once the replay is prepared. */
-	readonly wakes: readonly WakeArrow[] | null = $derived.by(() => {
-		if (this.hidden || !this.replay?.replay) return null;
-		const arrows = wakeArrows(this.replay.replay);
-		return this.turns ? wakeArrowsOnTurns(arrows, this.turns.positions) : arrows;
-	});
+	/** Who woke whom, in seconds, for the chart's arrows and details, once the replay is prepared. */
+	readonly wakes: readonly WakeArrow[] | null = $derived(
+		this.hidden || !this.replay?.replay ? null : wakeArrows(this.replay.replay)
+	);
 	/** The editor's marks for the replay's step: only while it holds the code the run came from. */
 	readonly replayMarks: EditorReplayMarks | null = $derived(
 		this.loopState && this.result.run?.code === this.code ? editorMarks(this.loopState) : null

@@ -63,10 +63,20 @@ export const SHORTCUTS: readonly ShortcutGroup[] = [
 			{ keys: [['↑'], ['↓']], what: 'Previous or next lane (task)' },
 			{ keys: [['←'], ['→']], what: 'Previous or next segment of the lane, with its details' },
 			{ keys: [['Home'], ['End']], what: 'First or last lane' },
-			{ keys: [['Enter']], what: 'Go to the segment’s line in the code, or expand a group' },
+			{
+				keys: [['Enter']],
+				what: 'Open the details of the segment or task (and go to its line), or expand a group'
+			},
 			{ keys: [['+'], ['−']], what: 'Zoom in or out' },
 			{ keys: [['0']], what: 'Show the whole run' },
-			{ keys: [['Esc']], what: 'Leave the segment' }
+			{
+				keys: [['Esc']],
+				what: 'Close the details, clear the measured range, or leave the segment'
+			},
+			{
+				keys: [['Shift', 'drag']],
+				what: 'Measure a range of time: its length and the tasks busy in it'
+			}
 		]
 	},
 	{

@@ -51,6 +51,7 @@ function task(
 		name: `Task-${id}`,
 		parent,
 		coro,
+		arguments: [],
 		line,
 		created: segments[0].start,
 		finished: state === 'pending' ? null : last.end,

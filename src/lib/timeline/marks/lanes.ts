@@ -5,10 +5,7 @@
 import type { Mark, RenderContext } from '../context';
 import { laneCenter } from '../context';
 import { append, fitText, svgElement, textWidth } from '../dom';
-import { laneTitle } from '../layout';
-
-/** Nesting levels indented, capped so deep trees keep room for the name. */
-const MAX_INDENT_LEVELS = 6;
+import { labelIndent, laneTitle } from '../layout';
 
 export class LaneMark implements Mark {
 	render(context: RenderContext): SVGElement {
@@ -28,7 +25,7 @@ export class LaneMark implements Mark {
 					})
 				);
 			}
-			const indent = 8 + Math.min(row.depth, MAX_INDENT_LEVELS) * sizes.indent;
+			const indent = labelIndent(row, sizes);
 			const room = frame.plotLeft - 12 - indent;
 			const { name, detail } = laneTitle(row);
 			const cy = laneCenter(row);

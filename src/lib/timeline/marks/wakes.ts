@@ -16,6 +16,8 @@ export interface Wake {
 	fromT: number;
 	to: TaskId;
 	toT: number;
+	/** The waker's line that released it, when known (the details panel names it). */
+	line?: number | null;
 }
 
 const MAX_ARROWS = 1500;

@@ -146,9 +146,15 @@ def run_start(python: str, limits: dict[str, float | int]) -> Event:
 
 
 def task_created(
-    t: float, task: int, name: str, parent: int | None, coro: str, line: int | None
+    t: float,
+    task: int,
+    name: str,
+    parent: int | None,
+    coro: str,
+    arguments: list[str] | None,
+    line: int | None,
 ) -> Event:
-    """A task was created (before its first step)."""
+    """A task was created (before its first step); `arguments` are its call's (calls.py)."""
     return {
         "kind": "task_created",
         "t": t,
@@ -156,6 +162,7 @@ def task_created(
         "name": short(name),
         "parent": parent,
         "coro": short(coro),
+        "arguments": arguments,
         "line": line,
     }
 

@@ -113,11 +113,13 @@ def adopt(session: RunSession, task: Any) -> int:
     session.next_task_id += 1
     session.bind(task, task_id)
     if session.limits.trace:
+        coro = task.get_coro()
         session.instrument.task_spawned(
             task_id,
             str(task.get_name()),
             session.current_task,
-            coro_name(task.get_coro()),
+            coro_name(coro),
             caller_line(),
+            coroutine=coro,
         )
     return task_id

@@ -47,8 +47,12 @@ class Instrument:
         coro: str,
         line: int | None,
         api: CodeType | None = None,
+        coroutine: Any = None,
     ) -> None:
-        """A task was created (before its first step), by the asyncio function `api` if known."""
+        """A task was created (before its first step), by the asyncio function `api` if known.
+
+        `coroutine` is the task's coroutine, not yet started, for the arguments of its call.
+        """
 
     def before_task_step(self, task: int, step: int) -> None:
         """The loop is about to run a step of task `task` (a send or throw into its coroutine)."""

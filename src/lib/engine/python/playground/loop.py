@@ -305,7 +305,7 @@ class VirtualClockLoop(selector_events.BaseSelectorEventLoop):
                     # Created by a callback the loop runs: the line that started the loop.
                     line = caller_line()
                 session.instrument.task_spawned(
-                    task_id, str(name), session.current_task, qualname, line, api
+                    task_id, str(name), session.current_task, qualname, line, api, coro
                 )
             # Only a task factory or eager_start=True can start a task inside create_task.
             if self._task_factory is not None or kwargs.get("eager_start"):

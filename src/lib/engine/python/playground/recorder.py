@@ -17,6 +17,7 @@ from types import CodeType
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from . import events
+from .calls import CallArguments
 from .events import Event, LimitName, Stream, trace_time
 from .instrument import Instrument
 from .limits import Limits, events_truncated_message
@@ -57,6 +58,7 @@ class TraceRecorder(Instrument):
         self._last_line: int | None = None
         self._long_steps = 0
         self._names: dict[int, str] = {}
+        self._arguments = CallArguments()
         self._session: RunSession | None = None
         # Label numbers of the function names sent so far, by name and by code object.
         self._labels: dict[str, int] = {}
@@ -177,12 +179,20 @@ class TraceRecorder(Instrument):
         coro: str,
         line: int | None,
         api: CodeType | None = None,
+        coroutine: Any = None,
     ) -> None:
         """Record task_created; its first step's ready event will have the same origin."""
         self._names[task] = name
         self._spawned = task
         self._spawned_origin = (api, line)
-        self._task_event(events.task_created, self._clock.t, task, name, parent, coro, line)
+        self._task_event(self._created, task, name, parent, coro, coroutine, line)
+
+    def _created(
+        self, task: int, name: str, parent: int | None, coro: str, coroutine: Any, line: int | None
+    ) -> Event:
+        # The arguments are written only for an event that will be kept (see _task_event).
+        arguments = self._arguments.of(coroutine)
+        return events.task_created(self._clock.t, task, name, parent, coro, arguments, line)
 
     def before_task_step(self, task: int, step: int) -> None:
         """Record task_resumed (which also names the handle the loop runs)."""
