@@ -214,8 +214,8 @@ describe('asyncio-playground run', () => {
 			expect(tracks.map((event) => event.args?.name)).toEqual([
 				'event loop',
 				'Task-1 main()',
-				'Task-2 say()',
-				'Task-3 say()',
+				'Task-2 say(1)',
+				'Task-3 say(2)',
 				'Task-4 say()'
 			]);
 			const sleeps = traceEvents.filter(
