@@ -216,7 +216,7 @@ describe('asyncio-playground run', () => {
 				'Task-1 main()',
 				'Task-2 say(1)',
 				'Task-3 say(2)',
-				'Task-4 say()'
+				'Task-4 say(3)'
 			]);
 			const sleeps = traceEvents.filter(
 				(event) => event.ph === 'X' && event.name.startsWith('sleep(')
