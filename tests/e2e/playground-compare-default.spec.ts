@@ -85,16 +85,25 @@ async function barExtents(): Promise<{ previous: number; current: number }> {
 		const previousTop = top('previous:');
 		const currentTop = top('this run');
 		const spans = { previous: [Infinity, -Infinity], current: [Infinity, -Infinity] };
-		// The waiting bars, one element each (running slices are merged into one path per chart).
-		for (const bar of svg.querySelectorAll('.tl-segments rect')) {
-			const box = bar.getBoundingClientRect();
-			if (box.width === 0) continue;
-			const middle = box.top + box.height / 2;
-			const span =
-				middle > previousTop ? spans.previous : middle > currentTop ? spans.current : null;
-			if (!span) continue;
-			span[0] = Math.min(span[0], box.left);
-			span[1] = Math.max(span[1], box.right);
+		// The bars: one path per style, of rectangles "M x,y h width …", in the SVG's own units,
+		// brought to the page's through the path's screen matrix.
+		for (const path of svg.querySelectorAll<SVGPathElement>('.tl-segments path')) {
+			const matrix = path.getScreenCTM();
+			if (!matrix) continue;
+			for (const [, x, y, width] of (path.getAttribute('d') ?? '').matchAll(
+				/M([\d.-]+),([\d.-]+)h([\d.-]+)/g
+			)) {
+				if (Number(width) <= 0) continue;
+				const at = (px: number) => new DOMPoint(px, Number(y)).matrixTransform(matrix);
+				const left = at(Number(x));
+				const right = at(Number(x) + Number(width));
+				const middle = left.y;
+				const span =
+					middle > previousTop ? spans.previous : middle > currentTop ? spans.current : null;
+				if (!span) continue;
+				span[0] = Math.min(span[0], left.x);
+				span[1] = Math.max(span[1], right.x);
+			}
 		}
 		return {
 			previous: spans.previous[1] - spans.previous[0],

@@ -82,7 +82,10 @@ async function xAt(t: number): Promise<number> {
 
 /** The page y of the middle of the lane labelled with the task `name`. */
 async function laneY(name: string): Promise<number> {
-	const label = chart().locator('svg .tl-lanes tspan', { hasText: new RegExp(`^${name}$`) });
+	// The current run's lanes come first; a previous run's, faint, below them.
+	const label = chart()
+		.locator('svg .tl-lanes tspan', { hasText: new RegExp(`^${name}$`) })
+		.first();
 	const box = await label.boundingBox();
 	if (!box) throw new Error(`no lane labelled ${name}`);
 	return box.y + box.height / 2;
@@ -125,7 +128,8 @@ describe('the details panel', () => {
 
 	it('opens and closes by keyboard alone: arrows to a segment, Enter, Escape', async () => {
 		await chart().focus();
-		for (const key of ['ArrowDown', 'ArrowDown', 'ArrowDown']) await page.keyboard.press(key);
+		// From the first lane (the chart remembers where the last test left it): down to Task-3.
+		for (const key of ['Home', 'ArrowDown', 'ArrowDown']) await page.keyboard.press(key);
 		const live = region(page, 'Timeline').locator('[aria-live]');
 		await expect.poll(() => live.textContent()).toMatch(/^Task-3/);
 		for (let i = 0; i < 6 && !/waiting on sleep\(2\)/.test((await live.textContent()) ?? ''); i++)

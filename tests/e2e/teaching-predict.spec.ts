@@ -48,10 +48,10 @@ describe('predict, then reveal', () => {
 		async () => {
 			const { page } = await e2e.open('/?exercise=three-downloads');
 			const panel = page.getByRole('complementary', { name: 'Exercise' });
-			// The exercise asks for predictions, so Predict first is on.
-			await expect(page.getByRole('checkbox', { name: 'Predict first' }).isChecked()).resolves.toBe(
-				true
-			);
+			// The exercise asks for predictions, so Predict first is on (once the exercise has loaded).
+			await expect
+				.poll(() => page.getByRole('checkbox', { name: 'Predict first' }).isChecked())
+				.toBe(true);
 			await expect(panel.locator('[data-predicted]').textContent()).resolves.toBe(
 				'predicted 0 of 7 right'
 			);
