@@ -5,7 +5,7 @@
  * same for a bare page that only calls loadPyodide() (bench/pages/bare.html), and the bytes a
  * cold load costs.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -147,7 +147,13 @@ export interface ColdBytes {
 const gzipCache = new Map<string, number>();
 
 function fileSizes(root: string, path: string): { raw: number; gzip: number } {
-	const file = join(root, decodeURIComponent(new URL(path, 'http://x').pathname));
+	const base = join(root, decodeURIComponent(new URL(path, 'http://x').pathname));
+	// As the static server resolves it: a page's route (/dev/gallery, which the service worker
+	// caches) is its .html file.
+	const file =
+		[base, `${base}.html`, join(base, 'index.html')].find(
+			(candidate) => existsSync(candidate) && statSync(candidate).isFile()
+		) ?? base;
 	const body = readFileSync(file);
 	let gzip = gzipCache.get(file);
 	if (gzip === undefined) {
