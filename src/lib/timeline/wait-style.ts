@@ -98,3 +98,13 @@ export function inkOf(style: SegmentStyle, palette: Palette, ids: Ids): StyleInk
 			return { fill: palette.otherWait, stroke: null, dash: null, text: palette.otherWaitText };
 	}
 }
+
+/** The style attribute that paints `ink`: its fill, and its outline (at `strokeWidth`, if given). */
+export function inkStyle(ink: StyleInk, strokeWidth?: number): string {
+	if (!ink.stroke) return `fill:${ink.fill}`;
+	return (
+		`fill:${ink.fill};stroke:${ink.stroke}` +
+		(strokeWidth === undefined ? '' : `;stroke-width:${strokeWidth}`) +
+		(ink.dash ? `;stroke-dasharray:${ink.dash}` : '')
+	);
+}

@@ -9,7 +9,7 @@ import { formatSeconds } from '../../engine/format';
 import type { TimelineLayout } from '../layout';
 import type { ChartSizes } from '../sizes';
 import { markerShape } from './markers';
-import { inkOf, segmentStyle, WAIT_LEGEND, type SegmentStyle } from '../wait-style';
+import { inkOf, inkStyle, segmentStyle, WAIT_LEGEND, type SegmentStyle } from '../wait-style';
 
 type Swatch = SegmentStyle | 'created' | 'done' | 'raised' | 'cancelled' | 'stuck' | 'link';
 
@@ -182,11 +182,7 @@ export class LegendMark implements Mark {
 			case 'primitive':
 			case 'ready':
 			case 'other': {
-				const ink = inkOf(swatch, palette, ids);
-				const outline = ink.stroke
-					? `;stroke:${ink.stroke}` + (ink.dash ? `;stroke-dasharray:${ink.dash}` : '')
-					: '';
-				return bar(`fill:${ink.fill}${outline}`);
+				return bar(inkStyle(inkOf(swatch, palette, ids)));
 			}
 			case 'link':
 				return svgElement(document, 'path', {

@@ -8,7 +8,7 @@ import type { Mark, RenderContext } from '../context';
 import { append, fitText, svgElement, textWidth } from '../dom';
 import type { Segment } from '../../engine/model';
 import { levelOfDetail } from '../lod';
-import { inkOf, type SegmentStyle } from '../wait-style';
+import { inkOf, inkStyle, type SegmentStyle } from '../wait-style';
 
 /** Drawn first to last, so an outline never hides under a neighbour's fill. */
 const STYLES: SegmentStyle[] = [
@@ -83,17 +83,12 @@ export class SegmentMark implements Mark {
 		for (const style of STYLES) {
 			const d = paths.get(style);
 			if (!d) continue;
-			const ink = inkOf(style, palette, ids);
-			const outline = ink.stroke
-				? `;stroke:${ink.stroke};stroke-width:${style === 'task' ? 1.5 : 1}` +
-					(ink.dash ? `;stroke-dasharray:${ink.dash}` : '')
-				: '';
 			append(
 				g,
 				svgElement(document, 'path', {
 					d,
 					'data-style': style,
-					style: `fill:${ink.fill}${outline}`
+					style: inkStyle(inkOf(style, palette, ids), style === 'task' ? 1.5 : 1)
 				})
 			);
 		}
