@@ -59,6 +59,8 @@ const PLANS = {
 	engineSmall: quick ? { warmup: 1, runs: 3 } : { warmup: 2, runs: 9 },
 	engineMedium: quick ? { warmup: 1, runs: 2 } : { warmup: 1, runs: 5 },
 	engineLarge: quick ? { warmup: 0, runs: 1 } : { warmup: 1, runs: 3 },
+	// A ratio of two runs of about a second each: nine pairs, so one disturbed pair moves no median.
+	loopPairs: quick ? { warmup: 1, runs: 2 } : { warmup: 2, runs: 9 },
 	pageLoad: quick ? { warmup: 0, runs: 1 } : { warmup: 1, runs: 5 },
 	example: quick ? { warmup: 1, runs: 1 } : { warmup: 2, runs: 5 },
 	bigRun: quick ? { warmup: 1, runs: 1 } : { warmup: 1, runs: 3 },
@@ -172,7 +174,7 @@ async function loopSection(engine: Engine): Promise<void> {
 		"The 10,000-task program of the engine section. Recording the loop: `Engine.run` traced (trace version 2: the loop's turns and every handle scheduled, besides the tasks) over the same run traced with `trace_loop: false` (version 1's events alone), run alternately, one ratio per pair. The replay (`buildReplay`, engine/replay.ts) of that trace: the state at a step (`stateAt`) for a sample of steps (every turn, and 200 spread over the run), the slowest of them measured again; and the heap the Run model holds, with and without the replay beside it (Node's heap after a collection, the trace kept alive throughout).",
 		async (rows) => {
 			const tasks = 10_000;
-			const cost = loopCost(engine, tasks, PLANS.engineMedium);
+			const cost = loopCost(engine, tasks, PLANS.loopPairs);
 			const perTask = `${cost.eventsPerTask.v2.toFixed(1)} events a task, against ${cost.eventsPerTask.v1.toFixed(1)}`;
 			rows.push(
 				{

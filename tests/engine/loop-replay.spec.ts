@@ -275,6 +275,37 @@ describe('every wake-up says what released the task, who, and where', () => {
 		expect(state.timers.map((handle) => replay.handle(handle)!.when)).toEqual([2]);
 		expect(replay.handle(state.timers[0])!.reason).toBe('set by Task-3, line 4');
 	});
+
+	it('every timer is named for the call that set it, at the user’s line', () => {
+		// A sleep's timer read from its fixed frames (tracer.describe_sleep_timer) or, when a
+		// library called sleep, from the walk: both name the user's line.
+		const replay = replayOf(`
+			import asyncio
+
+			async def main():
+			    await asyncio.sleep(1)
+			    await asyncio.wait_for(asyncio.sleep(1), 5)
+			    asyncio.get_running_loop().call_later(1, print, "x")
+			    async with asyncio.timeout(3):
+			        await asyncio.sleep(0.5)
+
+			asyncio.run(main())
+		`);
+		const timers: string[] = [];
+		for (let number = 1; number < 40; number++) {
+			const info = replay.handle(number);
+			if (info !== null && info.when !== null)
+				timers.push(`${info.what}: ${info.api}, line ${info.line}`);
+		}
+		expect(timers).toEqual([
+			'sleep(1) timer: sleep, line 4',
+			'wait_for timeout (5 s): wait_for, line 5',
+			'sleep(1) timer: wait_for, line 5',
+			'print timer: BaseEventLoop.call_later, line 6',
+			'timeout (3 s): Timeout.__aenter__, line 7',
+			'sleep(0.5) timer: sleep, line 8'
+		]);
+	});
 });
 
 describe('the default example, step by step', () => {

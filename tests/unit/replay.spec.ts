@@ -115,12 +115,12 @@ describe('the state after every step', () => {
 			reason: 'created by create_task() in Task-1, line 5'
 		});
 		expect(replay.handle(3)).toMatchObject({
-			label: '_set_result_unless_cancelled timer → Task-2',
+			label: 'sleep(1) timer → Task-2',
 			when: 1
 		});
 		expect(replay.handle(4)).toMatchObject({
 			label: 'Task-2 step',
-			reason: 'woken by _set_result_unless_cancelled timer'
+			reason: 'woken by sleep(1) timer'
 		});
 		expect(replay.handle(6)).toMatchObject({
 			label: 'Task-1 step',

@@ -30,7 +30,9 @@ function isPlumbing(api: string | null): boolean {
 function timerWhat(info: HandleInfo): string {
 	const api = info.api;
 	const delay = info.when === null ? 'math.inf' : compact(info.when - info.t);
-	if (api === 'sleep') return `sleep(${delay}) timer`;
+	// Only asyncio.sleep sets this callback's timer, also when a library called sleep for the user
+	// (wait_for(sleep(1), 5) names wait_for as the api).
+	if (api === 'sleep' || info.fn === '_set_result_unless_cancelled') return `sleep(${delay}) timer`;
 	if (api === 'wait_for') return `wait_for timeout (${delay} s)`;
 	if (api !== null && api.startsWith('Timeout.')) return `timeout (${delay} s)`;
 	if (api === 'BaseEventLoop.call_later' || api === 'BaseEventLoop.call_at' || api === null) {

@@ -23,7 +23,14 @@ from .instrument import Instrument
 from .limits import Limits, events_truncated_message
 from .session import USER_FILE, VirtualClock, traceback_line
 from .tracebacks import strip_engine_frames
-from .tracer import coro_name, describe_origin, describe_wait, quiet_callback
+from .tracer import (
+    SLEEP_TIMER_CALLBACK,
+    coro_name,
+    describe_origin,
+    describe_sleep_timer,
+    describe_wait,
+    quiet_callback,
+)
 
 if TYPE_CHECKING:
     from asyncio import events as asyncio_events
@@ -323,12 +330,14 @@ class TraceRecorder(Instrument):
         session = self._session
         assert session is not None
         by = self._named = session.running_handle
+        callback: Any = timer._callback
         if session.running_callback is self._quiet_for and self._quiet is not None:
             api, line = self._quiet, None
+        elif callback is SLEEP_TIMER_CALLBACK and session.running_callback is None:
+            api, line = describe_sleep_timer(0) or self._origin(0)
         else:
             api, line = self._origin(0)
         api_label = 0 if api is None else (self._code_labels.get(api) or self._code_label(api))
-        callback: Any = timer._callback
         fn = self._labels.get(getattr(callback, "__qualname__", ""))
         if fn is None:
             fn = self._callable_label(callback, None)

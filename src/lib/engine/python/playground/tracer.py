@@ -296,35 +296,66 @@ def describe_origin(skip: int) -> tuple[CodeType | None, int | None]:
     """
     roles = _MODULE_ROLES
     depth = skip + 2
-    # Depths of the library frames passed, innermost first.
-    library: list[int] = []
+    # The depth of the outermost library frame passed (0: none yet).
+    outer = 0
     name = _module_at(depth)
     while name is not None:
         role = roles.get(name)
         if role is None:
             role = _module_role(name)
         if role == _LIBRARY:
-            library.append(depth)
+            outer = depth
         elif role == _USER:
             frame = sys._getframe(depth)
             if frame.f_code.co_filename == USER_FILE:
-                return _outermost(library), frame.f_lineno
+                return _outermost(skip + 2, outer), frame.f_lineno
             # A library function wrapped to look like the user's (functools.wraps).
-            library.append(depth)
+            outer = depth
         elif role == _STOP:
             break
         depth += 1
         name = _module_at(depth)
-    return _outermost(library), None
+    return _outermost(skip + 2, outer), None
 
 
-def _outermost(depths: list[int]) -> CodeType | None:
-    # The outermost of the library frames passed that names something the user did.
-    for depth in reversed(depths):
-        # +1: this function's own frame.
-        code = sys._getframe(depth + 1).f_code
-        if code.co_qualname not in _PLUMBING:
-            return code
+def describe_sleep_timer(skip: int) -> tuple[CodeType | None, int | None] | None:
+    """`describe_origin` for the commonest timer, the user's own `await asyncio.sleep(...)`.
+
+    Only `asyncio.sleep` sets a timer that runs `_set_result_unless_cancelled` (the caller
+    checked the callback), and its frames are fixed: the loop's `call_at`, `call_later`, `sleep`,
+    then the user's line. Checking those two module names and reading one frame costs a third of
+    the walk; anything else (a sleep inside a library) returns None, for the walk.
+    """
+    depth = skip + 2
+    if _module_at(depth + 2) != "asyncio.tasks" or _module_at(depth + 3) != "__main__":
+        return None
+    frame = sys._getframe(depth + 3)
+    if frame.f_code.co_filename != USER_FILE:
+        return None
+    return _SLEEP_CODE, frame.f_lineno
+
+
+_SLEEP_CODE = asyncio.tasks.sleep.__code__
+# The callback of the timer asyncio.sleep sets (typeshed does not declare it).
+SLEEP_TIMER_CALLBACK: Any = getattr(asyncio.futures, "_set_result_unless_cancelled")
+
+
+def _outermost(inner: int, outer: int) -> CodeType | None:
+    # The outermost library frame passed that names something the user did (depths as seen by
+    # describe_origin, from `inner` to `outer`; +1 for this function's own frame). Frames between
+    # that are the user's own file or the engine's are not library frames.
+    if outer == 0:
+        return None
+    code = sys._getframe(outer + 1).f_code
+    if code.co_qualname not in _PLUMBING:
+        return code
+    for depth in range(outer - 1, inner - 1, -1):
+        name = _module_at(depth + 1)
+        role = _MODULE_ROLES.get(name) if name is not None else _STOP
+        if role == _LIBRARY or role == _USER:
+            code = sys._getframe(depth + 1).f_code
+            if code.co_filename != USER_FILE and code.co_qualname not in _PLUMBING:
+                return code
     return None
 
 
