@@ -56,6 +56,7 @@ export async function run(
 	const started = performance.now();
 	const view = new TimelineInteraction({ host, tooltip, live });
 	view.update({ model, stacked: null, highlightLine: null, theme: 'light' });
+	view.renderNow();
 	if (expanded) {
 		view.expandAll();
 		view.renderNow();

@@ -56,6 +56,7 @@ async function benchFirstChart(url: string): Promise<FirstChart> {
 		const model = analyzeRun(events);
 		analyzeMs = performance.now() - started;
 		view.update({ model, stacked: null, highlightLine: null, theme: 'light' });
+		view.renderNow();
 		const segments = model.tasks.reduce((sum, task) => sum + task.segments.length, 0);
 		result = { tasks: model.tasks.length, segments, analyzeMs: 0, firstFrameMs: 0 };
 	});

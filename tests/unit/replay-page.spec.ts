@@ -50,7 +50,7 @@ describe('the Event loop panel at a step', () => {
 	it('a timer by its deadline and whom it wakes; the clock jumping to it', () => {
 		const afterSleep = loopPanel(replay, replay.stateAt(4));
 		expect(afterSleep.timers.map((entry) => entry.title)).toEqual([
-			'1.00 s: wake Task-2 (_set_result_unless_cancelled)'
+			'1.00 s: wake Task-2 (sleep(1))'
 		]);
 		expect(afterSleep.timers[0].detail).toBe('set by Task-2, line 3');
 		// Task-2 is the one running: it waits from the next step on.

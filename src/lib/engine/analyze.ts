@@ -440,21 +440,26 @@ function awaitLinks(ordered: TaskModel[], byId: Map<TaskId, TaskModel>): AwaitLi
 		for (const segment of task.segments) {
 			const awaiting = segment.awaiting;
 			if (segment.kind !== 'waiting' || !awaiting) continue;
-			const targets: TaskId[] = [];
-			if (awaiting.task != null) targets.push(awaiting.task);
-			if (awaiting.tasks) {
-				for (const id of awaiting.tasks) if (!targets.includes(id)) targets.push(id);
-			}
-			for (const to of targets) {
+			const link = (to: TaskId) => {
 				const target = byId.get(to);
-				if (!target || to === task.id) continue;
+				if (!target || to === task.id) return;
 				const finished = target.finished;
 				const end =
 					finished != null && finished < segment.end
 						? Math.max(finished, segment.start)
 						: segment.end;
 				links.push({ from: task.id, to, start: segment.start, end, line: segment.line });
+			};
+			if (!awaiting.tasks) {
+				if (awaiting.task != null) link(awaiting.task);
+				continue;
 			}
+			// Each task once, in order: a Set, because gather of 50,000 tasks lists them all and a
+			// search per id was quadratic (157 ms of one analysis slice).
+			const targets = new Set<TaskId>();
+			if (awaiting.task != null) targets.add(awaiting.task);
+			for (const id of awaiting.tasks) targets.add(id);
+			for (const to of targets) link(to);
 		}
 	}
 	return links;
