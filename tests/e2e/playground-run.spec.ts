@@ -253,6 +253,26 @@ describe('the playground page', () => {
 	);
 
 	it(
+		'a big run’s task table comes a frame after its chart; a previous run’s table is one page',
+		async () => {
+			const program = (seconds: number) =>
+				`import asyncio\n\nasync def main():\n    await asyncio.gather(*(asyncio.sleep(${seconds}) for _ in range(600)))\n\nasyncio.run(main())\n`;
+			await setCode(page, program(2));
+			await runAndWaitForTotal(page, '2.00 s');
+			const tables = region(page, 'Timeline');
+			const rows = (name: string) =>
+				tables.getByRole('table', { name, exact: true }).locator('tbody tr');
+			// The hidden table of a run over 100 tasks is made after the chart: it does come.
+			await expect.poll(() => rows('Tasks').count(), { timeout: 10_000 }).toBe(500);
+			await setCode(page, program(1));
+			await runAndWaitForTotal(page, '1.00 s');
+			await expect.poll(() => rows('Tasks (previous run)').count(), { timeout: 10_000 }).toBe(500);
+			await expect(tables.getByText('The first 500 of 601 tasks.').count()).resolves.toBe(1);
+		},
+		TEST_TIMEOUT
+	);
+
+	it(
 		'Share makes a link to this code and says it did',
 		async () => {
 			await button(page, 'Share').click();
