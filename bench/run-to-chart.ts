@@ -28,9 +28,12 @@ function clickRunAndWait(): Promise<RunToChart> {
 		let sawRunning = false;
 		let chart = false;
 		let finished = false;
+		let ended = false;
 		const isChart = (node: Node) =>
 			node instanceof SVGSVGElement && node.closest('[aria-roledescription="timeline"]') !== null;
 		const endOfFrame = (drawn: boolean) => {
+			if (ended) return;
+			ended = true;
 			observer.disconnect();
 			requestAnimationFrame(() => {
 				const channel = new MessageChannel();
@@ -39,19 +42,23 @@ function clickRunAndWait(): Promise<RunToChart> {
 				channel.port2.postMessage(null);
 			});
 		};
+		// The chart draws a new run in the frame after the run ends: wait for it a few frames (a
+		// program that fails before any task runs draws none).
+		const awaitChart = (frames: number) => {
+			if (chart) endOfFrame(true);
+			else if (frames === 0) endOfFrame(false);
+			else requestAnimationFrame(() => awaitChart(frames - 1));
+		};
 		const observer = new MutationObserver((records) => {
-			if (finished) return;
 			for (const record of records) {
 				for (const node of record.addedNodes) if (isChart(node)) chart = true;
 			}
-			if (!stop.disabled) sawRunning = true;
+			if (finished) {
+				if (chart) endOfFrame(true);
+			} else if (!stop.disabled) sawRunning = true;
 			else if (sawRunning) {
 				finished = true;
-				if (chart) endOfFrame(true);
-				else {
-					// The chart may be drawn by an effect right after the status change.
-					requestAnimationFrame(() => endOfFrame(chart));
-				}
+				awaitChart(3);
 			}
 		});
 		observer.observe(document.body, {

@@ -27,9 +27,12 @@ const e2e = useE2E();
 afterEach(closeOpenedContexts);
 
 /**
- * The issue's target is 250 ms per task; these cases measured 276-470 ms here (logged as
- * [measure]), so what is asserted is that the page is never frozen.
+ * The goal is no task over 250 ms. On a quiet machine a run of 50,000 tasks measured 134 ms and
+ * 20,000 lines 65 ms (logged as [measure]); a loaded CI machine can double that, so what is
+ * asserted is twice the goal, which the 598 ms task the page once had would break.
  */
+const NO_LONG_TASK_MS = 500;
+/** An address of 2 MB opened afresh: its longest task includes loading the page itself. */
 const NOT_FROZEN_MS = 2_000;
 const mine = 'print("my unsaved work")\n';
 const DRAFT_KEY = 'asyncio-playground:draft:v1';
@@ -159,7 +162,7 @@ describe('no page task over 250 ms', () => {
 			expect(await output.locator('li[data-row]').count()).toBeLessThan(500);
 			await output.locator('ol').evaluate((list) => (list.scrollTop = list.scrollHeight));
 			await output.locator('li .text', { hasText: /^19999$/ }).waitFor({ timeout: 10_000 });
-			expect(longest).toBeLessThan(NOT_FROZEN_MS);
+			expect(longest).toBeLessThan(NO_LONG_TASK_MS);
 		},
 		TEST_TIMEOUT
 	);
@@ -174,7 +177,7 @@ describe('no page task over 250 ms', () => {
 				'import asyncio\n\nasync def main():\n    await asyncio.gather(*(asyncio.sleep(2.5) for _ in range(50_000)))\n\nasyncio.run(main())\n',
 				'2.50 s'
 			);
-			expect(longest).toBeLessThan(NOT_FROZEN_MS);
+			expect(longest).toBeLessThan(NO_LONG_TASK_MS);
 		},
 		TEST_TIMEOUT
 	);

@@ -21,8 +21,6 @@ import {
 const e2e = useE2E();
 /** The issue's bound for any one task of the page. */
 const LONG_TASK_MS = 250;
-/** What the page must never exceed even where the 250 ms target is not met yet. */
-const NOT_FROZEN_MS = 2_000;
 let opened: OpenedPage;
 
 beforeAll(async () => {
@@ -264,9 +262,9 @@ forged = '[{"kind":"run_start","t":0,"version":1,"python":"3.14.2","limits":{"ma
 integrity.InterpreterState.restore = lambda self: ["forged"]
 recorder.TraceRecorder.to_json = lambda self: forged
 `,
-				// Not yet 250 ms (322-638 ms measured here, though reading and analysing the events
-				// the page keeps now pause between slices): not frozen, at least.
-				NOT_FROZEN_MS
+				// 109 ms measured on a quiet machine (reading and analysing the events the page keeps
+				// pause between slices); twice the goal allows a loaded CI machine.
+				2 * LONG_TASK_MS
 			);
 			// Cut at the engine's cap with a note, or refused: never a frozen page.
 			if (outcome.kind === 'finished') expect(outcome.notices.join(' ')).toMatch(/Trace truncated/);
