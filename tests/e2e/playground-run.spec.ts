@@ -20,6 +20,7 @@ import {
 	open,
 	region,
 	runAndWaitForTotal,
+	runThenStop,
 	setCode,
 	totalTime,
 	waitForMonaco
@@ -317,21 +318,12 @@ describe('the playground page', () => {
 		'without cross-origin isolation, Stop still leaves the partial chart and output, "stopped at 3.00 s"',
 		async () => {
 			expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
-			await setCode(page, SLEEPS_THEN_SPINS);
-			await button(page, 'Run').click();
-			await expect.poll(() => button(page, 'Stop').isEnabled(), { timeout: 10_000 }).toBe(true);
 			// The sleeps take no real time: the program spins from the start, and the runner has
 			// reported what came before within a quarter of a second.
-			await page.waitForTimeout(1_500);
-			await button(page, 'Stop').click();
-
-			const summary = region(page, 'Summary').getByTestId('stopped-at');
-			await summary.waitFor({ timeout: READY_TIMEOUT });
-			expect(await summary.textContent()).toMatch(/stopped at 3\.00 s/);
+			const stopped = await runThenStop(page, SLEEPS_THEN_SPINS);
+			expect(stopped.summary).toMatch(/stopped at 3\.00 s/);
+			expect(stopped.flag).toBe('stopped at 3.00 s');
 			const chart = region(page, 'Timeline').locator('[data-timeline-chart] > svg');
-			await expect(chart.locator('[data-stopped-at]').textContent()).resolves.toBe(
-				'stopped at 3.00 s'
-			);
 			// main and its three workers, each with its bars.
 			const tasks = region(page, 'Timeline').getByRole('table', { name: 'Tasks', exact: true });
 			const names = await tasks.locator('tbody tr').allTextContents();
