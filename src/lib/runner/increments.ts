@@ -12,8 +12,8 @@ import { MESSAGE_LIMITS, readTrace } from './protocol';
 
 /** What the partial run says of its end: the runner could not interrupt, so it was ended. */
 export const ENDED_BY_STOP =
-	'Stopped by the user: the runner was ended, so the chart and the output show what it had ' +
-	'reported before, up to a quarter of a second before the stop.';
+	'Stopped by the user: the program was ended while it ran. The chart and the output show what ' +
+	'it did until at most a quarter of a second before the stop.';
 
 export class RunIncrements {
 	readonly #maxBytes: number;
