@@ -37,6 +37,7 @@ import {
 	type PageMarks
 } from './page-load';
 import { renderReport, times, type Row, type Section } from './report';
+import { incrementsCost } from './increments';
 import { loopCost } from './replay';
 import { measureRestarts } from './restart';
 import { runToChart, type RunToChart } from './run-to-chart';
@@ -137,7 +138,7 @@ function marksOf(samples: PageMarks[], key: keyof PageMarks): number[] {
 async function engineSection(engine: Engine): Promise<void> {
 	await section(
 		TITLES.engine,
-		'The same program (N tasks gathered by `main`, each awaiting `asyncio.sleep` twice) on the playground engine in Pyodide under Node, with and without tracing, against native `python3` running it on the stock asyncio loop with every sleep 0 (so both do the same task steps and neither waits). Engine figures are the wall time of `Engine.run`, which includes turning the trace into JSON and parsing it; CPython figures are timed inside one `python3` process around the program.',
+		'The same program (N tasks gathered by `main`, each awaiting `asyncio.sleep` twice) on the playground engine in Pyodide under Node, with and without tracing (and traced with the progress increments a runner without cross-origin isolation asks for, over traced without, run alternately), against native `python3` running it on the stock asyncio loop with every sleep 0 (so both do the same task steps and neither waits). Engine figures are the wall time of `Engine.run`, which includes turning the trace into JSON and parsing it; CPython figures are timed inside one `python3` process around the program.',
 		async (rows) => {
 			for (const tasks of [1_000, 10_000, 100_000]) {
 				const plan =
@@ -164,6 +165,15 @@ async function engineSection(engine: Engine): Promise<void> {
 					ratio: ofCPython
 				});
 			}
+			log('  10000 tasks with progress increments');
+			const reporting = incrementsCost(engine, 10_000, PLANS.engineMedium);
+			const made = `${reporting.increments} increments, ${(reporting.chars / 1e6).toFixed(1)} M characters`;
+			rows.push({
+				figure: `10,000 tasks, traced: with progress increments every 250 ms (${made}) over without`,
+				unit: 'ratio',
+				samples: reporting.overhead,
+				budget: { id: 'increments-overhead', max: 1.1, text: '≤ 1.1×' }
+			});
 		}
 	);
 }

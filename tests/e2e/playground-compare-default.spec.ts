@@ -22,6 +22,7 @@ import {
 	pythonReady,
 	region,
 	runAndWaitForTotal,
+	runThenStop,
 	setCode,
 	totalTime
 } from './playground-helpers';
@@ -212,19 +213,10 @@ describe('comparison by default', () => {
 	it(
 		'after Stop the partial chart and output stay, marked "stopped at 2.40 s"',
 		async () => {
-			await setCode(page, stopsAfterSleeping);
-			await button(page, 'Run').click();
-			await expect.poll(() => button(page, 'Stop').isEnabled(), { timeout: 10_000 }).toBe(true);
 			// The program sleeps 2.4 virtual seconds, then spins: Stop lands in the loop.
-			await page.waitForTimeout(1_500);
-			await button(page, 'Stop').click();
-
-			const summary = region(page, 'Summary').getByTestId('stopped-at');
-			await summary.waitFor({ timeout: READY_TIMEOUT });
-			expect(await summary.textContent()).toMatch(/stopped at 2\.40 s/);
-			await expect(chart().locator('[data-stopped-at]').textContent()).resolves.toBe(
-				'stopped at 2.40 s'
-			);
+			const stopped = await runThenStop(page, stopsAfterSleeping);
+			expect(stopped.summary).toMatch(/stopped at 2\.40 s/);
+			expect(stopped.flag).toBe('stopped at 2.40 s');
 			await expect(region(page, 'Output').textContent()).resolves.toMatch(/slept, now spinning/);
 			// A stopped run is compared with nothing: its length is when Stop was pressed.
 			expect(await chart().locator('[data-ghost-veil]').count()).toBe(0);

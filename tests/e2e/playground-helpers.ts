@@ -2,6 +2,7 @@
  * Helpers for the playground's end-to-end tests: find the page's regions by their accessible
  * names, put code in the editor the way a learner would, and wait for runs to finish.
  */
+import { expect } from 'vitest';
 import type { BrowserContext, Download, Locator, Page } from 'playwright-core';
 import type { E2E, OpenedPage } from './harness';
 
@@ -110,4 +111,24 @@ export async function exportFromChart(page: Page, item: string): Promise<Downloa
 			.then(() => timeline.getByRole('button', { name: item, exact: true }).click())
 	]);
 	return download;
+}
+
+/**
+ * Runs `code`, lets it go for `ms` of real time, presses Stop, and returns what the summary and
+ * the chart's flag say of the stop once the partial run is drawn.
+ */
+export async function runThenStop(
+	page: Page,
+	code: string,
+	ms = 1_500
+): Promise<{ summary: string | null; flag: string | null }> {
+	await setCode(page, code);
+	await button(page, 'Run').click();
+	await expect.poll(() => button(page, 'Stop').isEnabled(), { timeout: 10_000 }).toBe(true);
+	await page.waitForTimeout(ms);
+	await button(page, 'Stop').click();
+	const summary = region(page, 'Summary').getByTestId('stopped-at');
+	await summary.waitFor({ timeout: READY_TIMEOUT });
+	const flag = region(page, 'Timeline').locator('[data-timeline-chart] > svg [data-stopped-at]');
+	return { summary: await summary.textContent(), flag: await flag.textContent() };
 }

@@ -20,12 +20,31 @@ import {
 	open,
 	region,
 	runAndWaitForTotal,
+	runThenStop,
 	setCode,
 	totalTime,
 	waitForMonaco
 } from './playground-helpers';
 
 const e2e = useE2E();
+
+/** Three tasks sleep 1, 2 and 3 virtual seconds and print, then main spins without awaiting. */
+const SLEEPS_THEN_SPINS = [
+	'import asyncio',
+	'',
+	'async def worker(name, delay):',
+	'    await asyncio.sleep(delay)',
+	"    print(f'{name} woke at {delay}')",
+	'',
+	'async def main():',
+	"    await asyncio.gather(worker('ann', 1), worker('bob', 2), worker('cy', 3))",
+	"    print('now spinning')",
+	'    while True:',
+	'        pass',
+	'',
+	'asyncio.run(main())',
+	''
+].join('\n');
 let opened: OpenedPage;
 let page: Page;
 
@@ -311,6 +330,42 @@ describe('the playground page', () => {
 			await setCode(page, 'import asyncio\nasyncio.run(asyncio.sleep(2))\n');
 			await runAndWaitForTotal(page, '2.00 s');
 			await expect(region(page, 'Output').textContent()).resolves.not.toMatch(/Traceback/);
+		},
+		TEST_TIMEOUT
+	);
+
+	it(
+		'without cross-origin isolation, Stop still leaves the partial chart and output, "stopped at 3.00 s"',
+		async () => {
+			expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+			// The sleeps take no real time: the program spins from the start, and the runner has
+			// reported what came before within a quarter of a second.
+			const stopped = await runThenStop(page, SLEEPS_THEN_SPINS);
+			expect(stopped.summary).toMatch(/stopped at 3\.00 s/);
+			expect(stopped.flag).toBe('stopped at 3.00 s');
+			const chart = region(page, 'Timeline').locator('[data-timeline-chart] > svg');
+			// main and its three workers, each with its bars.
+			const tasks = region(page, 'Timeline').getByRole('table', { name: 'Tasks', exact: true });
+			const names = await tasks.locator('tbody tr').allTextContents();
+			expect(names.filter((name) => /worker/.test(name))).toHaveLength(3);
+			const bars = await chart
+				.locator('.tl-segments path')
+				.evaluateAll((paths) =>
+					paths.reduce(
+						(n, path) => n + ((path.getAttribute('d') ?? '').match(/M/g)?.length ?? 0),
+						0
+					)
+				);
+			expect(bars).toBeGreaterThanOrEqual(4);
+			const output = await region(page, 'Output').textContent();
+			for (const line of ['ann woke at 1', 'bob woke at 2', 'cy woke at 3', 'now spinning']) {
+				expect(output).toContain(line);
+			}
+			await expect(page.getByTestId('status').textContent()).resolves.toMatch(/stopped/i);
+
+			await setCode(page, 'import asyncio\nasyncio.run(asyncio.sleep(2))\n');
+			await runAndWaitForTotal(page, '2.00 s');
+			expect(await region(page, 'Summary').getByTestId('stopped-at').count()).toBe(0);
 		},
 		TEST_TIMEOUT
 	);

@@ -6,7 +6,8 @@ import {
 	TRACE_TRUNCATED,
 	type RunnerClientOptions
 } from '$lib/runner/client.svelte';
-import { RUNTIME_CLOSED } from '$lib/runner/protocol';
+import { ENDED_BY_STOP } from '$lib/runner/increments';
+import { MESSAGE_LIMITS, RUNTIME_CLOSED, incrementChunks } from '$lib/runner/protocol';
 import type { HostFactory } from '$lib/runner/hosts';
 import { payload, stubHosts, type StubHost } from './runner-stubs';
 
@@ -444,5 +445,132 @@ describe('RunnerClient stop and watchdog', () => {
 		client.dispose();
 		expect((await outcome).kind).toBe('stopped');
 		expect(hosts.every((h) => h.destroyed)).toBe(true);
+	});
+});
+
+describe('RunnerClient partial run after a Stop that ends the runtime', () => {
+	const start = trace()[0];
+	const task: TraceEvent = {
+		kind: 'task_created',
+		t: 0,
+		task: 1,
+		name: 'Task-1',
+		parent: null,
+		coro: 'main',
+		arguments: null,
+		line: 9
+	};
+	const slept: TraceEvent = { ...hello, t: 2.4, text: 'slept' };
+	const increment = (id: number, events: unknown[]) => ({
+		type: 'increment',
+		id,
+		trace: incrementChunks(JSON.stringify(events))
+	});
+
+	/** A client whose runtime (not interruptible) runs a program; the run's id and outcome. */
+	async function running(options: RunnerClientOptions = {}) {
+		const client = makeClient(options);
+		hosts[0].ready();
+		hosts[1].ready();
+		const outcome = client.run('while True: pass');
+		await settle();
+		return { client, id: hosts[0].lastRun().id, outcome };
+	}
+
+	it('Stop shows what the increments reported, stopped at the last time in them', async () => {
+		const { client, id, outcome } = await running();
+		hosts[0].emit(increment(id, [start, task, hello]));
+		hosts[0].emit(increment(id, [slept]));
+		await vi.advanceTimersByTimeAsync(1_000);
+		client.stop();
+		// Reading and analysing the increments yields to the page between pieces.
+		await vi.advanceTimersByTimeAsync(100);
+		const result = await outcome;
+		if (result.kind !== 'stopped' || !result.model || !result.events) {
+			throw new Error(`expected a partial run, got ${JSON.stringify(result)}`);
+		}
+		expect(result.reason).toBe('Stopped.');
+		expect(result.line).toBeNull();
+		expect(result.model.limit).toEqual({
+			limit: 'interrupt',
+			t: 2.4,
+			message: ENDED_BY_STOP,
+			line: null
+		});
+		expect(result.model.tasks.map((t) => t.name)).toEqual(['Task-1']);
+		expect(result.model.duration).toBe(2.4);
+		expect(result.events.filter((e) => e.kind === 'output').map((e) => e.text)).toEqual([
+			'hello',
+			'slept'
+		]);
+		// The runtime was ended all the same, and the spare runs the next program.
+		expect(hosts[0].destroyed).toBe(true);
+		const next = client.run('print(1)');
+		await settle();
+		hosts[1].emit({ type: 'result', id: hosts[1].lastRun().id, ...payload(trace(hello)) });
+		expect((await next).kind).toBe('finished');
+	});
+
+	it('the watchdog’s stop keeps the partial run too', async () => {
+		const { id, outcome } = await running({ watchdogMs: 3_000 });
+		hosts[0].emit(increment(id, [start, hello]));
+		await vi.advanceTimersByTimeAsync(3_100);
+		const result = await outcome;
+		expect(result).toMatchObject({ kind: 'stopped', reason: expect.stringMatching(/watchdog/) });
+		expect(result.kind === 'stopped' && result.model?.limit?.limit).toBe('interrupt');
+	});
+
+	it('a run that finishes is its result, whatever its increments said', async () => {
+		const { id, outcome } = await running();
+		hosts[0].emit(increment(id, [start, slept]));
+		hosts[0].emit({ type: 'result', id, ...payload(trace(hello)) });
+		const result = await outcome;
+		expect(result.kind).toBe('finished');
+		expect(result.kind === 'finished' && result.events.filter((e) => e.kind === 'output')).toEqual([
+			hello
+		]);
+	});
+
+	it('drops increments of another run', async () => {
+		const { client, id, outcome } = await running();
+		hosts[0].emit(increment(id + 1, [start, hello]));
+		hosts[0].emit(increment(id - 1, [start, hello]));
+		client.stop();
+		expect(await outcome).toEqual({ kind: 'stopped', reason: 'Stopped.', line: null });
+	});
+
+	it.each([
+		['not JSON', [new TextEncoder().encode('[{').buffer]],
+		['forged events', incrementChunks(JSON.stringify([start, { kind: 'exfiltrate', t: 0 }]))],
+		['no start of a trace', incrementChunks(JSON.stringify([hello]))]
+	])(
+		'increments with %s: Stop ends the run as "Stopped." with no partial run',
+		async (_name, bad) => {
+			const { client, id, outcome } = await running();
+			hosts[0].emit({ type: 'increment', id, trace: bad });
+			client.stop();
+			expect(await outcome).toEqual({ kind: 'stopped', reason: 'Stopped.', line: null });
+			expect(client.status.phase).toBe('ready');
+		}
+	);
+
+	it('increments past the page’s cap: "Stopped." with no partial run', async () => {
+		const { client, id, outcome } = await running();
+		hosts[0].emit(increment(id, [start]));
+		const text = 'x'.repeat(900_000);
+		const big = Array.from({ length: 8 }, () => ({ ...hello, text }));
+		// Each message is valid; together they pass the bytes the page keeps of a run.
+		const count = Math.ceil(MESSAGE_LIMITS.maxIncrementBytes / (8 * 900_000)) + 1;
+		for (let i = 0; i < count; i++) hosts[0].emit(increment(id, big));
+		client.stop();
+		expect(await outcome).toEqual({ kind: 'stopped', reason: 'Stopped.', line: null });
+	}, 30_000);
+
+	it('an increment that breaks the protocol ends the run as any such message does', async () => {
+		const { client, id, outcome } = await running();
+		hosts[0].emit({ type: 'increment', id, trace: 'not chunks' });
+		expect(await outcome).toEqual({ kind: 'failed', message: PROTOCOL_ERROR });
+		expect(hosts[0].destroyed).toBe(true);
+		expect(client.status.phase).toBe('ready');
 	});
 });

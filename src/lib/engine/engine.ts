@@ -4,23 +4,43 @@
  */
 import type { PyodideAPI } from 'pyodide';
 import { TRACE_VERSION, type RunOptions, type TraceEvent } from './events';
+import { ReportClock } from './progress';
 
 /** Where the package is written in Pyodide's file system (it becomes /engine/playground/...). */
 export const ENGINE_ROOT = '/engine';
 
-type RunEntry = ((source: string, optionsJson: string) => string) & { destroy?: () => void };
+type RunEntry = ((
+	source: string,
+	optionsJson: string,
+	report?: (increment: string) => void
+) => string) & { destroy?: () => void };
+
+/**
+ * Receives a run's trace so far while the run goes on: each call the events recorded since the
+ * last, as the JSON text of a list. Joined, the increments are the start of the final trace.
+ */
+export type TraceIncrements = (increment: string) => void;
 
 export class Engine {
 	readonly #pyodide: PyodideAPI;
 	readonly #entry: RunEntry;
 	readonly #python: string;
 	readonly #changes: () => string;
+	/** The signal number the engine reports progress on (playground/progress.py). */
+	readonly #reportSignal: number;
 
-	private constructor(pyodide: PyodideAPI, entry: RunEntry, python: string, changes: () => string) {
+	private constructor(
+		pyodide: PyodideAPI,
+		entry: RunEntry,
+		python: string,
+		changes: () => string,
+		reportSignal: number
+	) {
 		this.#pyodide = pyodide;
 		this.#entry = entry;
 		this.#python = python;
 		this.#changes = changes;
+		this.#reportSignal = reportSignal;
 	}
 
 	/** Write `sources` (package path → text) into Pyodide's file system and import the engine. */
@@ -58,7 +78,8 @@ importlib.invalidate_caches()
 		const entry = module.run as RunEntry;
 		const python = String(module.PYTHON_VERSION);
 		const changes = pyodide.pyimport('playground.integrity').last_changes_text as () => string;
-		return new Engine(pyodide, entry, python, changes);
+		const reportSignal = Number(pyodide.pyimport('playground.progress').REPORT_SIGNAL);
+		return new Engine(pyodide, entry, python, changes, reportSignal);
 	}
 
 	/** The Python version the engine runs, e.g. "3.14.2". */
@@ -86,10 +107,34 @@ importlib.invalidate_caches()
 		}
 	}
 
-	/** `run`, with the trace as the engine's JSON text (the runner hands it to the page as is). */
-	runJson(source: string, options: RunOptions = {}): string {
+	/**
+	 * `run`, with the trace as the engine's JSON text (the runner hands it to the page as is).
+	 *
+	 * With `increments`, the trace so far is also handed over while the run goes on, about every
+	 * `intervalMs` of wall time, for a page that can only stop a run by ending its worker. The
+	 * engine is then polled through Pyodide's interrupt buffer (progress.ts), which this takes for
+	 * the run and clears afterwards: only for a runtime that has no interrupt buffer of its own.
+	 * On a Pyodide whose signal check cannot be hooked, the run makes no increments.
+	 */
+	runJson(
+		source: string,
+		options: RunOptions = {},
+		increments?: TraceIncrements,
+		intervalMs?: number
+	): string {
+		const optionsJson = JSON.stringify(options);
 		try {
-			return this.#entry(source, JSON.stringify(options));
+			const clock =
+				increments && ReportClock.install(this.#pyodide, this.#reportSignal, { intervalMs });
+			if (!increments || !clock) return this.#entry(source, optionsJson);
+			try {
+				return this.#entry(source, optionsJson, (increment) => {
+					clock.reported();
+					if (increment !== '') increments(increment);
+				});
+			} finally {
+				clock.remove(this.#pyodide);
+			}
 		} catch (error) {
 			if (isKeyboardInterrupt(error)) return JSON.stringify(interruptedTrace(this.#python));
 			throw error;

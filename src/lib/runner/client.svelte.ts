@@ -5,8 +5,8 @@
  * the runs: it asks the runtime pool (pool.svelte.ts) for a ready runtime, sends the run, drops
  * results of runs that are no longer current, stops runs that do not answer in time (the
  * watchdog), and on Stop interrupts Python in place where it can, or has the pool replace the
- * runtime, so Run works again at once. Runtimes themselves (start-up, the warm spare,
- * replacement, snapshots) are the pool's.
+ * runtime, so Run works again at once; the run's increments then make the partial run. Runtimes
+ * themselves (start-up, the warm spare, replacement, snapshots) are the pool's.
  */
 import { analyzeRunInSlices } from '$lib/engine/analyze';
 import { ENGINE_CAPS, TRACE_LIMITS, type RunOptions, type TraceEvent } from '$lib/engine/events';
@@ -18,6 +18,7 @@ import {
 	type RunnerStatus,
 	type RuntimePoolOptions
 } from './pool.svelte';
+import { RunIncrements } from './increments';
 import { PROTOCOL_ERROR, readTrace } from './protocol';
 
 export { PROTOCOL_ERROR } from './protocol';
@@ -35,7 +36,10 @@ export type RunOutcome =
 			kind: 'stopped';
 			reason: string;
 			line: number | null;
-			/** The partial run, when the runner could stop the program itself (interrupt buffer). */
+			/**
+			 * The partial run: where the runner stopped the program itself (interrupt buffer), or
+			 * as far as its increments reported it before Stop ended the runtime.
+			 */
 			model?: RunModel;
 			/** Its trace (for the replay of the event loop). */
 			events?: TraceEvent[];
@@ -61,13 +65,17 @@ const RUNNING: RunnerStatus = { phase: 'running', detail: 'Running', progress: n
 
 interface PendingRun {
 	id: number;
-	resolve: (outcome: RunOutcome) => void;
+	resolve: (outcome: RunOutcome | Promise<RunOutcome>) => void;
 	/** The runtime the run was sent to; null while it waits for one. */
 	runtime: ReadyRuntime | null;
 	watchdog: ReturnType<typeof setTimeout> | null;
 	grace: ReturnType<typeof setTimeout> | null;
 	/** Set when Stop or the watchdog asked the runtime to interrupt: the reason to report. */
 	stopReason: string | null;
+	/** The trace so far, from the runtime's increments (a runtime Stop cannot interrupt). */
+	increments: RunIncrements;
+	/** When the run was sent to its runtime (performance.now()). */
+	sentAt: number;
 }
 
 export class RunnerClient {
@@ -108,7 +116,7 @@ export class RunnerClient {
 		if (this.#disposed) return { kind: 'failed', message: 'The runner was closed.' };
 		// Ended at once, not interrupted: the new run must not queue behind the old one in a
 		// runtime that may never answer the interrupt (code inside C).
-		if (this.#current) this.#terminate(this.#current, 'Replaced by a new run.');
+		if (this.#current) this.#terminate(this.#current, 'Replaced by a new run.', false);
 		let pending!: PendingRun;
 		const outcome = new Promise<RunOutcome>((resolve) => {
 			pending = {
@@ -117,7 +125,9 @@ export class RunnerClient {
 				runtime: null,
 				watchdog: null,
 				grace: null,
-				stopReason: null
+				stopReason: null,
+				increments: new RunIncrements(),
+				sentAt: 0
 			};
 		});
 		this.#current = pending;
@@ -170,6 +180,7 @@ export class RunnerClient {
 		pending.runtime = runtime;
 		this.#running = true;
 		pending.watchdog = setTimeout(() => this.#onWatchdog(pending), this.#watchdogMs);
+		pending.sentAt = performance.now();
 		runtime.send({ type: 'run', id: pending.id, source, options });
 	}
 
@@ -196,15 +207,21 @@ export class RunnerClient {
 		this.#terminate(pending, reason);
 	}
 
-	#terminate(pending: PendingRun, reason: string): void {
+	/** Ends the run now; with `partial`, its outcome has what the increments reported of it. */
+	#terminate(pending: PendingRun, reason: string, partial = true): void {
 		if (this.#current !== pending) return;
-		this.#finish(pending, { kind: 'stopped', reason, line: null });
+		const stopped: RunOutcome = { kind: 'stopped', reason, line: null };
+		const realMs = performance.now() - pending.sentAt;
+		this.#finish(
+			pending,
+			partial && pending.runtime ? partialOutcome(pending.increments, stopped, realMs) : stopped
+		);
 		// A run that never reached a runtime leaves it clean; otherwise the runtime is busy or
 		// dirty and is replaced by the spare.
 		if (pending.runtime) this.#pool.replace(pending.runtime, reason);
 	}
 
-	#finish(pending: PendingRun | null, outcome: RunOutcome): void {
+	#finish(pending: PendingRun | null, outcome: RunOutcome | Promise<RunOutcome>): void {
 		if (!pending) return;
 		if (pending.watchdog) clearTimeout(pending.watchdog);
 		if (pending.grace) clearTimeout(pending.grace);
@@ -219,6 +236,10 @@ export class RunnerClient {
 		const pending = this.#current;
 		// A stale message (an older run, or a runtime that is no longer this run's) is dropped.
 		if (!pending || pending.id !== message.id || pending.runtime !== runtime) return;
+		if (message.type === 'increment') {
+			pending.increments.add(message.trace);
+			return;
+		}
 		if (message.type === 'run_failed') {
 			this.#finish(pending, {
 				kind: 'failed',
@@ -277,6 +298,24 @@ async function outcomeOf(events: TraceEvent[], stopReason: string | null): Promi
 	const line = limit && limit.kind === 'limit' ? limit.line : null;
 	const reason = line === null ? stopReason : `${stopReason} (at line ${line})`;
 	return { kind: 'stopped', reason, line, model, events };
+}
+
+/**
+ * A run Stop ended without an interrupt, with the partial run its increments make, if they make
+ * one (checked and analysed as a final trace is); without, when they do not.
+ */
+async function partialOutcome(
+	increments: RunIncrements,
+	stopped: Extract<RunOutcome, { kind: 'stopped' }>,
+	realMs: number
+): Promise<RunOutcome> {
+	try {
+		const events = await increments.read(realMs, yieldToPage);
+		if (!events) return stopped;
+		return { ...stopped, model: await analyzeRunInSlices(events, yieldToPage), events };
+	} catch {
+		return stopped;
+	}
 }
 
 /** Engine notes that say a cap cut the run's output or trace short. */

@@ -65,7 +65,7 @@ export interface RuntimePoolOptions {
 }
 
 /** A runtime's message about a run. */
-export type RunMessage = Extract<RunnerMessage, { type: 'result' | 'run_failed' }>;
+export type RunMessage = Extract<RunnerMessage, { type: 'result' | 'increment' | 'run_failed' }>;
 
 /** A ready runtime, as the run client uses it. */
 export interface ReadyRuntime {
@@ -387,6 +387,7 @@ export class RuntimePool {
 				}
 				break;
 			case 'result':
+			case 'increment':
 			case 'run_failed':
 				this.#listener.onRunMessage(runtime, message);
 				break;

@@ -76,7 +76,12 @@ export const MESSAGE_LIMITS = {
 	/** The engine's caps (200,000 task events, 200,000 characters of output) need about 40 MB. */
 	maxTraceChunks: 64,
 	/** Longest worker error the frame relays (it cuts longer ones before posting them). */
-	maxErrorChars: 2_000
+	maxErrorChars: 2_000,
+	/**
+	 * Most bytes of a run's increments the page keeps (see `increment`): the engine's caps need
+	 * about 40 MB. Past it the page drops them all, and a Stop shows no partial run.
+	 */
+	maxIncrementBytes: 64 * 1024 * 1024
 } as const;
 
 // ---- fields ----------------------------------------------------------------------------------
@@ -222,6 +227,12 @@ const readyMessage = object({
 	notes: optional(array(shortText, 10))
 });
 
+/** A trace, or part of one: JSON arrays of events in UTF-8, read by `readTrace`. */
+const traceChunkList = array(
+	arrayBuffer(MESSAGE_LIMITS.maxTraceChunkBytes),
+	MESSAGE_LIMITS.maxTraceChunks
+);
+
 const runnerMessage = union('type', {
 	progress: object({
 		type: literal('progress'),
@@ -233,11 +244,17 @@ const runnerMessage = union('type', {
 	result: object({
 		type: literal('result'),
 		id: runId,
-		/** The trace: JSON arrays of events in UTF-8, read by `readTrace` once their sizes are known. */
-		trace: array(arrayBuffer(MESSAGE_LIMITS.maxTraceChunkBytes), MESSAGE_LIMITS.maxTraceChunks),
+		/** The trace, read by `readTrace` once the chunks' sizes are known. */
+		trace: traceChunkList,
 		/** What the run changed that later runs would see; the runtime is then replaced. */
 		changed: array(shortText, 200)
 	}),
+	/**
+	 * While run `id` goes on, on a runtime Stop cannot interrupt in place: the events recorded
+	 * since the last increment. Joined, a run's increments are the start of its trace, which is
+	 * all a Stop that ends the worker leaves to show.
+	 */
+	increment: object({ type: literal('increment'), id: runId, trace: traceChunkList }),
 	/** The runner failed during run `id` (the user's exceptions are events in a result instead). */
 	run_failed: object({ type: literal('run_failed'), id: runId, error: runnerError }),
 	/** The runner cannot continue (start-up failed, the runtime or worker crashed). */
@@ -377,6 +394,15 @@ export function traceChunks(json: string, target = 512 * 1024): ArrayBuffer[] {
 	}
 	if (pending.length > 0 || chunks.length === 0) flush();
 	return chunks;
+}
+
+/**
+ * The worker's chunks of an increment (the engine's JSON list of the events since the last): one
+ * chunk when it is small, as it almost always is, so the worker pays no more than encoding it.
+ */
+export function incrementChunks(json: string, target = 512 * 1024): ArrayBuffer[] {
+	const bytes = new TextEncoder().encode(json);
+	return bytes.byteLength <= target ? [bytes.buffer as ArrayBuffer] : traceChunks(json, target);
 }
 
 /** Validates the frame's `frame_ready`, which its host answers itself. */

@@ -16,6 +16,7 @@ import { Engine } from '$lib/engine/engine';
 import { pythonSources } from '$lib/engine/python-sources';
 import {
 	assertNever,
+	incrementChunks,
 	parseWorkerCommand,
 	RUNTIME_CLOSED,
 	traceChunks,
@@ -214,7 +215,11 @@ async function run(command: RunCommand): Promise<void> {
 	if (interrupt) Atomics.store(interrupt, 0, 0);
 	guard.runStarted();
 	try {
-		const json = engine.runJson(command.source, command.options);
+		const json = engine.runJson(
+			command.source,
+			command.options,
+			sendIncrements(command.id, interrupt)
+		);
 		const changed = [...engine.interpreterChanges(), ...guard.runEnded()];
 		// As chunks of bytes: the page checks each one's size before it reads a single event.
 		const trace = traceChunks(json);
@@ -227,6 +232,22 @@ async function run(command: RunCommand): Promise<void> {
 		broken = true;
 		send({ type: 'run_failed', id: command.id, error: toRunnerError('crash', error) });
 	}
+}
+
+/**
+ * Where a run's increments go: to the page, when Stop must end this worker to stop a run (no
+ * interrupt buffer), so the page still has what ran. Where Stop interrupts Python in place, the
+ * engine returns the partial trace itself, and the run is not polled.
+ */
+function sendIncrements(
+	id: number,
+	interrupt: Int32Array | null
+): ((increment: string) => void) | undefined {
+	if (interrupt) return undefined;
+	return (increment) => {
+		const trace = incrementChunks(increment);
+		send({ type: 'increment', id, trace }, trace);
+	};
 }
 
 scope.onmessage = (event: MessageEvent) => {

@@ -117,6 +117,18 @@ class TraceRecorder(Instrument):
         self.encode_so_far()
         return "[" + ",".join(self._encoded) + "]"
 
+    def encoded_since(self, start: int) -> list[str]:
+        """For progress reports: the encoded batches from `start` on, the pending events included.
+
+        Each is a comma-joined list of events, and later ones never change: the final trace is the
+        same batches joined. Nothing new while an eager first step is in progress, because its
+        task_resumed is still to be inserted before the events it made.
+        """
+        if self._holding:
+            return []
+        self.encode_so_far()
+        return self._encoded[start:]
+
     # -- task events (capped) -------------------------------------------------------------------
 
     def mute(self) -> None:

@@ -17,6 +17,7 @@ from .integrity import InterpreterState, record as record_changes
 from .limits import Limits, interrupt_message
 from .loop import VirtualClockLoop
 from .patches import Patches
+from .progress import progress_reports
 from .recorder import TraceRecorder
 from .session import USER_FILE, RunHalted, RunSession, VirtualClock, traceback_line
 from .threads import finish as finish_threads
@@ -25,10 +26,14 @@ from .tracer import reset_caches
 PYTHON_VERSION = ".".join(str(part) for part in sys.version_info[:3])
 
 
-def run(source: str, options_json: str = "{}") -> str:
+def run(
+    source: str, options_json: str = "{}", report: Callable[[str], object] | None = None
+) -> str:
     """Run `source` as main.py and return the trace: a JSON list of events (events.ts).
 
     The clock starts at 0.0; the namespace is fresh; everything patched is restored afterwards.
+    With `report`, the trace so far is also handed to it in increments while the run goes on,
+    when the runner asks (progress.py).
     """
     started = _real_perf_counter()
     before = InterpreterState.capture()
@@ -39,7 +44,7 @@ def run(source: str, options_json: str = "{}") -> str:
     recorder = TraceRecorder(limits, clock)
     session = RunSession(limits, clock, recorder)
     recorder.run_started(PYTHON_VERSION)
-    with Patches(session, source) as patches:
+    with progress_reports(recorder, report), Patches(session, source) as patches:
         failure = _execute_guarded(functools.partial(_execute, source, session), session, patches)
         # Undo whatever the user's code did to builtins, time, asyncio or sys.stdout before the
         # engine's own code runs again (formatting a traceback needs a working `len`).

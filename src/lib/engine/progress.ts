@@ -1,0 +1,121 @@
+/**
+ * When a run's progress report is due (the engine's side is playground/progress.py).
+ *
+ * Pyodide polls its interrupt buffer every 50 of CPython's eval-breaker checks (backward jumps
+ * and calls: a few microseconds apart in a busy loop): it reads `Module.Py_EmscriptenSignalBuffer`
+ * and, when its `[0]` is not zero, raises that signal, whose Python handler runs at the next
+ * bytecode. Without cross-origin isolation nothing can write to that buffer while Python runs, so
+ * the clock puts a getter on the module's property instead: it hands back a zeroed buffer, and
+ * a buffer holding the report signal once `intervalMs` have passed since the last report. A
+ * report is so made even while the program never returns to the loop.
+ *
+ * The property is private to Pyodide (314): a getter on it costs about as little as Pyodide's
+ * own interrupt buffer, where a public getter on `[0]` of the buffer made runs about 12% slower
+ * (docs/decisions/0113). Should a Pyodide read the property no more, no report is ever due, and
+ * Stop shows no partial run: an e2e test says so.
+ */
+import type { PyodideAPI } from 'pyodide';
+
+/** Polls between two readings of the time (at a few µs a poll, well under a millisecond). */
+const POLLS_PER_LOOK = 64;
+
+/** The property Pyodide's signal check reads (pyodide.asm.mjs, _Py_CheckEmscriptenSignals_Helper). */
+const BUFFER_PROPERTY = 'Py_EmscriptenSignalBuffer';
+
+export interface ReportClockOptions {
+	/** Wall time between two reports, in ms. */
+	intervalMs?: number;
+	/**
+	 * After a signal no report answered (the engine was halfway through recording), wait this
+	 * long before the next one.
+	 */
+	retryMs?: number;
+	now?: () => number;
+}
+
+export class ReportClock {
+	readonly #module: Record<string, unknown>;
+	readonly #signal: number;
+	readonly #intervalMs: number;
+	readonly #retryMs: number;
+	readonly #now: () => number;
+	/** What the signal check reads between reports: nothing to raise. */
+	readonly #idle = new Int32Array(1);
+	/** What it reads when a report is due; it clears the signal itself once read. */
+	readonly #due = new Int32Array(1);
+	#lastReport: number;
+	#lastSignal = -Infinity;
+	#polls = 0;
+
+	private constructor(
+		module: Record<string, unknown>,
+		signal: number,
+		options: ReportClockOptions
+	) {
+		this.#module = module;
+		this.#signal = signal;
+		this.#intervalMs = options.intervalMs ?? 250;
+		this.#retryMs = options.retryMs ?? 20;
+		this.#now = options.now ?? (() => performance.now());
+		this.#lastReport = this.#now();
+	}
+
+	/**
+	 * Starts polling `pyodide` for reports on `signal`; null when this Pyodide has no signal check
+	 * to hook (then no report is made). Only for a runtime without an interrupt buffer of its own:
+	 * `remove` clears it.
+	 */
+	static install(
+		pyodide: PyodideAPI,
+		signal: number,
+		options: ReportClockOptions = {}
+	): ReportClock | null {
+		const module = (pyodide as unknown as { _module?: Record<string, unknown> })._module;
+		if (!module) return null;
+		const clock = new ReportClock(module, signal, options);
+		// Turns the signal check on, and makes the property Pyodide's own, to be replaced.
+		pyodide.setInterruptBuffer(clock.#idle);
+		const own = Object.getOwnPropertyDescriptor(module, BUFFER_PROPERTY);
+		if (own?.value !== clock.#idle || !own.configurable) {
+			pyodide.setInterruptBuffer(undefined as unknown as Int32Array);
+			return null;
+		}
+		Object.defineProperty(module, BUFFER_PROPERTY, {
+			configurable: true,
+			get: () => clock.#poll(),
+			set: () => {}
+		});
+		return clock;
+	}
+
+	/** Stops polling: the runtime is left with no interrupt buffer. */
+	remove(pyodide: PyodideAPI): void {
+		Object.defineProperty(this.#module, BUFFER_PROPERTY, {
+			configurable: true,
+			enumerable: true,
+			writable: true,
+			value: undefined
+		});
+		pyodide.setInterruptBuffer(undefined as unknown as Int32Array);
+	}
+
+	/** The engine made a report: the next is due `intervalMs` from now. */
+	reported(): void {
+		this.#lastReport = this.#now();
+	}
+
+	#poll(): Int32Array {
+		// The check reads the property again to read the signal and clear it: until it has, the
+		// signal stands.
+		if (this.#due[0] !== 0) return this.#due;
+		if (++this.#polls < POLLS_PER_LOOK) return this.#idle;
+		this.#polls = 0;
+		const time = this.#now();
+		if (time - this.#lastReport < this.#intervalMs || time - this.#lastSignal < this.#retryMs) {
+			return this.#idle;
+		}
+		this.#lastSignal = time;
+		this.#due[0] = this.#signal;
+		return this.#due;
+	}
+}

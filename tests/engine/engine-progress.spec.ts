@@ -1,0 +1,96 @@
+/**
+ * Engine: the trace so far, handed out in increments while a run goes on (playground/progress.py,
+ * progress.ts), for a page that can only stop a run by ending its worker. Real Pyodide.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Engine } from '../../src/lib/engine/engine';
+import { bootEngine, dedent, stdout, type TraceEvent } from './engine-helpers';
+
+let engine: Engine;
+
+beforeAll(async () => {
+	engine = await bootEngine();
+});
+
+/** Runs `source` with increments every `intervalMs`; the increments and the final trace. */
+function runReporting(source: string, intervalMs: number) {
+	const increments: TraceEvent[][] = [];
+	const json = engine.runJson(
+		dedent(source),
+		{},
+		(increment) => increments.push(JSON.parse(increment) as TraceEvent[]),
+		intervalMs
+	);
+	return { increments, final: JSON.parse(json) as TraceEvent[] };
+}
+
+/** A step that computes for a while (about 100 ms in Pyodide) without awaiting. */
+const BUSY = 'for _ in range(2_000_000):\n        pass';
+
+describe('progress increments', () => {
+	it('joined, the increments are the start of the final trace, event for event', () => {
+		const { increments, final } = runReporting(
+			`
+			import asyncio
+			async def worker(i):
+			    await asyncio.sleep(i % 3)
+			    print("done", i)
+			async def main():
+			    await asyncio.gather(*(worker(i) for i in range(2_000)))
+			    ${BUSY}
+			asyncio.run(main())
+			`,
+			1
+		);
+		expect(increments.length).toBeGreaterThan(1);
+		expect(increments.every((increment) => increment.length > 0)).toBe(true);
+		const joined = increments.flat();
+		expect(joined[0].kind).toBe('run_start');
+		expect(joined.length).toBeLessThan(final.length);
+		expect(joined).toEqual(final.slice(0, joined.length));
+	});
+
+	it('a step that never awaits still reports what came before it, while it runs', () => {
+		const { increments, final } = runReporting(
+			`
+			import asyncio
+			async def say(i):
+			    await asyncio.sleep(i)
+			    print("slept", i)
+			async def main():
+			    await asyncio.gather(*(say(i) for i in range(3)))
+			    print("spinning")
+			    ${BUSY}
+			    print("after")
+			asyncio.run(main())
+			`,
+			5
+		);
+		expect(stdout(final)).toEqual(['slept 0', 'slept 1', 'slept 2', 'spinning', 'after']);
+		// No loop turn comes between "spinning" and "after": the report that has the one and not
+		// the other was made inside the step.
+		const reported = stdout(increments.flat());
+		expect(reported.slice(0, 4)).toEqual(['slept 0', 'slept 1', 'slept 2', 'spinning']);
+		const spinning = increments.findIndex((increment) => stdout(increment).includes('spinning'));
+		expect(stdout(increments.slice(0, spinning + 1).flat())).not.toContain('after');
+	});
+
+	it('reports from plain code too (no event loop), and none without a receiver', () => {
+		const source = `print("first")\n${BUSY.replace('\n    ', '\n')}\nprint("second")\n`;
+		const { increments } = runReporting(source, 5);
+		expect(stdout(increments.flat())[0]).toBe('first');
+		// The Node path (CLI, tests, benchmarks) asks for none: nothing polls, nothing is left set.
+		const events = engine.run(
+			'import signal\nprint(signal.getsignal(60) is signal.SIG_DFL)\n' + source
+		);
+		expect(stdout(events)).toEqual(['True', 'first', 'second']);
+		const module = (engine.pyodide as unknown as { _module: Record<string, unknown> })._module;
+		expect(module.Py_EmscriptenSignalBuffer).toBeUndefined();
+	});
+
+	it('a run that takes less than the interval makes no increment', () => {
+		const { increments, final } = runReporting('print("quick")\n', 60_000);
+		expect(increments).toEqual([]);
+		expect(stdout(final)).toEqual(['quick']);
+	});
+});
