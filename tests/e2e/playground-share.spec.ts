@@ -17,6 +17,7 @@ import {
 	editorText,
 	open,
 	region,
+	runAndWaitForTotal,
 	savedDraft,
 	setCode,
 	waitForMonaco
@@ -53,6 +54,9 @@ describe('sharing and saving code', () => {
 			// The link is consumed: a reload shows the (now saved) shared code, not the link again.
 			expect(page.url()).not.toContain('#code=');
 			expect(await savedDraft(page)).toBe(mine);
+			// Once it has run, the banner saying it has not is gone.
+			await runAndWaitForTotal(page, '4.00 s');
+			await expect(page.textContent('body')).resolves.not.toMatch(/has not been run/);
 		},
 		TEST_TIMEOUT
 	);

@@ -100,6 +100,11 @@ export interface Message {
 	text: string;
 }
 
+/** A banner over the page; `untilRun`: it says the code has not run yet, so a run clears it. */
+export interface Banner extends Message {
+	untilRun?: boolean;
+}
+
 /** How a run ended when that needs saying, with the line it stopped at. */
 export interface RunMessage extends Message {
 	line: number | null;
@@ -230,7 +235,7 @@ export class PlaygroundSession {
 	/** Whether the previous run is drawn: on by default, one click hides it for this tab. */
 	showPrevious = $state(true);
 	/** A page-wide message: a share link opened, or why it could not be. */
-	banner: Message | null = $state(null);
+	banner: Banner | null = $state(null);
 	/** True when the learner's own code is set aside and "Your code" can bring it back. */
 	hasOwnCode = $state(false);
 	/** What the last run came to, for the status line. */
@@ -545,6 +550,7 @@ export class PlaygroundSession {
 		this.running = true;
 		this.prediction = null;
 		this.result = { ...this.result, message: null };
+		if (this.banner?.untilRun) this.banner = null;
 		const outcome = await runner.run(source);
 		// A newer run replaced this one: its outcome ("replaced by a new run") is not news.
 		if (sequence !== this.#runSequence) return;
@@ -702,7 +708,9 @@ export class PlaygroundSession {
 			text:
 				`Opened the pack "${pack.title}" (${count})${replaced ? ', replacing its older version' : ''}. ` +
 				'Nothing has run: read the first exercise, then press Run.' +
-				(stored ? '' : ' It could not be saved in this browser, so it lasts for this visit only.')
+				(stored ? '' : ' It could not be saved in this browser, so it lasts for this visit only.'),
+			// The warning that it was not saved stays until dismissed.
+			untilRun: stored
 		};
 	}
 
@@ -750,7 +758,7 @@ export class PlaygroundSession {
 		if (initial.source === 'share') {
 			this.#replaceCode(initial.code);
 			this.exampleSlug = initial.example;
-			this.banner = { tone: 'info', text: initial.shareMessage ?? '' };
+			this.banner = { tone: 'info', text: initial.shareMessage ?? '', untilRun: true };
 			return false;
 		}
 		if (initial.shareMessage) this.banner = { tone: 'error', text: initial.shareMessage };
