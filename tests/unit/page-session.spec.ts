@@ -717,11 +717,29 @@ describe('PlaygroundSession: exercise packs', () => {
 		expect(session.code).toBe('print("start")\n');
 		expect(session.banner).toEqual({
 			tone: 'info',
-			text: 'Opened the pack "Workshop" (1 exercise). Nothing has run: read the first exercise, then press Run.'
+			text: 'Opened the pack "Workshop" (1 exercise). Nothing has run: read the first exercise, then press Run.',
+			untilRun: true
 		});
 		expect(address.current).toBe('https://play.example/?pack=workshop&exercise=first');
 		expect(store.loadOwnCode()?.code).toBe(mine);
 		expect(new PackLibrary(browser).packs.map((pack) => pack.id)).toEqual(['workshop']);
+		// Once it runs, "Nothing has run" is no longer true.
+		void session.run();
+		expect(session.banner).toBeNull();
+	});
+
+	it('a pack that could not be saved keeps saying so after a run', () => {
+		const browser = {
+			...memoryStore(),
+			setItem: () => {
+				throw new DOMException('full', 'QuotaExceededError');
+			}
+		};
+		const { session, runner } = setUp(packLinkTo(packText), new CodeStore(memoryStore()), browser);
+		session.start(runner);
+		expect(session.banner?.text).toMatch(/could not be saved in this browser/);
+		void session.run();
+		expect(session.banner?.text).toMatch(/could not be saved in this browser/);
 	});
 
 	it('a decompression-bomb link, or one over the cap, says so and loses nothing', () => {
