@@ -24,8 +24,13 @@ function runReporting(source: string, intervalMs: number) {
 	return { increments, final: JSON.parse(json) as TraceEvent[] };
 }
 
-/** A step that computes for a while (about 100 ms in Pyodide) without awaiting. */
-const BUSY = 'for _ in range(2_000_000):\n        pass';
+/**
+ * A step that computes for a while without awaiting, about half a second in Pyodide. In such a
+ * loop Pyodide's signal check comes rarely: at a 5 ms interval a report came every 100-300 ms,
+ * and 4 of 60 runs of a 70 ms loop made none (a fresh-clone CI run failed so); 0 of 40 at this
+ * length.
+ */
+const BUSY = 'for _ in range(12_000_000):\n        pass';
 
 describe('progress increments', () => {
 	it('joined, the increments are the start of the final trace, event for event', () => {
