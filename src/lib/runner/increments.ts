@@ -13,7 +13,7 @@ import { MESSAGE_LIMITS, readTrace } from './protocol';
 /** What the partial run says of its end: the runner could not interrupt, so it was ended. */
 export const ENDED_BY_STOP =
 	'Stopped by the user: the program was ended while it ran. The chart and the output show what ' +
-	'it did until at most a quarter of a second before the stop.';
+	'it did until shortly before the stop (the last part of a second may be missing).';
 
 export class RunIncrements {
 	readonly #maxBytes: number;
