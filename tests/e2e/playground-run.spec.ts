@@ -338,8 +338,8 @@ describe('the playground page', () => {
 		'without cross-origin isolation, Stop still leaves the partial chart and output, "stopped at 3.00 s"',
 		async () => {
 			expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
-			// The sleeps take no real time: the program spins from the start, and the runner has
-			// reported what came before within a quarter of a second.
+			// The sleeps take no real time: the program spins from the start, and by the Stop 1.5 s
+			// later the runner has reported what came before (a report is due every 250 ms).
 			const stopped = await runThenStop(page, SLEEPS_THEN_SPINS);
 			expect(stopped.summary).toMatch(/stopped at 3\.00 s/);
 			expect(stopped.flag).toBe('stopped at 3.00 s');
