@@ -94,6 +94,28 @@ function serveFilesToLoader(files: PyodideFiles, indexUrl: string): () => void {
 	};
 }
 
+/**
+ * Compiles Pyodide's WebAssembly as soon as its bytes are here, and has the loader instantiate
+ * that module. Pyodide compiles only once it holds the snapshot, which the frame is still
+ * reading and checking: compiling first overlaps the two. A restore that fails and falls back
+ * to a plain load instantiates the same module again.
+ */
+function instantiateFromPrecompiled(wasm: Blob): () => void {
+	const compiled = WebAssembly.compileStreaming(
+		new Response(wasm, { headers: { 'content-type': MIME['.wasm'] } })
+	);
+	// Unobserved until the loader instantiates; a failure shows there, as the load's error.
+	compiled.catch(() => {});
+	const native = WebAssembly.instantiateStreaming;
+	WebAssembly.instantiateStreaming = async (_source, imports) => {
+		const module = await compiled;
+		return { module, instance: await WebAssembly.instantiate(module, imports) };
+	};
+	return () => {
+		WebAssembly.instantiateStreaming = native;
+	};
+}
+
 function moduleUrl(file: Blob): string {
 	// A new Blob over the same bytes (no copy), typed so the worker may import it as a module.
 	return URL.createObjectURL(new Blob([file], { type: 'text/javascript' }));
@@ -130,6 +152,7 @@ async function start(init: InitCommand): Promise<Runtime> {
 		message: snapshot ? 'Restoring Python' : 'Starting CPython',
 		progress: 0.55
 	});
+	const restoreInstantiate = instantiateFromPrecompiled(files['pyodide.asm.wasm']);
 	const restoreFetch = serveFilesToLoader(files, init.index_url);
 	const loaderUrl = moduleUrl(files['pyodide.mjs']);
 	const asmUrl = moduleUrl(files['pyodide.asm.mjs']);
@@ -155,6 +178,7 @@ async function start(init: InitCommand): Promise<Runtime> {
 				})
 		});
 	} finally {
+		restoreInstantiate();
 		restoreFetch();
 		URL.revokeObjectURL(loaderUrl);
 		URL.revokeObjectURL(asmUrl);
