@@ -7,7 +7,7 @@ import {
 	type RunnerClientOptions
 } from '$lib/runner/client.svelte';
 import { ENDED_BY_STOP } from '$lib/runner/increments';
-import { MESSAGE_LIMITS, RUNTIME_CLOSED, incrementChunks } from '$lib/runner/protocol';
+import { MESSAGE_LIMITS, RUNTIME_CLOSED, traceChunks } from '$lib/runner/protocol';
 import type { HostFactory } from '$lib/runner/hosts';
 import { payload, stubHosts, type StubHost } from './runner-stubs';
 
@@ -464,7 +464,7 @@ describe('RunnerClient partial run after a Stop that ends the runtime', () => {
 	const increment = (id: number, events: unknown[]) => ({
 		type: 'increment',
 		id,
-		trace: incrementChunks(JSON.stringify(events))
+		trace: traceChunks(JSON.stringify(events))
 	});
 
 	/** A client whose runtime (not interruptible) runs a program; the run's id and outcome. */
@@ -541,8 +541,8 @@ describe('RunnerClient partial run after a Stop that ends the runtime', () => {
 
 	it.each([
 		['not JSON', [new TextEncoder().encode('[{').buffer]],
-		['forged events', incrementChunks(JSON.stringify([start, { kind: 'exfiltrate', t: 0 }]))],
-		['no start of a trace', incrementChunks(JSON.stringify([hello]))]
+		['forged events', traceChunks(JSON.stringify([start, { kind: 'exfiltrate', t: 0 }]))],
+		['no start of a trace', traceChunks(JSON.stringify([hello]))]
 	])(
 		'increments with %s: Stop ends the run as "Stopped." with no partial run',
 		async (_name, bad) => {

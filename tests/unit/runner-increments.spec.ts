@@ -4,7 +4,7 @@ import { ENDED_BY_STOP, RunIncrements } from '$lib/runner/increments';
 import {
 	MESSAGE_LIMITS,
 	explainRunnerMessage,
-	incrementChunks,
+	traceChunks,
 	parseRunnerMessage,
 	readTrace
 } from '$lib/runner/protocol';
@@ -25,7 +25,7 @@ const printed = (t: number, text: string): TraceEvent => ({
 	line: 1
 });
 
-const chunks = (events: unknown[]) => incrementChunks(JSON.stringify(events));
+const chunks = (events: unknown[]) => traceChunks(JSON.stringify(events));
 const noYield = async () => {};
 
 describe('RunIncrements', () => {
@@ -106,10 +106,10 @@ describe('RunIncrements', () => {
 
 describe('the increment message', () => {
 	it('is one chunk when small, and whole events in several when large', async () => {
-		const small = incrementChunks(JSON.stringify([start, printed(0, 'x')]));
+		const small = traceChunks(JSON.stringify([start, printed(0, 'x')]));
 		expect(small).toHaveLength(1);
 		const many = Array.from({ length: 400 }, (_, i) => printed(i, 'y'.repeat(100)));
-		const large = incrementChunks(JSON.stringify(many), 8 * 1024);
+		const large = traceChunks(JSON.stringify(many), 8 * 1024);
 		expect(large.length).toBeGreaterThan(4);
 		expect((await readTrace(large, noYield))?.events).toEqual(many);
 	});

@@ -310,6 +310,82 @@ describe('parseRunnerMessage', () => {
 	});
 });
 
+describe('traceChunks', () => {
+	const decode = (chunk: ArrayBuffer) => new TextDecoder().decode(chunk);
+	const output = (text: string) => ({
+		kind: 'output',
+		t: 0,
+		stream: 'stdout',
+		text,
+		task: null,
+		line: null
+	});
+	/** Output whose text looks like the JSON around it: commas, brackets, quotes and escapes. */
+	const tricky = [
+		'},{"kind":"exfiltrate"}',
+		'[[[',
+		']]]}}}',
+		'{{{',
+		'\\',
+		'\\"',
+		'"',
+		',',
+		'",{',
+		'é ☃ 𝄞',
+		'\n,\n',
+		''
+	].map(output);
+
+	it('cuts the engine’s text between events, and reading the chunks gives every event back', async () => {
+		const events = [everyEvent[0], ...Array.from({ length: 60 }, () => tricky).flat()];
+		for (const json of [JSON.stringify(events), JSON.stringify(events, null, 1)]) {
+			const chunks = traceChunks(json, 256);
+			expect(chunks.length).toBeGreaterThan(20);
+			for (const chunk of chunks) expect(Array.isArray(JSON.parse(decode(chunk)))).toBe(true);
+			expect((await readTrace(chunks, async () => {}))?.events).toEqual(events);
+		}
+	});
+
+	it('keeps each chunk within the target, except an event longer than it, which is alone', () => {
+		const long = output('x'.repeat(5_000));
+		const events = [long, output('a'), output('b'), long, output('c'), long, long, output('d')];
+		const chunks = traceChunks(JSON.stringify(events), 1_000).map((chunk) =>
+			JSON.parse(decode(chunk))
+		);
+		expect(chunks).toEqual([
+			[long],
+			[output('a'), output('b')],
+			[long],
+			[output('c')],
+			[long],
+			[long],
+			[output('d')]
+		]);
+	});
+
+	it('sends one event past the page’s cap, and nothing after it', () => {
+		const events = Array.from({ length: TRACE_LIMITS.maxEvents + 10 }, (_, i) => i);
+		const sent = traceChunks(JSON.stringify(events)).flatMap((chunk) => JSON.parse(decode(chunk)));
+		expect(sent).toEqual(events.slice(0, TRACE_LIMITS.maxEvents + 1));
+	});
+
+	it.each([
+		['an object', '{"kind":"run_start"}'],
+		['a list that never ends', '[{"kind":"output","text":"],["}'],
+		['a string that never ends', '["abc'],
+		['text before the list', 'x[]']
+	])('hands %s on for the page to refuse', async (_name, json) => {
+		expect(await readTrace(traceChunks(json), async () => {})).toBeNull();
+	});
+
+	it('reads an empty list as no events', async () => {
+		expect(await readTrace(traceChunks(' [ ] '), async () => {})).toEqual({
+			events: [],
+			truncated: false
+		});
+	});
+});
+
 describe('parseWorkerCommand', () => {
 	it('accepts a run with options', () => {
 		const command = {

@@ -370,39 +370,72 @@ export async function readTrace(
 	return { events, truncated: false };
 }
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const OPEN_LIST = 0x5b;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_LIST = 0x5d;
+const CLOSE_OBJECT = 0x7d;
+
 /**
- * The worker's side of `readTrace`: the engine's JSON as chunks of whole events, each near
- * `target` bytes (an event larger than that is a chunk of its own).
+ * The worker's side of `readTrace`: the engine's JSON list (a whole trace, or an increment) as
+ * chunks of whole events, each at most `target` characters unless one event is longer (it is then
+ * a chunk of its own), ending one event past the page's cap. The chunks are cut from the engine's
+ * own text where its commas separate events, found in one scan, not by parsing and re-encoding
+ * every event (a quarter of the time at 10,000 tasks). Text that is not a JSON list crosses as it
+ * is, and the page refuses it.
  */
 export function traceChunks(json: string, target = 512 * 1024): ArrayBuffer[] {
 	const encoder = new TextEncoder();
-	const events = JSON.parse(json) as unknown[];
 	const chunks: ArrayBuffer[] = [];
-	let pending: string[] = [];
-	let size = 0;
-	const flush = () => {
-		chunks.push(encoder.encode(`[${pending.join(',')}]`).buffer as ArrayBuffer);
-		pending = [];
-		size = 0;
+	const cut = (from: number, to: number) => {
+		chunks.push(encoder.encode(`[${json.slice(from, to)}]`).buffer as ArrayBuffer);
 	};
-	// One event past the page's cap is enough for the page to say the trace was cut.
-	for (const event of events.slice(0, TRACE_LIMITS.maxEvents + 1)) {
-		const text = JSON.stringify(event);
-		if (size > 0 && size + text.length > target) flush();
-		pending.push(text);
-		size += text.length + 1;
+	const open = json.indexOf('[');
+	if (open === -1 || json.slice(0, open).trim() !== '') {
+		return [encoder.encode(json).buffer as ArrayBuffer];
 	}
-	if (pending.length > 0 || chunks.length === 0) flush();
+	let start = open + 1;
+	let lastComma = -1;
+	let events = 1;
+	let depth = 1;
+	let end = json.length;
+	let inString = false;
+	for (let i = start; i < json.length; i++) {
+		const c = json.charCodeAt(i);
+		if (inString) {
+			if (c === BACKSLASH) i++;
+			else if (c === QUOTE) inString = false;
+		} else if (c === QUOTE) {
+			inString = true;
+		} else if (c === OPEN_LIST || c === OPEN_OBJECT) {
+			depth++;
+		} else if (c === CLOSE_LIST || c === CLOSE_OBJECT) {
+			if (--depth === 0) {
+				end = i;
+				break;
+			}
+		} else if (c === COMMA && depth === 1) {
+			if (i - start > target && lastComma >= start) {
+				cut(start, lastComma);
+				start = lastComma + 1;
+			}
+			// One event past the page's cap is enough for the page to say the trace was cut.
+			if (events > TRACE_LIMITS.maxEvents) {
+				cut(start, i);
+				return chunks;
+			}
+			events++;
+			lastComma = i;
+		}
+	}
+	if (end - start > target && lastComma >= start) {
+		cut(start, lastComma);
+		start = lastComma + 1;
+	}
+	cut(start, end);
 	return chunks;
-}
-
-/**
- * The worker's chunks of an increment (the engine's JSON list of the events since the last): one
- * chunk when it is small, as it almost always is, so the worker pays no more than encoding it.
- */
-export function incrementChunks(json: string, target = 512 * 1024): ArrayBuffer[] {
-	const bytes = new TextEncoder().encode(json);
-	return bytes.byteLength <= target ? [bytes.buffer as ArrayBuffer] : traceChunks(json, target);
 }
 
 /** Validates the frame's `frame_ready`, which its host answers itself. */

@@ -16,7 +16,6 @@ import { Engine } from '$lib/engine/engine';
 import { pythonSources } from '$lib/engine/python-sources';
 import {
 	assertNever,
-	incrementChunks,
 	parseWorkerCommand,
 	RUNTIME_CLOSED,
 	traceChunks,
@@ -269,7 +268,7 @@ function sendIncrements(
 ): ((increment: string) => void) | undefined {
 	if (interrupt) return undefined;
 	return (increment) => {
-		const trace = incrementChunks(increment);
+		const trace = traceChunks(increment);
 		send({ type: 'increment', id, trace }, trace);
 	};
 }
