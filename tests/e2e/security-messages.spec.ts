@@ -55,15 +55,13 @@ print("posted")
 		'a runner hijacked into sending an invalid result is a protocol error, and Run works again',
 		async () => {
 			await waitForReady(opened.page);
-			// Replaces the JSON.parse the worker uses on the engine's output: the page then
-			// receives events with a __proto__ key and missing fields.
+			// Replaces the json.dumps the engine writes its trace with (the worker passes the text
+			// on unparsed): the page then receives events with a __proto__ key and missing fields.
 			const outcome = await runPython(
 				opened.page,
-				`import js
-from pyodide.ffi import create_proxy
-original = js.JSON.parse
+				`import json
 forged = '[{"kind":"output","t":0,"__proto__":{"polluted":true}}]'
-js.JSON.parse = create_proxy(lambda *args: original(forged))
+json.dumps = lambda *args, **kwargs: forged
 print("hijacked")
 `
 			);

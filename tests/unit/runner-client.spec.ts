@@ -540,7 +540,7 @@ describe('RunnerClient partial run after a Stop that ends the runtime', () => {
 	});
 
 	it.each([
-		['not JSON', [new TextEncoder().encode('[{').buffer]],
+		['not JSON', ['[{']],
 		['forged events', traceChunks(JSON.stringify([start, { kind: 'exfiltrate', t: 0 }]))],
 		['no start of a trace', traceChunks(JSON.stringify([hello]))]
 	])(
@@ -559,8 +559,8 @@ describe('RunnerClient partial run after a Stop that ends the runtime', () => {
 		hosts[0].emit(increment(id, [start]));
 		const text = 'x'.repeat(900_000);
 		const big = Array.from({ length: 8 }, () => ({ ...hello, text }));
-		// Each message is valid; together they pass the bytes the page keeps of a run.
-		const count = Math.ceil(MESSAGE_LIMITS.maxIncrementBytes / (8 * 900_000)) + 1;
+		// Each message is valid; together they pass the characters the page keeps of a run.
+		const count = Math.ceil(MESSAGE_LIMITS.maxIncrementChars / (8 * 900_000)) + 1;
 		for (let i = 0; i < count; i++) hosts[0].emit(increment(id, big));
 		client.stop();
 		expect(await outcome).toEqual({ kind: 'stopped', reason: 'Stopped.', line: null });

@@ -189,7 +189,7 @@ describe('RuntimePool replacement', () => {
 		const pool = makePool();
 		hosts[0].ready();
 		const runtime = await acquired(pool);
-		hosts[0].emit({ type: 'result', id: 1, trace: ['not bytes'], changed: [] });
+		hosts[0].emit({ type: 'result', id: 1, trace: [new ArrayBuffer(2)], changed: [] });
 		expect(lost).toEqual([{ runtime, message: PROTOCOL_ERROR }]);
 		expect(hosts[0].destroyed).toBe(true);
 		expect(pool.status.phase).toBe('restarting');

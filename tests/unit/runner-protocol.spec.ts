@@ -177,7 +177,7 @@ describe('parseRunnerMessage', () => {
 		['a negative id', result([], -1)],
 		['a fractional id', result([], 1.5)],
 		[
-			'a trace that is not a list of byte chunks',
+			'a trace that is not a list of text chunks',
 			{ type: 'result', id: 1, trace: [[1]], changed: [] }
 		],
 		[
@@ -185,7 +185,7 @@ describe('parseRunnerMessage', () => {
 			{
 				type: 'result',
 				id: 1,
-				trace: [sizedBuffer(MESSAGE_LIMITS.maxTraceChunkBytes + 1)],
+				trace: ['x'.repeat(MESSAGE_LIMITS.maxTraceChunkChars + 1)],
 				changed: []
 			}
 		],
@@ -194,7 +194,7 @@ describe('parseRunnerMessage', () => {
 			{
 				type: 'result',
 				id: 1,
-				trace: Array.from({ length: 65 }, () => new ArrayBuffer(2)),
+				trace: Array.from({ length: 65 }, () => '[]'),
 				changed: []
 			}
 		],
@@ -311,7 +311,6 @@ describe('parseRunnerMessage', () => {
 });
 
 describe('traceChunks', () => {
-	const decode = (chunk: ArrayBuffer) => new TextDecoder().decode(chunk);
 	const output = (text: string) => ({
 		kind: 'output',
 		t: 0,
@@ -341,7 +340,7 @@ describe('traceChunks', () => {
 		for (const json of [JSON.stringify(events), JSON.stringify(events, null, 1)]) {
 			const chunks = traceChunks(json, 256);
 			expect(chunks.length).toBeGreaterThan(20);
-			for (const chunk of chunks) expect(Array.isArray(JSON.parse(decode(chunk)))).toBe(true);
+			for (const chunk of chunks) expect(Array.isArray(JSON.parse(chunk))).toBe(true);
 			expect((await readTrace(chunks, async () => {}))?.events).toEqual(events);
 		}
 	});
@@ -349,9 +348,7 @@ describe('traceChunks', () => {
 	it('keeps each chunk within the target, except an event longer than it, which is alone', () => {
 		const long = output('x'.repeat(5_000));
 		const events = [long, output('a'), output('b'), long, output('c'), long, long, output('d')];
-		const chunks = traceChunks(JSON.stringify(events), 1_000).map((chunk) =>
-			JSON.parse(decode(chunk))
-		);
+		const chunks = traceChunks(JSON.stringify(events), 1_000).map((chunk) => JSON.parse(chunk));
 		expect(chunks).toEqual([
 			[long],
 			[output('a'), output('b')],
@@ -365,7 +362,7 @@ describe('traceChunks', () => {
 
 	it('sends one event past the page’s cap, and nothing after it', () => {
 		const events = Array.from({ length: TRACE_LIMITS.maxEvents + 10 }, (_, i) => i);
-		const sent = traceChunks(JSON.stringify(events)).flatMap((chunk) => JSON.parse(decode(chunk)));
+		const sent = traceChunks(JSON.stringify(events)).flatMap((chunk) => JSON.parse(chunk));
 		expect(sent).toEqual(events.slice(0, TRACE_LIMITS.maxEvents + 1));
 	});
 

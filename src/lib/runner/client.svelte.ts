@@ -254,7 +254,7 @@ export class RunnerClient {
 	}
 
 	/** Reads the trace a chunk at a time, so the page stays responsive, then makes the outcome. */
-	async #read(pending: PendingRun, runtime: ReadyRuntime, chunks: ArrayBuffer[]): Promise<void> {
+	async #read(pending: PendingRun, runtime: ReadyRuntime, chunks: string[]): Promise<void> {
 		// The watchdog stops waiting: the runtime has answered.
 		if (pending.watchdog) clearTimeout(pending.watchdog);
 		pending.watchdog = null;

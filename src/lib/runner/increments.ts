@@ -16,27 +16,27 @@ export const ENDED_BY_STOP =
 	'it did until shortly before the stop (the last part of a second may be missing).';
 
 export class RunIncrements {
-	readonly #maxBytes: number;
-	#chunks: ArrayBuffer[] = [];
-	#bytes = 0;
-	/** Past the byte cap: nothing is kept any more, since a gap would misdraw the run. */
+	readonly #maxChars: number;
+	#chunks: string[] = [];
+	#chars = 0;
+	/** Past the cap: nothing is kept any more, since a gap would misdraw the run. */
 	#dropped = false;
 
-	constructor(maxBytes: number = MESSAGE_LIMITS.maxIncrementBytes) {
-		this.#maxBytes = maxBytes;
+	constructor(maxChars: number = MESSAGE_LIMITS.maxIncrementChars) {
+		this.#maxChars = maxChars;
 	}
 
 	/** Keeps one increment's chunks (already checked for count and size by parseRunnerMessage). */
-	add(chunks: readonly ArrayBuffer[]): void {
+	add(chunks: readonly string[]): void {
 		if (this.#dropped) return;
-		const bytes = chunks.reduce((total, chunk) => total + chunk.byteLength, 0);
-		if (this.#bytes + bytes > this.#maxBytes) {
+		const chars = chunks.reduce((total, chunk) => total + chunk.length, 0);
+		if (this.#chars + chars > this.#maxChars) {
 			this.#dropped = true;
 			this.#chunks = [];
 			return;
 		}
 		this.#chunks.push(...chunks);
-		this.#bytes += bytes;
+		this.#chars += chars;
 	}
 
 	/**

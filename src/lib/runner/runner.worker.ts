@@ -244,9 +244,9 @@ async function run(command: RunCommand): Promise<void> {
 			sendIncrements(command.id, interrupt)
 		);
 		const changed = [...engine.interpreterChanges(), ...guard.runEnded()];
-		// As chunks of bytes: the page checks each one's size before it reads a single event.
+		// As chunks of text: the page checks each one's length before it reads a single event.
 		const trace = traceChunks(json);
-		send({ type: 'result', id: command.id, trace, changed }, trace);
+		send({ type: 'result', id: command.id, trace, changed });
 	} catch (error) {
 		guard.runEnded();
 		// An exception out of engine.run is the runner's failure (the engine turns the user's
@@ -269,7 +269,7 @@ function sendIncrements(
 	if (interrupt) return undefined;
 	return (increment) => {
 		const trace = traceChunks(increment);
-		send({ type: 'increment', id, trace }, trace);
+		send({ type: 'increment', id, trace });
 	};
 }
 
