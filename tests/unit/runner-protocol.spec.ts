@@ -74,6 +74,16 @@ const everyEvent: TraceEvent[] = [
 	{ kind: 'run_end', t: 3, steps: 10, real_ms: 4.5, dropped_events: 0 }
 ];
 
+/** A printed line, as the engine records one. */
+const output = (text: string) => ({
+	kind: 'output',
+	t: 0,
+	stream: 'stdout',
+	text,
+	task: null,
+	line: null
+});
+
 const result = (events: unknown[], id: unknown = 1) => ({
 	type: 'result',
 	id,
@@ -255,14 +265,7 @@ describe('parseRunnerMessage', () => {
 		).toBeNull();
 		// Each event is valid on its own; together they exceed the work budget.
 		const text = 'y'.repeat(900_000);
-		const events = Array.from({ length: 4_000 }, () => ({
-			kind: 'output',
-			t: 0,
-			stream: 'stdout',
-			text,
-			task: null,
-			line: null
-		}));
+		const events = Array.from({ length: 4_000 }, () => output(text));
 		const started = performance.now();
 		expect(parseTraceEvents(events)).toBeNull();
 		expect(performance.now() - started).toBeLessThan(1_000);
@@ -311,14 +314,6 @@ describe('parseRunnerMessage', () => {
 });
 
 describe('traceChunks', () => {
-	const output = (text: string) => ({
-		kind: 'output',
-		t: 0,
-		stream: 'stdout',
-		text,
-		task: null,
-		line: null
-	});
 	/** Output whose text looks like the JSON around it: commas, brackets, quotes and escapes. */
 	const tricky = [
 		'},{"kind":"exfiltrate"}',
