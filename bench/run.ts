@@ -263,9 +263,9 @@ async function loadSection(browser: Browser, site: BenchSite): Promise<void> {
 	let bytesRows: Row[] = [];
 	await section(
 		TITLES.load,
-		'Milliseconds from navigation start. Cold: a fresh browser context (empty cache and storage) each time. Return visit: a new tab in a context that has loaded the page before (warm HTTP cache and whatever the page keeps). The anchor is the floor: `bench/pages/bare.html`, a page that only calls `loadPyodide()` in a module worker from the same `/pyodide/` files on the same server, measured in the same way and interleaved with the playground. "Editor usable" is when the page has hydrated (the status line leaves its prerendered text): the plain editor takes input and Run is wired; Monaco replaces it later. Stop → next run: on the runner\'s dev page (/dev/runner), from Stop on a runaway `while True: pass` to the result of the next run; "back to back" stops a second time at once, so the replacement starts from the stored snapshot with no warm spare.',
+		'Milliseconds from navigation start. Cold: a fresh browser profile on disk (empty cache and storage) each time. Return visit: a new tab in a profile that has loaded the page before (warm HTTP cache and whatever the page keeps). Profiles, not off-the-record contexts: those do not keep Pyodide\'s 9.6 MB WebAssembly file in their HTTP cache, so a return visit there downloads and compiles it again. The anchor is the floor: `bench/pages/bare.html`, a page that only calls `loadPyodide()` in a module worker from the same `/pyodide/` files on the same server, measured in the same way and interleaved with the playground. "Editor usable" is when the page has hydrated (the status line leaves its prerendered text): the plain editor takes input and Run is wired; Monaco replaces it later. Stop → next run: on the runner\'s dev page (/dev/runner), from Stop on a runaway `while True: pass` to the result of the next run; "back to back" stops a second time at once, so the replacement starts from the stored snapshot with no warm spare.',
 		async (rows) => {
-			const loads = await measurePageLoads(browser, site.server, site.root, PLANS.pageLoad);
+			const loads = await measurePageLoads(site.server, site.root, PLANS.pageLoad);
 			const restartContext = await newContext(browser);
 			const restarts = await measureRestarts(
 				restartContext,
