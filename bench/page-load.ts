@@ -69,6 +69,9 @@ export async function newContext(browser: Browser): Promise<BrowserContext> {
 	return browser.newContext({ viewport: VIEWPORT });
 }
 
+/** Where each open profile keeps its files, deleted when it closes. */
+const profileDirs = new Map<BrowserContext, string>();
+
 /**
  * A fresh browser profile on disk, as a first visit in a normal window has, for what depends on
  * the HTTP cache. An off-the-record context (`newContext`) will not do: its in-memory cache does
@@ -86,8 +89,6 @@ export async function newProfile(): Promise<BrowserContext> {
 	profileDirs.set(context, dir);
 	return context;
 }
-
-const profileDirs = new Map<BrowserContext, string>();
 
 /** Closes a profile's browser, then deletes the profile (about 50 MB with a snapshot in it). */
 async function closeProfile(context: BrowserContext): Promise<void> {
