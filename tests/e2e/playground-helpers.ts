@@ -124,7 +124,13 @@ export async function runThenStop(
 ): Promise<{ summary: string | null; flag: string | null }> {
 	await setCode(page, code);
 	await button(page, 'Run').click();
-	await expect.poll(() => button(page, 'Stop').isEnabled(), { timeout: 10_000 }).toBe(true);
+	// Stop is enabled while the run still waits for a runtime (one being replaced on a loaded
+	// machine), and a Stop then has no partial run to show: wait until a runtime runs it.
+	await expect
+		.poll(() => page.getByTestId('status').locator('.status-text').textContent(), {
+			timeout: READY_TIMEOUT
+		})
+		.toBe('Running…');
 	await page.waitForTimeout(ms);
 	await button(page, 'Stop').click();
 	const summary = region(page, 'Summary').getByTestId('stopped-at');
