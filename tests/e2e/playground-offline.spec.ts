@@ -70,9 +70,17 @@ function caches(target: Page = page): Promise<Record<string, number>> {
 
 /** Resolves once a service worker controls or will control the page, with the build cached. */
 function serviceWorkerActive(target: Page): Promise<string | undefined> {
-	return target.evaluate(() =>
-		navigator.serviceWorker.ready.then((registration) => registration.active?.state)
-	);
+	// `ready` gives the worker as soon as it is activating; its activation (old caches deleted)
+	// may still be under way.
+	return target.evaluate(async () => {
+		const worker = (await navigator.serviceWorker.ready).active;
+		if (worker?.state === 'activating') {
+			await new Promise((resolve) =>
+				worker.addEventListener('statechange', resolve, { once: true })
+			);
+		}
+		return worker?.state;
+	});
 }
 
 /** Run the code on show and wait for the chart's lanes. */

@@ -192,28 +192,28 @@ describe('RunnerClient with snapshots', () => {
 	});
 });
 
-describe('RunnerClient.startupSettled (when the page may load its editor)', () => {
-	const settledNow = async (runner: RunnerClient) => {
-		let settled = false;
-		void runner.startupSettled.then(() => (settled = true));
-		// Let every pending promise (the keeper's plan) run first.
-		await new Promise((resolve) => setTimeout(resolve, 20));
-		return settled;
-	};
+/** Whether `promise` has settled once every pending promise (the keeper's plan) has run. */
+async function settledNow(promise: Promise<unknown>): Promise<boolean> {
+	let settled = false;
+	void promise.then(() => (settled = true));
+	await new Promise((resolve) => setTimeout(resolve, 20));
+	return settled;
+}
 
+describe('RunnerClient.startupSettled (when the page may load its editor)', () => {
 	it('waits while Python restores from a snapshot, and settles when it is ready', async () => {
 		const { backend } = await visited();
 		const { runner, hosts } = client(keeper(backend));
 		expect((await started(() => hosts[0])).snapshot).not.toBeNull();
-		expect(await settledNow(runner)).toBe(false);
+		expect(await settledNow(runner.startupSettled)).toBe(false);
 		hosts[0].ready({ source: 'snapshot', notes: [] });
-		expect(await settledNow(runner)).toBe(true);
+		expect(await settledNow(runner.startupSettled)).toBe(true);
 	});
 
 	it('settles at once when Python must load in full (no snapshot yet)', async () => {
 		const { runner, hosts } = client(keeper(new MemoryBackend()));
 		expect((await started(() => hosts[0])).snapshot).toBeNull();
-		expect(await settledNow(runner)).toBe(true);
+		expect(await settledNow(runner.startupSettled)).toBe(true);
 		expect(runner.status.phase).toBe('loading');
 	});
 
@@ -222,6 +222,24 @@ describe('RunnerClient.startupSettled (when the page may load its editor)', () =
 		const { runner, hosts } = client(keeper(backend));
 		await started(() => hosts[0]);
 		hosts[0].onfailure?.('the worker could not start');
-		expect(await settledNow(runner)).toBe(true);
+		expect(await settledNow(runner.startupSettled)).toBe(true);
+	});
+});
+
+describe('RunnerClient.firstStartEnded (when the page may register its service worker)', () => {
+	it("waits for a first visit's full load, not only for the plan", async () => {
+		const { runner, hosts } = client(keeper(new MemoryBackend()));
+		expect((await started(() => hosts[0])).snapshot).toBeNull();
+		expect(await settledNow(runner.startupSettled)).toBe(true);
+		expect(await settledNow(runner.firstStartEnded)).toBe(false);
+		hosts[0].ready({ source: 'full', snapshot: snapshotBlob(7).blob });
+		expect(await settledNow(runner.firstStartEnded)).toBe(true);
+	});
+
+	it('ends when the first runtime fails to start', async () => {
+		const { runner, hosts } = client(keeper(new MemoryBackend()));
+		await started(() => hosts[0]);
+		hosts[0].onfailure?.('the worker could not start');
+		expect(await settledNow(runner.firstStartEnded)).toBe(true);
 	});
 });

@@ -91,6 +91,8 @@ export class RunnerClient {
 	#disposed = false;
 	/** See RuntimePool.startupSettled: when the page may load its heavier scripts. */
 	readonly startupSettled: Promise<void>;
+	/** See RuntimePool.firstStartEnded: when the page may do work that only competes with Python. */
+	readonly firstStartEnded: Promise<void>;
 
 	constructor(options: RunnerClientOptions = {}) {
 		this.#watchdogMs = options.watchdogMs ?? 10_000;
@@ -104,6 +106,7 @@ export class RunnerClient {
 			}
 		});
 		this.startupSettled = this.#pool.startupSettled;
+		this.firstStartEnded = this.#pool.firstStartEnded;
 	}
 
 	/** Where the runner stands, for the status line: start-up (the pool's), or running. */

@@ -58,6 +58,11 @@ export interface RuntimePoolOptions {
 	/** Keep a second runtime loaded, so a Stop or crash costs no start-up. */
 	keepSpare?: boolean;
 	/**
+	 * The spare starts only once this has settled (and the active runtime is ready): the page's
+	 * own start-up work comes first, since a spare matters only after a Stop or a crash.
+	 */
+	spareAfter?: Promise<unknown>;
+	/**
 	 * Memory snapshots of a booted Python (snapshot/keeper.ts). By default one keeper per pool in
 	 * the browser; null turns snapshots off (and in Node, where there is no page to store them).
 	 */
@@ -150,6 +155,7 @@ export class RuntimePool {
 	readonly #createHost: HostFactory;
 	readonly #startTimeoutMs: number;
 	readonly #keepSpare: boolean;
+	#sparePermitted: boolean;
 	readonly #snapshots: SnapshotKeeper | null;
 	readonly #listener: PoolListener;
 	#active: Runtime;
@@ -168,16 +174,30 @@ export class RuntimePool {
 	readonly startupSettled: Promise<void> = new Promise((resolve) => {
 		this.#startupSettled = resolve;
 	});
+	/**
+	 * Resolves once the first runtime is ready or has failed, even when it loads in full: for work
+	 * that only competes with Python and that nobody waits for (the service worker's download of
+	 * the whole build took 2.3 s of CPU during a first visit's start).
+	 */
+	readonly firstStartEnded: Promise<void>;
 
 	constructor(options: RuntimePoolOptions, listener: PoolListener) {
 		this.#createHost = options.createHost ?? defaultHostFactory;
 		// Generous: a loaded two-core laptop can take a minute to start CPython; this guards hangs.
 		this.#startTimeoutMs = options.startTimeoutMs ?? 120_000;
 		this.#keepSpare = options.keepSpare ?? true;
+		this.#sparePermitted = options.spareAfter === undefined;
+		options.spareAfter
+			?.catch(() => {})
+			.then(() => {
+				this.#sparePermitted = true;
+				this.#ensureSpare();
+			});
 		this.#snapshots = options.snapshots === undefined ? defaultSnapshots() : options.snapshots;
 		this.#listener = listener;
 		this.#active = this.#startRuntime();
 		this.#active.ready.then(this.#startupSettled, this.#startupSettled);
+		this.firstStartEnded = this.#active.ready.catch(() => {});
 	}
 
 	/**
@@ -307,7 +327,7 @@ export class RuntimePool {
 	}
 
 	#ensureSpare(): void {
-		if (!this.#keepSpare || this.#disposed || this.#spare) return;
+		if (!this.#keepSpare || !this.#sparePermitted || this.#disposed || this.#spare) return;
 		// Started only once the active runtime is ready, so the two never compete for the CPU.
 		if (this.#active.state !== 'ready') return;
 		this.#spare = this.#startRuntime();
