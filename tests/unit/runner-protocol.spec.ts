@@ -14,6 +14,7 @@ import {
 	type PyodideFiles
 } from '$lib/runner/protocol';
 import { PYODIDE_FILES } from '$lib/runner/pyodide-files';
+import { columnsOfJson, decodeColumns, encodeColumns } from '$lib/engine/columns';
 
 /** One event of every kind, as the engine emits them. */
 const everyEvent: TraceEvent[] = [
@@ -74,6 +75,9 @@ const everyEvent: TraceEvent[] = [
 	{ kind: 'run_end', t: 3, steps: 10, real_ms: 4.5, dropped_events: 0 }
 ];
 
+/** Columns of a valid trace, to break one part at a time. */
+const columns = encodeColumns(everyEvent);
+
 /** A printed line, as the engine records one. */
 const output = (text: string) => ({
 	kind: 'output',
@@ -87,7 +91,7 @@ const output = (text: string) => ({
 const result = (events: unknown[], id: unknown = 1) => ({
 	type: 'result',
 	id,
-	trace: traceChunks(JSON.stringify(events)),
+	trace: columnsOfJson(JSON.stringify(events)),
 	changed: []
 });
 
@@ -126,13 +130,17 @@ const initWith = (fields: Record<string, unknown>) => ({
 });
 
 describe('parseRunnerMessage', () => {
-	it('accepts a result as chunks of bytes, and its events with every kind as equal, fresh objects', async () => {
+	it('accepts a result as columns, and its events with every kind as equal, fresh objects', async () => {
 		const data = result(everyEvent);
 		const parsed = parseRunnerMessage(data);
-		if (parsed?.type !== 'result') throw new Error('expected a result');
-		expect(parsed.trace[0]).toBe(data.trace[0]);
-		const read = await readTrace(parsed.trace, async () => {});
+		if (parsed?.type !== 'result' || !parsed.trace) throw new Error('expected a result');
+		// The moved arrays themselves, not copies: they are read once, by decodeColumns.
+		expect(parsed.trace.integers).toBe(data.trace?.integers);
+		const read = await decodeColumns(parsed.trace, async () => {});
 		expect(read).toEqual({ events: everyEvent, truncated: false });
+		// Part of a trace (a run's increments) crosses as JSON text, read as strictly.
+		const chunks = await readTrace(traceChunks(JSON.stringify(everyEvent)), async () => {});
+		expect(chunks).toEqual({ events: everyEvent, truncated: false });
 		const fresh = parseTraceEvents(everyEvent);
 		expect(fresh).toEqual(everyEvent);
 		expect(fresh?.[1]).not.toBe(everyEvent[1]);
@@ -186,27 +194,44 @@ describe('parseRunnerMessage', () => {
 		['a string id', result([], '1')],
 		['a negative id', result([], -1)],
 		['a fractional id', result([], 1.5)],
+		['a trace that is not columns', { type: 'result', id: 1, trace: [[1]], changed: [] }],
 		[
-			'a trace that is not a list of text chunks',
-			{ type: 'result', id: 1, trace: [[1]], changed: [] }
+			'a trace as chunks of text (the old protocol)',
+			{ type: 'result', id: 1, trace: traceChunks('[]'), changed: [] }
 		],
 		[
-			'a trace chunk over its size, before it is read',
+			'columns of another class',
+			{ type: 'result', id: 1, trace: { ...columns, floats: new Float32Array(2) }, changed: [] }
+		],
+		[
+			'columns over shared memory',
 			{
 				type: 'result',
 				id: 1,
-				trace: ['x'.repeat(MESSAGE_LIMITS.maxTraceChunkChars + 1)],
+				trace: { ...columns, kinds: new Uint8Array(new SharedArrayBuffer(columns.kinds.length)) },
 				changed: []
 			}
 		],
 		[
-			'too many trace chunks',
+			'a string table over its size, before it is read',
 			{
 				type: 'result',
 				id: 1,
-				trace: Array.from({ length: 65 }, () => '[]'),
+				trace: { ...columns, text: 'x'.repeat(64 * 1024 * 1024 + 1) },
 				changed: []
 			}
+		],
+		[
+			'an increment chunk over its size, before it is read',
+			{
+				type: 'increment',
+				id: 1,
+				trace: ['x'.repeat(MESSAGE_LIMITS.maxTraceChunkChars + 1)]
+			}
+		],
+		[
+			'too many increment chunks',
+			{ type: 'increment', id: 1, trace: Array.from({ length: 65 }, () => '[]') }
 		],
 		['no list of changes', { type: 'result', id: 1, trace: [] }],
 		['a progress above 1', { type: 'progress', stage: 'download', message: '', progress: 2 }],
@@ -226,7 +251,9 @@ describe('parseRunnerMessage', () => {
 		['a class instance', [new Date()]]
 	])('rejects a trace with %s', async (_name, events) => {
 		expect(parseTraceEvents(events)).toBeNull();
-		expect(await readTrace(result(events).trace, async () => {})).toBeNull();
+		expect(await readTrace(traceChunks(JSON.stringify(events)), async () => {})).toBeNull();
+		// The worker sends no columns for it (null), which the page refuses.
+		expect(columnsOfJson(JSON.stringify(events))).toBeNull();
 	});
 
 	it('reads no more events than the engine’s cap, and says the rest was cut', async () => {
