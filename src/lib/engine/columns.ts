@@ -18,8 +18,8 @@
  * cursor that may not pass the stream's end, applies to every value exactly the checks the
  * validator applies (ranges, integers, lengths, literals, list sizes, the handle facts' records),
  * spends the same work budget per value, and refuses columns with anything left over. What it
- * returns is what `traceValidator` would return for the same events: the engine test
- * (tests/engine/columns.spec.ts) checks that on every example and exercise, and the unit tests
+ * returns is what `traceValidator` would return for the same events: the trace contract test
+ * (tests/engine/contract.spec.ts) checks that on every example and exercise, and the unit tests
  * fuzz the decoder and check that whatever it accepts, the object validator accepts too.
  */
 import {
