@@ -157,16 +157,43 @@ export class ColumnsError extends Error {
 	override name = 'ColumnsError';
 }
 
+type TypedArray = Int32Array | Float64Array | Uint8Array | Uint32Array;
+
+/** A stream being written: a typed array that doubles when full (no list of boxed numbers). */
+class Stream<T extends TypedArray> {
+	length = 0;
+
+	constructor(
+		private array: T,
+		private readonly make: (length: number) => T
+	) {}
+
+	push(value: number): void {
+		if (this.length === this.array.length) {
+			const bigger = this.make(this.array.length * 2);
+			bigger.set(this.array);
+			this.array = bigger;
+		}
+		this.array[this.length++] = value;
+	}
+
+	/** The values written, in an array of their own size (its buffer is moved, so not shared). */
+	done(): T {
+		return this.array.slice(0, this.length) as T;
+	}
+}
+
 /** The streams being written. */
 class Writer {
-	integers: number[] = [];
-	floats: number[] = [];
-	flags: number[] = [];
-	strings: number[] = [];
+	integers = new Stream(new Int32Array(1024), (n) => new Int32Array(n));
+	floats = new Stream(new Float64Array(1024), (n) => new Float64Array(n));
+	flags = new Stream(new Uint8Array(1024), (n) => new Uint8Array(n));
+	strings = new Stream(new Uint32Array(1024), (n) => new Uint32Array(n));
 	table = new Map<string, number>();
 
 	number(value: number): void {
-		if ((value | 0) === value && value !== ESCAPE && !Object.is(value, -0)) {
+		// -0 is an integer to `|`, but not to the page: it goes as a float.
+		if ((value | 0) === value && value !== ESCAPE && (value !== 0 || 1 / value > 0)) {
 			this.integers.push(value);
 		} else {
 			this.integers.push(ESCAPE);
@@ -283,10 +310,10 @@ export function encodeColumns(
 	table.forEach((text, i) => (ends[i] = end += text.length));
 	return {
 		kinds,
-		integers: Int32Array.from(w.integers),
-		floats: Float64Array.from(w.floats),
-		flags: Uint8Array.from(w.flags),
-		strings: Uint32Array.from(w.strings),
+		integers: w.integers.done(),
+		floats: w.floats.done(),
+		flags: w.flags.done(),
+		strings: w.strings.done(),
 		text: table.join(''),
 		ends
 	};
