@@ -190,12 +190,20 @@ describe('parseRunnerMessage', () => {
 		['an unknown event kind', [{ kind: 'exfiltrate', t: 0 }]],
 		['a missing field', [{ kind: 'output', t: 0, stream: 'stdout', task: null }]],
 		['a wrong enum', [{ kind: 'output', t: 0, stream: 'html', text: 'x', task: null }]],
-		['a class instance', [new Date()]]
+		['a class instance', [new Date()]],
+		['handle facts cut short', [{ kind: 'handles', t: 0, loop: 1, facts: [1, 1] }]],
+		['a handle fact field as text', [{ kind: 'handles', t: 0, loop: 1, facts: [4, '1'] }]],
+		['a fractional handle number', [{ kind: 'handles', t: 0, loop: 1, facts: [4, 1.5] }]],
+		[
+			'a timer due before -1',
+			[{ kind: 'handles', t: 0, loop: 1, facts: [2, 1, 0, -2, 1, 0, 0, 0] }]
+		]
 	])('rejects a trace with %s', async (_name, events) => {
 		expect(parseTraceEvents(events)).toBeNull();
 		expect(await readTrace(traceChunks(JSON.stringify(events)), async () => {})).toBeNull();
-		// The worker sends no columns for it (null), which the page refuses.
-		expect(columnsOfJson(JSON.stringify(events))).toBeNull();
+		// As columns, the worker sends none (null) or the page refuses them.
+		const columns = columnsOfJson(JSON.stringify(events));
+		if (columns) expect(await decodeColumns(columns, async () => {})).toHaveProperty('error');
 	});
 
 	it('reads no more events than the engine’s cap, and says the rest was cut', async () => {
