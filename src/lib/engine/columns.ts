@@ -124,6 +124,9 @@ function layoutOf(validator: Validator<unknown>, path: string): Layout {
 		if (meta.maxItems !== undefined) {
 			return { type: 'list', item, maxItems: meta.maxItems, whole: null };
 		}
+		// Its items are read as bare numbers and handed to it: a list of anything else would need
+		// its own reading.
+		if (item.type !== 'number') throw new Error(`the list at ${path} is not of numbers`);
 		return { type: 'list', item, maxItems: COLUMN_LIMITS.maxValues, whole: validator };
 	}
 	if (meta.shape) {
