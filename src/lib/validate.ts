@@ -10,10 +10,11 @@
  * A shared `Budget` bounds the total work: every string, array item and object field counts
  * against it, so one huge message is rejected early instead of freezing the page.
  *
- * The composite validators carry what they were built from (`shape`, `variants`, `item`, `inner`,
- * `values`), so a test can compare data with the schema itself: the trace contract test
- * (tests/engine/contract.spec.ts) finds fields the engine sends that the schema does not name,
- * which validation alone would silently drop.
+ * Every validator carries what it was built from (`shape`, `variants`, `item` and `maxItems`,
+ * `inner`, `values`, a string's `maxLength`, a number's `range`), so code can read the schema
+ * itself: the trace contract test (tests/engine/contract.spec.ts) finds fields the engine sends
+ * that the schema does not name, which validation alone would silently drop, and the trace's
+ * columns (engine/columns.ts) are laid out and checked from it.
  */
 
 export class ValidationError extends Error {
@@ -56,21 +57,22 @@ function own(value: Record<string, unknown>, key: string): unknown {
 	return descriptor && 'value' in descriptor ? descriptor.value : undefined;
 }
 
-export function string(maxLength: number): Validator<string> {
-	return (value, path, budget) => {
+export function string(maxLength: number): Validator<string> & { readonly maxLength: number } {
+	const validate: Validator<string> = (value, path, budget) => {
 		if (typeof value !== 'string') throw new ValidationError(path, 'expected a string');
 		if (value.length > maxLength)
 			throw new ValidationError(path, `string longer than ${maxLength}`);
 		budget.spend(path, 1 + (value.length >> 4));
 		return value;
 	};
+	return Object.assign(validate, { maxLength });
 }
 
 export function number(
 	options: { min?: number; max?: number; integer?: boolean } = {}
-): Validator<number> {
+): Validator<number> & { readonly range: { min: number; max: number; integer: boolean } } {
 	const { min = -Number.MAX_VALUE, max = Number.MAX_VALUE, integer = false } = options;
-	return (value, path, budget) => {
+	const validate: Validator<number> = (value, path, budget) => {
 		budget.spend(path, 1);
 		if (typeof value !== 'number' || !Number.isFinite(value))
 			throw new ValidationError(path, 'expected a finite number');
@@ -79,6 +81,7 @@ export function number(
 			throw new ValidationError(path, `number out of range [${min}, ${max}]`);
 		return value;
 	};
+	return Object.assign(validate, { range: { min, max, integer } });
 }
 
 export function boolean(): Validator<boolean> {
@@ -112,7 +115,7 @@ export function nullable<T>(
 export function array<T>(
 	item: Validator<T>,
 	maxItems: number
-): Validator<T[]> & { readonly item: Validator<T> } {
+): Validator<T[]> & { readonly item: Validator<T>; readonly maxItems: number } {
 	const validate: Validator<T[]> = (value, path, budget) => {
 		if (!Array.isArray(value)) throw new ValidationError(path, 'expected an array');
 		if (value.length > maxItems) throw new ValidationError(path, `more than ${maxItems} items`);
@@ -121,7 +124,7 @@ export function array<T>(
 		for (let i = 0; i < value.length; i++) out.push(item(value[i], `${path}[${i}]`, budget));
 		return out;
 	};
-	return Object.assign(validate, { item });
+	return Object.assign(validate, { item, maxItems });
 }
 
 /** An ArrayBuffer, for bytes moved (transferred) within one process. */
@@ -130,6 +133,30 @@ export function arrayBuffer(maxBytes: number): Validator<ArrayBuffer> {
 		budget.spend(path, 1);
 		if (!(value instanceof ArrayBuffer)) throw new ValidationError(path, 'expected an ArrayBuffer');
 		if (value.byteLength > maxBytes) throw new ValidationError(path, `more than ${maxBytes} bytes`);
+		return value;
+	};
+}
+
+/**
+ * A typed array of exactly class `type` (no subclass) over a plain ArrayBuffer, for numbers moved
+ * by transfer. Never a view of a SharedArrayBuffer: the sender could change it while it is read.
+ */
+export function typedArray<T extends ArrayBufferView>(
+	type: abstract new (...args: never[]) => T,
+	maxLength: number
+): Validator<T> {
+	return (value, path, budget) => {
+		budget.spend(path, 1);
+		if (
+			!(value instanceof type) ||
+			Object.getPrototypeOf(value) !== type.prototype ||
+			!(value.buffer instanceof ArrayBuffer)
+		) {
+			throw new ValidationError(path, `expected a ${type.name}`);
+		}
+		if ((value as unknown as { length: number }).length > maxLength) {
+			throw new ValidationError(path, `more than ${maxLength} items`);
+		}
 		return value;
 	};
 }

@@ -7,7 +7,9 @@
  * - TypeScript declares nothing that no run produces: every kind, every field (present, absent
  *   when optional, null and not null when nullable, non-empty when a list) and every value of
  *   every list (await kinds, limit names, streams, end states, causes);
- * - the lists Python writes (events.py) are the lists TypeScript writes (events.ts).
+ * - the lists Python writes (events.py) are the lists TypeScript writes (events.ts);
+ * - the trace as columns (engine/columns.ts, as the runner sends it to the page) reads back as
+ *   exactly the events the object validator makes of the engine's JSON.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/lib/engine/engine';
@@ -24,7 +26,9 @@ import {
 	traceEventValidator,
 	type TraceEvent
 } from '../../src/lib/engine/events';
+import { columnsOfJson, decodeColumns } from '../../src/lib/engine/columns';
 import { createNodeEngine } from '../../src/lib/engine/node-engine';
+import { parseTraceEvents } from '../../src/lib/runner/protocol';
 import { Budget, ValidationError } from '../../src/lib/validate';
 import { contractPrograms } from './contract-programs';
 
@@ -163,6 +167,8 @@ function undeclared(schema: Schema, value: unknown, path: string): string[] {
 
 interface Run {
 	name: string;
+	/** The engine's JSON, as the runner worker gets it. */
+	json: string;
 	events: unknown[];
 }
 
@@ -177,9 +183,9 @@ beforeAll(async () => {
 	(globalThis as { stopButton?: Int32Array }).stopButton = stopButton;
 	try {
 		for (const program of contractPrograms()) {
-			// Engine.run parses the engine's JSON without validating it: these are the raw events.
-			const events = engine.run(program.source, program.options) as unknown[];
-			runs.push({ name: program.name, events });
+			// Parsed without validating: these are the raw events.
+			const json = engine.runJson(program.source, program.options);
+			runs.push({ name: program.name, json, events: JSON.parse(json) as unknown[] });
 			stopButton[0] = 0;
 		}
 	} finally {
@@ -207,6 +213,25 @@ describe('the trace contract', () => {
 					failures.push(`${run.name}: ${error.message}`);
 				}
 			});
+		}
+		expect(failures).toEqual([]);
+	});
+
+	it('as columns, every trace reads back as the object validator reads its JSON', async () => {
+		const failures: string[] = [];
+		for (const run of runs) {
+			const columns = columnsOfJson(run.json);
+			if (!columns) {
+				failures.push(`${run.name}: no columns`);
+				continue;
+			}
+			const read = await decodeColumns(columns, async () => {});
+			const objects = parseTraceEvents(run.events);
+			if ('error' in read) failures.push(`${run.name}: ${read.error}`);
+			// The same values and keys in the same order: what the page reads is what it read before.
+			else if (JSON.stringify(read.events) !== JSON.stringify(objects)) {
+				failures.push(`${run.name}: the columns read back differently`);
+			} else if (read.truncated) failures.push(`${run.name}: truncated`);
 		}
 		expect(failures).toEqual([]);
 	});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TRACE_LIMITS, type TraceEvent } from '$lib/engine/events';
+import { TRACE_LIMITS } from '$lib/engine/events';
 import {
 	MESSAGE_LIMITS,
 	NO_SNAPSHOT,
@@ -14,65 +14,11 @@ import {
 	type PyodideFiles
 } from '$lib/runner/protocol';
 import { PYODIDE_FILES } from '$lib/runner/pyodide-files';
+import { columnsOfJson, decodeColumns, encodeColumns } from '$lib/engine/columns';
+import { everyEvent } from './every-event';
 
-/** One event of every kind, as the engine emits them. */
-const everyEvent: TraceEvent[] = [
-	{
-		kind: 'run_start',
-		t: 0,
-		version: 2,
-		python: '3.14.2',
-		limits: { max_virtual_time: 3600, max_steps: 1e6, max_events: 2e5, max_output_chars: 2e5 }
-	},
-	{
-		kind: 'task_created',
-		t: 0,
-		task: 1,
-		name: 'Task-1',
-		parent: null,
-		coro: 'main',
-		arguments: null,
-		line: 9
-	},
-	{ kind: 'task_resumed', t: 0, task: 1, step: 1 },
-	{
-		kind: 'task_suspended',
-		t: 0,
-		task: 1,
-		awaiting: { kind: 'gather', label: 'gather(2)', tasks: [2, 3] },
-		line: 6,
-		chain: [{ fn: 'main', line: 6 }]
-	},
-	{
-		kind: 'task_suspended',
-		t: 0,
-		task: 2,
-		awaiting: { kind: 'sleep', label: 'sleep(1)', task: null, until: 1 },
-		line: 3,
-		chain: []
-	},
-	{ kind: 'task_done', t: 1, task: 2, state: 'done', result: 'None', line: 4 },
-	{
-		kind: 'task_done',
-		t: 1,
-		task: 3,
-		state: 'raised',
-		exception: { type: 'ValueError', message: 'bad' },
-		line: 4
-	},
-	{ kind: 'blocked', t: 1, duration: 2, cause: 'time.sleep', line: 5, task: 1 },
-	{ kind: 'output', t: 1, stream: 'stdout', text: '<b>hi</b>', task: 2, line: null },
-	{ kind: 'warning', t: 1, category: 'RuntimeWarning', message: 'never awaited', line: 2 },
-	{ kind: 'note', t: 1, code: 'get_event_loop_314', message: 'explained', line: null },
-	{ kind: 'error', t: 1, type: 'ValueError', message: 'bad', line: 4, traceback: 'Traceback...' },
-	{
-		kind: 'deadlock',
-		t: 3,
-		stuck: [{ task: 1, name: 'Task-1', awaiting: { kind: 'future', label: 'Future' }, line: 7 }]
-	},
-	{ kind: 'limit', t: 3, limit: 'steps', message: 'Too many steps', line: 8 },
-	{ kind: 'run_end', t: 3, steps: 10, real_ms: 4.5, dropped_events: 0 }
-];
+/** Columns of a valid trace, to break one part at a time. */
+const columns = encodeColumns(everyEvent);
 
 /** A printed line, as the engine records one. */
 const output = (text: string) => ({
@@ -87,7 +33,7 @@ const output = (text: string) => ({
 const result = (events: unknown[], id: unknown = 1) => ({
 	type: 'result',
 	id,
-	trace: traceChunks(JSON.stringify(events)),
+	trace: columnsOfJson(JSON.stringify(events)),
 	changed: []
 });
 
@@ -126,13 +72,17 @@ const initWith = (fields: Record<string, unknown>) => ({
 });
 
 describe('parseRunnerMessage', () => {
-	it('accepts a result as chunks of bytes, and its events with every kind as equal, fresh objects', async () => {
+	it('accepts a result as columns, and its events with every kind as equal, fresh objects', async () => {
 		const data = result(everyEvent);
 		const parsed = parseRunnerMessage(data);
-		if (parsed?.type !== 'result') throw new Error('expected a result');
-		expect(parsed.trace[0]).toBe(data.trace[0]);
-		const read = await readTrace(parsed.trace, async () => {});
+		if (parsed?.type !== 'result' || !parsed.trace) throw new Error('expected a result');
+		// The moved arrays themselves, not copies: they are read once, by decodeColumns.
+		expect(parsed.trace.integers).toBe(data.trace?.integers);
+		const read = await decodeColumns(parsed.trace, async () => {});
 		expect(read).toEqual({ events: everyEvent, truncated: false });
+		// Part of a trace (a run's increments) crosses as JSON text, read as strictly.
+		const chunks = await readTrace(traceChunks(JSON.stringify(everyEvent)), async () => {});
+		expect(chunks).toEqual({ events: everyEvent, truncated: false });
 		const fresh = parseTraceEvents(everyEvent);
 		expect(fresh).toEqual(everyEvent);
 		expect(fresh?.[1]).not.toBe(everyEvent[1]);
@@ -186,27 +136,44 @@ describe('parseRunnerMessage', () => {
 		['a string id', result([], '1')],
 		['a negative id', result([], -1)],
 		['a fractional id', result([], 1.5)],
+		['a trace that is not columns', { type: 'result', id: 1, trace: [[1]], changed: [] }],
 		[
-			'a trace that is not a list of text chunks',
-			{ type: 'result', id: 1, trace: [[1]], changed: [] }
+			'a trace as chunks of text (the old protocol)',
+			{ type: 'result', id: 1, trace: traceChunks('[]'), changed: [] }
 		],
 		[
-			'a trace chunk over its size, before it is read',
+			'columns of another class',
+			{ type: 'result', id: 1, trace: { ...columns, floats: new Float32Array(2) }, changed: [] }
+		],
+		[
+			'columns over shared memory',
 			{
 				type: 'result',
 				id: 1,
-				trace: ['x'.repeat(MESSAGE_LIMITS.maxTraceChunkChars + 1)],
+				trace: { ...columns, kinds: new Uint8Array(new SharedArrayBuffer(columns.kinds.length)) },
 				changed: []
 			}
 		],
 		[
-			'too many trace chunks',
+			'a string table over its size, before it is read',
 			{
 				type: 'result',
 				id: 1,
-				trace: Array.from({ length: 65 }, () => '[]'),
+				trace: { ...columns, text: 'x'.repeat(64 * 1024 * 1024 + 1) },
 				changed: []
 			}
+		],
+		[
+			'an increment chunk over its size, before it is read',
+			{
+				type: 'increment',
+				id: 1,
+				trace: ['x'.repeat(MESSAGE_LIMITS.maxTraceChunkChars + 1)]
+			}
+		],
+		[
+			'too many increment chunks',
+			{ type: 'increment', id: 1, trace: Array.from({ length: 65 }, () => '[]') }
 		],
 		['no list of changes', { type: 'result', id: 1, trace: [] }],
 		['a progress above 1', { type: 'progress', stage: 'download', message: '', progress: 2 }],
@@ -223,10 +190,20 @@ describe('parseRunnerMessage', () => {
 		['an unknown event kind', [{ kind: 'exfiltrate', t: 0 }]],
 		['a missing field', [{ kind: 'output', t: 0, stream: 'stdout', task: null }]],
 		['a wrong enum', [{ kind: 'output', t: 0, stream: 'html', text: 'x', task: null }]],
-		['a class instance', [new Date()]]
+		['a class instance', [new Date()]],
+		['handle facts cut short', [{ kind: 'handles', t: 0, loop: 1, facts: [1, 1] }]],
+		['a handle fact field as text', [{ kind: 'handles', t: 0, loop: 1, facts: [4, '1'] }]],
+		['a fractional handle number', [{ kind: 'handles', t: 0, loop: 1, facts: [4, 1.5] }]],
+		[
+			'a timer due before -1',
+			[{ kind: 'handles', t: 0, loop: 1, facts: [2, 1, 0, -2, 1, 0, 0, 0] }]
+		]
 	])('rejects a trace with %s', async (_name, events) => {
 		expect(parseTraceEvents(events)).toBeNull();
-		expect(await readTrace(result(events).trace, async () => {})).toBeNull();
+		expect(await readTrace(traceChunks(JSON.stringify(events)), async () => {})).toBeNull();
+		// As columns, the worker sends none (null) or the page refuses them.
+		const columns = columnsOfJson(JSON.stringify(events));
+		if (columns) expect(await decodeColumns(columns, async () => {})).toHaveProperty('error');
 	});
 
 	it('reads no more events than the engine’s cap, and says the rest was cut', async () => {

@@ -3,7 +3,8 @@
  * it, and lets a test speak for the runner (everything it emits is validated like real traffic).
  */
 import type { HostFactory, RunnerHost } from '$lib/runner/hosts';
-import { traceChunks, type RunCommand, type StartPlan } from '$lib/runner/protocol';
+import { type RunCommand, type StartPlan } from '$lib/runner/protocol';
+import { columnsOfJson } from '$lib/engine/columns';
 
 export class StubHost implements RunnerHost {
 	onmessage: ((data: unknown) => void) | null = null;
@@ -56,7 +57,7 @@ export function stubHosts(): { hosts: StubHost[]; createHost: HostFactory } {
 	};
 }
 
-/** A result's payload as the worker sends it: the events as chunks of JSON bytes, nothing changed. */
+/** A result's payload as the worker sends it: the events as columns, nothing changed. */
 export function payload(events: unknown[], changed: string[] = []) {
-	return { trace: traceChunks(JSON.stringify(events)), changed };
+	return { trace: columnsOfJson(JSON.stringify(events)), changed };
 }

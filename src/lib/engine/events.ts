@@ -150,10 +150,25 @@ export function factAt(
 /**
  * `handles.facts`: whole records only, each field a whole number >= 0 (a timer's `t` and `when`
  * may be fractional, and `when` is -1 for never). What a replay reads needs no further checks.
+ * One loop over the numbers, counting as `array(number({ min: -1 }))` counts (a big run has
+ * hundreds of thousands of them); a path is built only for an error.
  */
 const handleFacts = Object.assign(
 	(value: unknown, path: string, budget: Budget): number[] => {
-		const facts = factNumbers(value, path, budget);
+		if (!Array.isArray(value)) throw new ValidationError(path, 'expected an array');
+		if (value.length > TRACE_LIMITS.maxList) {
+			throw new ValidationError(path, `more than ${TRACE_LIMITS.maxList} items`);
+		}
+		budget.spend(path, 1 + 2 * value.length);
+		const facts: number[] = new Array(value.length);
+		for (let i = 0; i < value.length; i++) {
+			const field: unknown = value[i];
+			// Finite and >= -1: NaN fails the comparison, and so does Infinity.
+			if (typeof field !== 'number' || !(field >= -1 && field <= Number.MAX_VALUE)) {
+				throw new ValidationError(`${path}[${i}]`, 'expected a finite number >= -1');
+			}
+			facts[i] = field;
+		}
 		for (let at = 0; at < facts.length;) {
 			const fact = factAt(facts, at);
 			if (!fact) throw new ValidationError(`${path}[${at}]`, 'not a whole handle fact');
@@ -169,7 +184,6 @@ const handleFacts = Object.assign(
 	},
 	{ item: number({ min: -1 }) }
 );
-const factNumbers = array(number({ min: -1 }), TRACE_LIMITS.maxList);
 
 // ---- fields ----------------------------------------------------------------------------------
 

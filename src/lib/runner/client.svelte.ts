@@ -9,6 +9,7 @@
  * themselves (start-up, the warm spare, replacement, snapshots) are the pool's.
  */
 import { analyzeRunInSlices } from '$lib/engine/analyze';
+import { decodeColumns, type TraceColumns } from '$lib/engine/columns';
 import { ENGINE_CAPS, TRACE_LIMITS, type RunOptions, type TraceEvent } from '$lib/engine/events';
 import type { RunModel } from '$lib/engine/model';
 import {
@@ -19,7 +20,7 @@ import {
 	type RuntimePoolOptions
 } from './pool.svelte';
 import { RunIncrements } from './increments';
-import { PROTOCOL_ERROR, readTrace } from './protocol';
+import { PROTOCOL_ERROR } from './protocol';
 
 export { PROTOCOL_ERROR } from './protocol';
 export type { RunnerPhase, RunnerStartup, RunnerStatus } from './pool.svelte';
@@ -256,14 +257,18 @@ export class RunnerClient {
 		void this.#read(pending, runtime, message.trace);
 	}
 
-	/** Reads the trace a chunk at a time, so the page stays responsive, then makes the outcome. */
-	async #read(pending: PendingRun, runtime: ReadyRuntime, chunks: string[]): Promise<void> {
+	/** Reads the trace a slice at a time, so the page stays responsive, then makes the outcome. */
+	async #read(
+		pending: PendingRun,
+		runtime: ReadyRuntime,
+		columns: TraceColumns | null
+	): Promise<void> {
 		// The watchdog stops waiting: the runtime has answered.
 		if (pending.watchdog) clearTimeout(pending.watchdog);
 		pending.watchdog = null;
-		const trace = await readTrace(chunks, yieldToPage);
+		const trace = columns ? await decodeColumns(columns, yieldToPage) : null;
 		if (this.#current !== pending) return;
-		if (!trace) {
+		if (!trace || 'error' in trace) {
 			this.#finish(pending, { kind: 'failed', message: PROTOCOL_ERROR });
 			this.#pool.replace(runtime, PROTOCOL_ERROR);
 			return;

@@ -14,6 +14,7 @@
  * fresh objects; anything it rejects ends the run with "runner protocol error". Messages about a
  * run carry its id, and the run client drops results whose id is not the current run's.
  */
+import { traceColumnsValidator } from '$lib/engine/columns';
 import {
 	runOptionsValidator,
 	TRACE_LIMITS,
@@ -68,10 +69,10 @@ export const MESSAGE_LIMITS = {
 	/** Longest runner worker script the frame starts (the build's is about 80 kB). */
 	maxWorkerSource: 16 * 1024 * 1024,
 	/**
-	 * A trace crosses as chunks of JSON text (`trace_chunks`), each checked for length before it
-	 * is parsed, and read one at a time so no chunk holds the page for long. A chunk holds whole
-	 * events: one can be a 1,000,000-character line, up to 6 characters a character in JSON.
-	 * Text, not bytes: Chromium's TextEncoder took 170 ms for a 10 MB trace, its clone 30-55 ms.
+	 * A run's increments cross as chunks of JSON text (`traceChunkList`), each checked for length
+	 * before it is parsed, and read one at a time so no chunk holds the page for long. A chunk
+	 * holds whole events: one can be a 1,000,000-character line, up to 6 characters a character
+	 * in JSON. (A run's result crosses as columns instead: engine/columns.ts.)
 	 */
 	maxTraceChunkChars: 8 * 1024 * 1024,
 	/**
@@ -231,7 +232,7 @@ const readyMessage = object({
 	notes: optional(array(shortText, 10))
 });
 
-/** A trace, or part of one: JSON arrays of events as text, read by `readTrace`. */
+/** Part of a trace: JSON arrays of events as text, read by `readTrace`. */
 const traceChunkList = array(
 	string(MESSAGE_LIMITS.maxTraceChunkChars),
 	MESSAGE_LIMITS.maxTraceChunks
@@ -248,8 +249,12 @@ const runnerMessage = union('type', {
 	result: object({
 		type: literal('result'),
 		id: runId,
-		/** The trace, read by `readTrace` once the chunks' sizes are known. */
-		trace: traceChunkList,
+		/**
+		 * The trace as columns (engine/columns.ts), their buffers moved, not copied, read by
+		 * `decodeColumns`; null when the engine's output was not a trace (a program replaced the
+		 * engine's own code), which the page refuses as it refuses a malformed trace.
+		 */
+		trace: nullable(traceColumnsValidator),
 		/** What the run changed that later runs would see; the runtime is then replaced. */
 		changed: array(shortText, 200)
 	}),

@@ -12,6 +12,7 @@
  * Pyodide's own loader is served from them through a temporary `fetch` override.
  */
 import type { PyodideAPI } from 'pyodide';
+import { columnBuffers, columnsOfJson } from '$lib/engine/columns';
 import { Engine } from '$lib/engine/engine';
 import { pythonSources } from '$lib/engine/python-sources';
 import {
@@ -244,9 +245,8 @@ async function run(command: RunCommand): Promise<void> {
 			sendIncrements(command.id, interrupt)
 		);
 		const changed = [...engine.interpreterChanges(), ...guard.runEnded()];
-		// As chunks of text: the page checks each one's length before it reads a single event.
-		const trace = traceChunks(json);
-		send({ type: 'result', id: command.id, trace, changed });
+		const trace = columnsOfJson(json);
+		send({ type: 'result', id: command.id, trace, changed }, trace ? columnBuffers(trace) : []);
 	} catch (error) {
 		guard.runEnded();
 		// An exception out of engine.run is the runner's failure (the engine turns the user's
