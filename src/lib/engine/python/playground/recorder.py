@@ -215,20 +215,48 @@ class TraceRecorder(Instrument):
 
     def before_task_step(self, task: int, step: int) -> None:
         """Record task_resumed (which also names the handle the loop runs)."""
+        # Run for every step, so `_task_event` is written out here: no build callable, no *args.
         # Once per step is often enough to keep the batches near _BATCH_SIZE events.
         if len(self._batch) >= _BATCH_SIZE and not self._holding:
             self.encode_so_far()
         session = self._session
         assert session is not None
+        # The step names its handle itself, so `_name_running` has nothing to say before it.
         self._named = session.running_handle
-        self._task_event(events.task_resumed, self._clock.t, task, step)
+        if self._room <= 0:
+            if not self.muted:
+                self.dropped += 1
+            return
+        self._batch.append(events.task_resumed(self._clock.t, task, step))
+        self._room -= 1
+        if self._room == 0:
+            self._truncated()
 
     def after_task_step(self, task_id: int, task: Any) -> None:
         """Record task_suspended, with what the task now waits for, or task_done."""
+        # `_task_event` written out, as in before_task_step.
+        if self._room <= 0:
+            if not self.muted:
+                self.dropped += 1
+            return
+        session = self._session
+        assert session is not None
+        if session.running_callback is not None:
+            self._name_running()
         if task.done():
-            self._task_event(self._exit, task_id, task)
+            event = self._exit(task_id, task)
         else:
-            self._task_event(self._suspension, task_id, task)
+            try:
+                waits_for, line, chain = describe_wait(session, task.get_coro(), task._fut_waiter)
+            except Exception as failure:  # whatever failed, it is reported, never fatal
+                self._hook_failed("after_task_step", failure)
+                return
+            self._last_line = line
+            event = events.task_suspended(self._clock.t, task_id, waits_for, line, chain)
+        self._batch.append(event)
+        self._room -= 1
+        if self._room == 0:
+            self._truncated()
 
     def eager_step_began(self) -> Any:
         """Mark where an eager first step's task_resumed goes, should the task run one."""
@@ -244,17 +272,6 @@ class TraceRecorder(Instrument):
         position, t = mark
         self._batch.insert(position, events.task_resumed(t, task, step))
         self._room -= 1
-
-    def _suspension(self, task_id: int, task: Any) -> Event | None:
-        session = self._session
-        assert session is not None
-        try:
-            waits_for, line, chain = describe_wait(session, task.get_coro(), task._fut_waiter)
-        except Exception as failure:  # whatever failed, it is reported, never fatal
-            self._hook_failed("after_task_step", failure)
-            return None
-        self._last_line = line
-        return events.task_suspended(self._clock.t, task_id, waits_for, line, chain)
 
     def _exit(self, task_id: int, task: Any) -> Event:
         if task.cancelled():
