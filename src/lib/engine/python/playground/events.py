@@ -1,7 +1,8 @@
 """The trace events, built in the shape of the contract (src/lib/engine/events.ts).
 
 Every event the engine emits is made by one function here, as the plain dict that becomes its
-JSON: the contract's snake_case names, in the contract's order. TypeScript's validators are the
+JSON, or for the events every task makes, as that JSON's text itself: the contract's snake_case
+names, in the contract's order. TypeScript's validators are the
 definition; the contract test (tests/engine/contract.spec.ts) fails when these two drift apart.
 
 Times: every `t`, `until` and `duration` is in virtual seconds rounded to nanoseconds
@@ -11,7 +12,7 @@ rounding each of the tens of thousands of per-step events.
 
 The per-step events (task_created, task_resumed, task_suspended, task_done) are built about
 70,000 times for 10,000 tasks, and the loop's events (version 2: turn, ready, timer ...) about as
-often, so each builder is a single dict display, nothing more.
+often, so each builder is a single dict display or a single formatted string, nothing more.
 
 Version 2 adds the event loop itself, numbered: every handle the loop will run gets a number when
 it joins the ready queue or the timers, and every later event names it by that number. Function
