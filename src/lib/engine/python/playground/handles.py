@@ -39,11 +39,12 @@ class NumberedHandle(events.Handle):
 
 
 class OrderedTimerHandle(events.TimerHandle):
-    """A timer that breaks ties at equal deadlines by scheduling order.
+    """A timer with its number in the run, which orders it among timers of the same deadline.
 
     The stock heap compares deadlines only, so twenty sleep(1) calls made at the same virtual
     instant would wake in a scrambled order; on a real clock they never share a deadline. The
-    order is the timer's number in the run, which also names it in the trace.
+    loop's heap holds `(deadline, number, timer)` entries (loop.py, `heap_entry`), so equal
+    deadlines fire in the order they were set, and the number also names the timer in the trace.
     """
 
     __slots__ = ("_number", "_queued")
@@ -51,11 +52,6 @@ class OrderedTimerHandle(events.TimerHandle):
     _number: int
     # Whether the trace listed it as due (joined the ready queue) in a turn.
     _queued: bool
-
-    def __lt__(self, other: Any) -> bool:
-        if self._when == other._when:
-            return self._number < other._number
-        return self._when < other._when
 
 
 # Their reprs (and a program printing a handle) show CPython's own class names.

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from . import events
 from .calls import CallArguments
-from .events import Event, LimitName, Stream, trace_time
+from .events import Event, EventText, LimitName, Stream, trace_time
 from .instrument import Instrument
 from .limits import Limits, events_truncated_message
 from .session import USER_FILE, VirtualClock, traceback_line
@@ -47,6 +47,9 @@ _BATCH_SIZE = 4096
 _FACTS_PER_EVENT = 65_536
 # At most this many cpu_work notes per run: the first few make the point.
 _MAX_LONG_STEP_NOTES = 5
+# The JSON texts of awaitings and chain frames kept (`_SharedTexts`): far more than the await
+# sites of a program, few enough that one made for a single event does not live long.
+_SHARED_TEXTS = 4096
 
 
 class TraceRecorder(Instrument):
@@ -57,7 +60,7 @@ class TraceRecorder(Instrument):
         # Every event is stamped with the clock's reading, already rounded (clock.t).
         self._clock = clock
         # Events since the last encoding (see encode_so_far), and the JSON text of those before.
-        self._batch: list[Event] = []
+        self._batch: list[Event | EventText] = []
         self._encoded: list[str] = []
         # How many more task events fit under max_events.
         self._room = limits.max_events
@@ -83,6 +86,7 @@ class TraceRecorder(Instrument):
         # The running callback whose origin `_quiet` holds (tracer.quiet_callback).
         self._quiet_for: Any = None
         self._quiet: CodeType | None = None
+        self._texts = _SharedTexts()
         # Eager first steps in progress: while above 0, the batch is not encoded, because the
         # step's task_resumed is inserted at a position marked in it (`eager_step_ended`).
         self._holding = 0
@@ -109,7 +113,7 @@ class TraceRecorder(Instrument):
         """
         self._send_facts()
         if self._batch:
-            self._encoded.append(_encode(self._batch)[1:-1])
+            self._encoded.append(_encode_batch(self._batch))
             self._batch = []
 
     def to_json(self) -> str:
@@ -168,7 +172,7 @@ class TraceRecorder(Instrument):
             )
         )
 
-    def _task_event(self, build: Callable[..., Event | None], *args: Any) -> None:
+    def _task_event(self, build: Callable[..., EventText | None], *args: Any) -> None:
         """Record the task event `build(*args)` while max_events has room; else count it dropped.
 
         The event is built only when it will be kept, because building one (describing a wait, the
@@ -208,27 +212,58 @@ class TraceRecorder(Instrument):
 
     def _created(
         self, task: int, name: str, parent: int | None, coro: str, coroutine: Any, line: int | None
-    ) -> Event:
+    ) -> EventText:
         # The arguments are written only for an event that will be kept (see _task_event).
         arguments = self._arguments.of(coroutine)
         return events.task_created(self._clock.t, task, name, parent, coro, arguments, line)
 
     def before_task_step(self, task: int, step: int) -> None:
         """Record task_resumed (which also names the handle the loop runs)."""
+        # Run for every step, so `_task_event` is written out here: no build callable, no *args.
         # Once per step is often enough to keep the batches near _BATCH_SIZE events.
         if len(self._batch) >= _BATCH_SIZE and not self._holding:
             self.encode_so_far()
         session = self._session
         assert session is not None
+        # The step names its handle itself, so `_name_running` has nothing to say before it.
         self._named = session.running_handle
-        self._task_event(events.task_resumed, self._clock.t, task, step)
+        if self._room <= 0:
+            if not self.muted:
+                self.dropped += 1
+            return
+        self._batch.append(events.task_resumed(self._clock.t, task, step))
+        self._room -= 1
+        if self._room == 0:
+            self._truncated()
 
     def after_task_step(self, task_id: int, task: Any) -> None:
         """Record task_suspended, with what the task now waits for, or task_done."""
+        # `_task_event` written out, as in before_task_step.
+        if self._room <= 0:
+            if not self.muted:
+                self.dropped += 1
+            return
+        session = self._session
+        assert session is not None
+        if session.running_callback is not None:
+            self._name_running()
         if task.done():
-            self._task_event(self._exit, task_id, task)
+            event = self._exit(task_id, task)
         else:
-            self._task_event(self._suspension, task_id, task)
+            try:
+                waits_for, line, chain = describe_wait(session, task.get_coro(), task._fut_waiter)
+            except Exception as failure:  # whatever failed, it is reported, never fatal
+                self._hook_failed("after_task_step", failure)
+                return
+            self._last_line = line
+            texts = self._texts
+            event = events.task_suspended(
+                self._clock.t, task_id, texts.of(waits_for), line, texts.of_list(chain)
+            )
+        self._batch.append(event)
+        self._room -= 1
+        if self._room == 0:
+            self._truncated()
 
     def eager_step_began(self) -> Any:
         """Mark where an eager first step's task_resumed goes, should the task run one."""
@@ -245,18 +280,7 @@ class TraceRecorder(Instrument):
         self._batch.insert(position, events.task_resumed(t, task, step))
         self._room -= 1
 
-    def _suspension(self, task_id: int, task: Any) -> Event | None:
-        session = self._session
-        assert session is not None
-        try:
-            waits_for, line, chain = describe_wait(session, task.get_coro(), task._fut_waiter)
-        except Exception as failure:  # whatever failed, it is reported, never fatal
-            self._hook_failed("after_task_step", failure)
-            return None
-        self._last_line = line
-        return events.task_suspended(self._clock.t, task_id, waits_for, line, chain)
-
-    def _exit(self, task_id: int, task: Any) -> Event:
+    def _exit(self, task_id: int, task: Any) -> Event | EventText:
         if task.cancelled():
             cancellation = _cancellation_of(task)
             line = traceback_line(cancellation.__traceback__) if cancellation else None
@@ -553,8 +577,61 @@ def _cancellation_of(task: Any) -> BaseException | None:
     return None
 
 
-def _encode(values: list[Event]) -> str:
-    return json.dumps(values, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+class _SharedTexts:
+    """The JSON text of the awaitings and chain frames in task_suspended events, by identity.
+
+    tracer.py hands out one shared dict per await site and per kind of wait, never mutated
+    (describe_wait), so each is written once, not once per event. An entry keeps its dict, so
+    that its id is not reused meanwhile; the whole cache is dropped when it grows past
+    _SHARED_TEXTS, as waits made for one event (a gather's, a task's) would fill it.
+    """
+
+    def __init__(self) -> None:
+        self._by_id: dict[int, tuple[object, str]] = {}
+
+    def of(self, value: Event) -> str:
+        """The JSON text of `value`, an awaiting or a chain frame."""
+        kept = self._by_id.get(id(value))
+        if kept is not None and kept[0] is value:
+            return kept[1]
+        if len(self._by_id) >= _SHARED_TEXTS:
+            self._by_id.clear()
+        text = _encode(value)
+        self._by_id[id(value)] = (value, text)
+        return text
+
+    def of_list(self, values: list[Event]) -> str:
+        """The JSON text of a list of chain frames."""
+        if len(values) == 1:
+            return "[" + self.of(values[0]) + "]"
+        return "[" + ",".join([self.of(value) for value in values]) + "]"
+
+
+def _encode_batch(batch: list[Event | EventText]) -> str:
+    """The events of `batch` as JSON text, comma-joined: those written as text already as they are,
+    each run of dicts between them in one json.dumps."""
+    parts: list[str] = []
+    dicts: list[Event] = []
+    for event in batch:
+        if type(event) is str:
+            if dicts:
+                parts.append(_encode(dicts)[1:-1])
+                dicts = []
+            parts.append(event)
+        else:
+            dicts.append(event)  # pyright: ignore[reportArgumentType]
+    if dicts:
+        parts.append(_encode(dicts)[1:-1])
+    return ",".join(parts)
+
+
+def _encode(value: Any) -> str:
+    # No check for cycles: the engine builds every event from numbers, strings and its own
+    # shared, never-mutated dicts, so none can hold itself; the check (an id-keyed dict entry
+    # made and dropped for every dict and list written) was a quarter of a task_suspended's cost.
+    return json.dumps(
+        value, ensure_ascii=False, allow_nan=False, check_circular=False, separators=(",", ":")
+    )
 
 
 def _short_repr(value: Any) -> str:

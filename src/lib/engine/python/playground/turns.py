@@ -8,6 +8,9 @@ the turn records the real queue at no extra cost per handle: no wrapper objects 
 deque methods (docs/decisions/0100-recording-the-loop.md). `tests/engine/loop-replay.spec.ts`
 checks that CPython's `_run_once` is still the one copied here.
 
+The timers' heap holds `(deadline, number, timer)` entries (`loop._timers`, loop.heap_entry) where
+CPython's holds the timers, so the statements that read it take the timer out of its entry.
+
 Added to CPython's statements: the turn is reported after the selector (which moves the virtual
 clock, loop.py) and the I/O callbacks it found, each due timer is listed in it, and each handle
 runs in `run_handle`, where the session knows which handle (and which task's step) is running.
@@ -42,35 +45,36 @@ _format_handle: Callable[[Any], str] = getattr(base_events, "_format_handle")
 
 def run_turn(loop: VirtualClockLoop) -> None:
     """Run one full iteration of the event loop (`_run_once`), recorded."""
-    sched_count = len(loop._scheduled)
+    sched_count = len(loop._timers)
     if (
         sched_count > _MIN_SCHEDULED_TIMER_HANDLES
         and loop._timer_cancelled_count / sched_count > _MIN_CANCELLED_TIMER_HANDLES_FRACTION
     ):
         # Remove delayed calls that were cancelled if their number is too high.
         new_scheduled: list[Any] = []
-        for handle in loop._scheduled:
+        for entry in loop._timers:
+            handle = entry[2]
             if handle._cancelled:
                 handle._scheduled = False
             else:
-                new_scheduled.append(handle)
+                new_scheduled.append(entry)
 
         heapq.heapify(new_scheduled)
-        loop._scheduled = new_scheduled
+        loop._timers = new_scheduled
         loop._timer_cancelled_count = 0
     else:
         # Remove delayed calls that were cancelled from head of queue.
-        while loop._scheduled and loop._scheduled[0]._cancelled:
+        while loop._timers and loop._timers[0][2]._cancelled:
             loop._timer_cancelled_count -= 1
-            handle = heapq.heappop(loop._scheduled)
+            handle = heapq.heappop(loop._timers)[2]
             handle._scheduled = False
 
     timeout: Any = None
     if loop._ready or loop._stopping:
         timeout = 0
-    elif loop._scheduled:
+    elif loop._timers:
         # Compute the desired timeout.
-        timeout = loop._scheduled[0]._when - loop.time()
+        timeout = loop._timers[0][2]._when - loop.time()
         if timeout > MAXIMUM_SELECT_TIMEOUT:
             timeout = MAXIMUM_SELECT_TIMEOUT
         elif timeout < 0:
@@ -87,11 +91,11 @@ def run_turn(loop: VirtualClockLoop) -> None:
 
     # Handle 'later' callbacks that are ready.
     end_time = loop.time() + loop._clock_resolution
-    while loop._scheduled:
-        handle = loop._scheduled[0]
+    while loop._timers:
+        handle = loop._timers[0][2]
         if handle._when >= end_time:
             break
-        handle = heapq.heappop(loop._scheduled)
+        handle = heapq.heappop(loop._timers)[2]
         handle._scheduled = False
         loop._ready.append(handle)
         # Recorded: a due timer (a cancelled one is skipped later, unlisted).
