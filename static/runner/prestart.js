@@ -7,20 +7,8 @@
 // The frame's document is fetched here and handed in as srcdoc, never loaded by the frame
 // itself: a sandboxed frame's navigation bypasses the service worker, so it would fail offline
 // (docs/decisions/0085-offline.md).
-//
-// It also starts the download of Pyodide's files (preload links, which the page's own fetch of
-// each file then takes over), so a first visit does not wait for the app to hydrate before it
-// downloads 13 MB: the page itself asks for them only once it has hydrated, over a second in.
 'use strict';
 (() => {
-	// src/lib/runner/pyodide-file-names.js; tests/e2e/runner.spec.ts checks the two agree.
-	const PYODIDE_FILES = [
-		'pyodide.mjs',
-		'pyodide.asm.mjs',
-		'pyodide.asm.wasm',
-		'python_stdlib.zip',
-		'pyodide-lock.json'
-	];
 	if (!document.querySelector('[data-runner]')) return;
 	const frame = document.createElement('iframe');
 	frame.id = 'runner-frame';
@@ -36,12 +24,4 @@
 			if (html !== null && !frame.hasAttribute('srcdoc')) frame.srcdoc = html;
 		})
 		.catch(() => {}); // FrameHost fetches the document itself and reports a failure
-	for (const name of PYODIDE_FILES) {
-		const link = document.createElement('link');
-		link.rel = 'preload';
-		link.as = 'fetch';
-		link.crossOrigin = 'anonymous';
-		link.href = new URL(`../pyodide/${name}`, document.currentScript.src).href;
-		document.head.appendChild(link);
-	}
 })();

@@ -5,7 +5,6 @@
 import { describe, expect, it } from 'vitest';
 import { foreignRequests, useE2E, type OpenedPage } from './harness';
 import { READY_TIMEOUT, runPython, waitForReady, waitForSpare } from './runner-fixtures';
-import { PYODIDE_FILES } from '../../src/lib/runner/pyodide-file-names.js';
 
 const e2e = useE2E();
 
@@ -28,17 +27,10 @@ describe('runner', () => {
 		'starts Python in a sandboxed frame without any request leaving our origin',
 		async () => {
 			const started = Date.now();
-			const before = e2e.site.requests.length;
 			opened = await e2e.open('/dev/runner');
 			await waitForReady(opened.page);
 			console.log(`[measure] page open to Python ready (cold): ${Date.now() - started} ms`);
 			await waitForSpare(opened.page);
-			// prestart.js preloads them and the page's own fetch takes the preload: one download
-			// each, shared by both runtimes.
-			const served = e2e.site.requests.slice(before).map((request) => request.path);
-			for (const name of PYODIDE_FILES) {
-				expect(served.filter((path) => path === `/pyodide/${name}`)).toHaveLength(1);
-			}
 			const frame = await opened.page.$eval('iframe[title="Python runner"]', (f) => ({
 				sandbox: f.getAttribute('sandbox'),
 				// An opaque-origin frame hides its document from the page (and the page from it).
@@ -63,11 +55,6 @@ describe('runner', () => {
 				state: 'attached'
 			});
 			expect(await prestarted.getAttribute('sandbox')).toBe('allow-scripts');
-			// And the download of every Pyodide file begins, before the app has run at all.
-			const preloads = await bare.page.$$eval('link[rel="preload"][as="fetch"]', (links) =>
-				links.map((link) => new URL((link as HTMLLinkElement).href).pathname)
-			);
-			expect(preloads.sort()).toEqual(PYODIDE_FILES.map((name) => `/pyodide/${name}`).sort());
 
 			// With them, that same element becomes the first runtime's frame (FrameHost titles it).
 			const full = await e2e.open('/dev/runner', {
