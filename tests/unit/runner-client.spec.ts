@@ -88,17 +88,6 @@ describe('RunnerClient start-up', () => {
 		expect(hosts[1].started).toBe(true);
 	});
 
-	it('starts the spare only once spareAfter has settled too (the page loads its editor first)', async () => {
-		let editorLoaded!: () => void;
-		makeClient({ spareAfter: new Promise<void>((resolve) => (editorLoaded = resolve)) });
-		hosts[0].ready();
-		await Promise.resolve();
-		expect(hosts).toHaveLength(1);
-		editorLoaded();
-		await vi.waitFor(() => expect(hosts).toHaveLength(2));
-		expect(hosts[1].started).toBe(true);
-	});
-
 	it('keeps no spare when asked not to', () => {
 		makeClient({ keepSpare: false });
 		hosts[0].ready();

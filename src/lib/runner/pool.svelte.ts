@@ -57,11 +57,7 @@ export interface RuntimePoolOptions {
 	startTimeoutMs?: number;
 	/** Keep a second runtime loaded, so a Stop or crash costs no start-up. */
 	keepSpare?: boolean;
-	/**
-	 * The spare starts only once this has settled (and the active runtime is ready): the page's
-	 * own start-up work comes first, since a spare matters only after a Stop or a crash.
-	 */
-	spareAfter?: Promise<unknown>;
+
 	/**
 	 * Memory snapshots of a booted Python (snapshot/keeper.ts). By default one keeper per pool in
 	 * the browser; null turns snapshots off (and in Node, where there is no page to store them).
@@ -155,7 +151,6 @@ export class RuntimePool {
 	readonly #createHost: HostFactory;
 	readonly #startTimeoutMs: number;
 	readonly #keepSpare: boolean;
-	#sparePermitted: boolean;
 	readonly #snapshots: SnapshotKeeper | null;
 	readonly #listener: PoolListener;
 	#active: Runtime;
@@ -186,13 +181,6 @@ export class RuntimePool {
 		// Generous: a loaded two-core laptop can take a minute to start CPython; this guards hangs.
 		this.#startTimeoutMs = options.startTimeoutMs ?? 120_000;
 		this.#keepSpare = options.keepSpare ?? true;
-		this.#sparePermitted = options.spareAfter === undefined;
-		options.spareAfter
-			?.catch(() => {})
-			.then(() => {
-				this.#sparePermitted = true;
-				this.#ensureSpare();
-			});
 		this.#snapshots = options.snapshots === undefined ? defaultSnapshots() : options.snapshots;
 		this.#listener = listener;
 		this.#active = this.#startRuntime();
@@ -327,7 +315,7 @@ export class RuntimePool {
 	}
 
 	#ensureSpare(): void {
-		if (!this.#keepSpare || !this.#sparePermitted || this.#disposed || this.#spare) return;
+		if (!this.#keepSpare || this.#disposed || this.#spare) return;
 		// Started only once the active runtime is ready, so the two never compete for the CPU.
 		if (this.#active.state !== 'ready') return;
 		this.#spare = this.#startRuntime();
