@@ -8,8 +8,12 @@ export type Unit = 'ms' | 'bytes' | 'ratio';
 export interface Budget {
 	/** Key into the explanations of misses. */
 	id: string;
-	/** The figure's median must be at most this (same unit as the figure). */
+	/**
+	 * The figure's median must be at most this: in the figure's unit, or, with `ofAnchor`, as a
+	 * multiple of the anchor's median (a goal that holds on a slow machine too).
+	 */
 	max: number;
+	ofAnchor?: boolean;
 	/** As the budget is written, e.g. "< 1 s". */
 	text: string;
 }
@@ -66,12 +70,22 @@ export function times(value: number): string {
 			: `${value.toFixed(2)}×`;
 }
 
+/** Whether a row is within its budget (null: it has none, or no anchor to be a multiple of). */
+function withinBudget(row: Row, median: number): boolean | null {
+	const budget = row.budget;
+	if (!budget) return null;
+	if (!budget.ofAnchor) return median <= budget.max;
+	const anchor = row.anchor ? summarize(row.anchor.samples) : null;
+	if (!anchor || anchor.runs === 0) return null;
+	return median / anchor.median <= budget.max;
+}
+
 export function missesOf(sections: Section[]): Miss[] {
 	const misses: Miss[] = [];
 	for (const section of sections) {
 		for (const row of section.rows) {
 			const median = summarize(row.samples).median;
-			if (row.budget && !(median <= row.budget.max)) misses.push({ row, median });
+			if (withinBudget(row, median) === false) misses.push({ row, median });
 		}
 	}
 	return misses;
@@ -89,8 +103,9 @@ function tableOf(section: Section): string[] {
 			anchor && row.ratio && figure.runs > 0 && anchor.runs > 0
 				? row.ratio(figure.median, anchor.median)
 				: '—';
+		const within = withinBudget(row, figure.median);
 		const budget = row.budget
-			? `${row.budget.text} ${figure.median <= row.budget.max ? '✅' : '❌ miss'}`
+			? `${row.budget.text} ${within === null ? '(not measured)' : within ? '✅' : '❌ miss'}`
 			: '—';
 		const cells = [
 			row.figure,
@@ -151,9 +166,11 @@ export function renderReport(report: Report): string {
 	for (const miss of misses) {
 		const budget = miss.row.budget;
 		if (!budget) continue;
-		out.push(
-			`- **${miss.row.figure}**: ${formatValue(miss.median, miss.row.unit)} against ${budget.text}.`
-		);
+		const anchor = miss.row.anchor ? summarize(miss.row.anchor.samples).median : NaN;
+		const measured = budget.ofAnchor
+			? `${formatValue(miss.median, miss.row.unit)}, ${times(miss.median / anchor)} ${miss.row.anchor?.label ?? ''}`
+			: formatValue(miss.median, miss.row.unit);
+		out.push(`- **${miss.row.figure}**: ${measured} against ${budget.text}.`);
 		if (!explained.has(budget.id)) {
 			explained.add(budget.id);
 			const why = report.explanations[budget.id];
