@@ -86,9 +86,25 @@ async function laneY(name: string): Promise<number> {
 	const label = chart()
 		.locator('svg .tl-lanes tspan', { hasText: new RegExp(`^${name}$`) })
 		.first();
-	const box = await label.boundingBox();
-	if (!box) throw new Error(`no lane labelled ${name}`);
-	return box.y + box.height / 2;
+	// After a resize or a theme change the chart draws its lanes again in a later frame; a label
+	// read in between is gone (CI failed twice on "no lane labelled"), so wait for the new one.
+	const deadline = Date.now() + 10_000;
+	for (;;) {
+		const box = await label.boundingBox();
+		if (box) return box.y + box.height / 2;
+		if (Date.now() > deadline) throw new Error(`no lane labelled ${name}`);
+		await page.waitForTimeout(100);
+	}
+}
+
+/** Waits until the chart has drawn the frames a resize or a theme change asked for. */
+function chartSettled(): Promise<void> {
+	return page.evaluate(
+		() =>
+			new Promise<void>((resolve) =>
+				requestAnimationFrame(() => requestAnimationFrame(() => resolve()))
+			)
+	);
 }
 
 describe('lanes name the call', () => {
@@ -193,6 +209,7 @@ describe('screenshots of the panel and a range', () => {
 					await page.setViewportSize(size);
 					if (size.width < 700) await page.getByRole('tab', { name: 'Result' }).click();
 					await chart().scrollIntoViewIfNeeded();
+					await chartSettled();
 					await page.mouse.click(await xAt(1), await laneY('Task-3'));
 					await details().waitFor();
 					const y = await laneY('Task-1');
