@@ -57,7 +57,6 @@ export interface RuntimePoolOptions {
 	startTimeoutMs?: number;
 	/** Keep a second runtime loaded, so a Stop or crash costs no start-up. */
 	keepSpare?: boolean;
-
 	/**
 	 * Memory snapshots of a booted Python (snapshot/keeper.ts). By default one keeper per pool in
 	 * the browser; null turns snapshots off (and in Node, where there is no page to store them).
