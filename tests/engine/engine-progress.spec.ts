@@ -93,6 +93,41 @@ describe('progress increments', () => {
 		expect(module.Py_EmscriptenSignalBuffer).toBeUndefined();
 	});
 
+	it('a report that lands while a turn lists its due timers still gives the whole list', () => {
+		// The signal is raised at the next bytecode, wherever it is: here, between two timers the
+		// turn pops (the handler is called as the signal would call it, in the turn's frame).
+		const { increments, final } = runReporting(
+			`
+			import asyncio, heapq, signal, sys
+			real_heappop = heapq.heappop
+			def heappop(heap):
+			    item = real_heappop(heap)
+			    signal.getsignal(60)(60, sys._getframe(1))
+			    return item
+			async def main():
+			    heapq.heappop = heappop
+			    try:
+			        await asyncio.gather(*(asyncio.sleep(1) for _ in range(3)))
+			    finally:
+			        heapq.heappop = real_heappop
+			    print("woke")
+			    signal.getsignal(60)(60, sys._getframe())
+			asyncio.run(main())
+			`,
+			60_000
+		);
+		expect(stdout(final)).toEqual(['woke']);
+		const turns = (events: TraceEvent[]) =>
+			events.filter((event) => event.kind === 'turn' && (event.due as number[]).length > 0);
+		const woken = turns(final);
+		expect(woken.map((turn) => (turn.due as number[]).length)).toEqual([3]);
+		// The reports made mid-list held the turn back; the one after "woke" has it whole.
+		const joined = increments.flat();
+		expect(stdout(joined)).toEqual(['woke']);
+		expect(turns(joined)).toEqual(woken);
+		expect(joined).toEqual(final.slice(0, joined.length));
+	});
+
 	it('a run that takes less than the interval makes no increment', () => {
 		const { increments, final } = runReporting('print("quick")\n', 60_000);
 		expect(increments).toEqual([]);

@@ -87,6 +87,9 @@ class Instrument:
         it did not jump). Returns a list the turn's due timers are added to, or None."""
         return None
 
+    def turn_listed(self) -> None:
+        """Every due timer is in the list `turn_began` returned (called only if it returned one)."""
+
     def handle_ready(self, loop: int, number: int, handle: events.Handle, task: int | None) -> None:
         """`handle` joined loop `loop`'s ready queue as `number`; a step of task `task` if not None.
 

@@ -87,8 +87,9 @@ class TraceRecorder(Instrument):
         self._quiet_for: Any = None
         self._quiet: CodeType | None = None
         self._texts = _SharedTexts()
-        # Eager first steps in progress: while above 0, the batch is not encoded, because the
-        # step's task_resumed is inserted at a position marked in it (`eager_step_ended`).
+        # While above 0, the batch is not encoded: an eager first step is in progress, whose
+        # task_resumed is inserted at a position marked in it (`eager_step_ended`), or a turn's
+        # list of due timers is being filled (`turn_listed`).
         self._holding = 0
 
     def attach(self, session: RunSession) -> None:
@@ -125,8 +126,7 @@ class TraceRecorder(Instrument):
         """For progress reports: the encoded batches from `start` on, the pending events included.
 
         Each is a comma-joined list of events, and later ones never change: the final trace is the
-        same batches joined. Nothing new while an eager first step is in progress, because its
-        task_resumed is still to be inserted before the events it made.
+        same batches joined. Nothing new while the batch is held (`_holding`).
         """
         if self._holding:
             return []
@@ -301,13 +301,22 @@ class TraceRecorder(Instrument):
     def turn_began(
         self, loop: int, turn: int, popped: int, timer: int | None
     ) -> list[int] | None:
-        """Record a turn; returns the list its due timers go into (None: not recorded)."""
+        """Record a turn; returns the list its due timers go into (None: not recorded).
+
+        Nothing is encoded until `turn_listed`: a progress report in between would keep the turn
+        with part of its list, and the final trace is the reported batches joined.
+        """
         self._send_facts()
         if not self._room_left():
             return None
         due: list[int] = []
         self._keep(events.turn(self._clock.t, loop, turn, popped, timer, due))
+        self._holding += 1
         return due
+
+    def turn_listed(self) -> None:
+        """The turn's due timers are all in its list: it may be encoded."""
+        self._holding -= 1
 
     def handle_ready(
         self, loop: int, number: int, handle: asyncio_events.Handle, task: int | None

@@ -104,8 +104,10 @@ def run_turn(loop: VirtualClockLoop) -> None:
             handle._queued = True
     # Recorded (debug option loop_snapshots): the real queue and heap, for the test that checks
     # the queue the replay rebuilds from the trace.
-    if due is not None and loop.session.limits.loop_snapshots:
-        loop.snapshot_queue()
+    if due is not None:
+        loop.session.instrument.turn_listed()
+        if loop.session.limits.loop_snapshots:
+            loop.snapshot_queue()
 
     # This is the only place where callbacks are actually *called*. All other places just add
     # them to ready. Note: We run all currently scheduled callbacks, but not any callbacks
