@@ -338,7 +338,12 @@ async function loadSection(browser: Browser, site: BenchSite): Promise<void> {
 					samples: restarts.backToBack,
 					anchor: warm,
 					ratio: ofFloor,
-					budget: { id: 'ready', max: 0.15, ofAnchor: true, text: '≤ 0.15× the floor' }
+					budget: {
+						id: 'restart-snapshot',
+						max: 0.15,
+						ofAnchor: true,
+						text: '≤ 0.15× the floor'
+					}
 				},
 				{
 					figure: 'Default example charted, cold',

@@ -15,6 +15,7 @@ import {
 	withResponsivenessProbe,
 	type OutcomeSummary
 } from './runner-fixtures';
+import { ticksSince, TICKS_PER_SECOND, workerThreadTicks } from './worker-cpu';
 
 const e2e = useE2E();
 const PAGE_FROZEN_MS = 5_000;
@@ -45,6 +46,8 @@ async function survive(code: string): Promise<OutcomeSummary> {
 	return result;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const messageOf = (outcome: OutcomeSummary): string =>
 	outcome.kind === 'finished'
 		? [outcome.limit?.message ?? '', ...outcome.notices, outcome.error?.message ?? ''].join(' ')
@@ -53,6 +56,44 @@ const messageOf = (outcome: OutcomeSummary): string =>
 			: outcome.message;
 
 describe('runaway programs', () => {
+	it(
+		'a stopped `while True: pass` stops computing at once, not two seconds later',
+		async () => {
+			await waitForReady(opened.page);
+			await waitForSpare(opened.page);
+			const outcome = opened.page.evaluate(() =>
+				(window as unknown as { __runner: { run(source: string): Promise<unknown> } }).__runner.run(
+					'while True:\n    pass\n'
+				)
+			);
+			await sleep(1_000);
+			// The runaway's worker: the one thread computing now (the spare is idle).
+			const start = workerThreadTicks();
+			await sleep(500);
+			const busy = [...workerThreadTicks()].filter(
+				([tid, ticks]) => ticks - (start.get(tid) ?? ticks) > 0.2 * TICKS_PER_SECOND
+			);
+			expect(busy).toHaveLength(1);
+			await opened.page.evaluate(() =>
+				(window as unknown as { __runner: { stop(): void } }).__runner.stop()
+			);
+			expect(await outcome).toMatchObject({ kind: 'stopped' });
+			// Its frame is gone; Chromium would let its worker run for 2 s more. It loads its frame's
+			// URL once a report is due (250 ms) and stops its run when that fails.
+			await sleep(800);
+			const after = workerThreadTicks();
+			await sleep(1_000);
+			const spent = ticksSince(after, [busy[0][0]]);
+			console.log(`[measure] the stopped worker's CPU 0.8-1.8 s after Stop: ${spent * 10} ms`);
+			expect(spent).toBeLessThan(0.1 * TICKS_PER_SECOND);
+			expect(await runPython(opened.page, 'print("next run")')).toMatchObject({
+				kind: 'finished',
+				stdout: ['next run']
+			});
+		},
+		READY_TIMEOUT
+	);
+
 	it(
 		'`while True: pass` is stopped by the watchdog, naming the limit',
 		async () => {

@@ -19,7 +19,7 @@ function runReporting(source: string, intervalMs: number) {
 		dedent(source),
 		{},
 		(increment) => increments.push(JSON.parse(increment) as TraceEvent[]),
-		intervalMs
+		{ intervalMs }
 	);
 	return { increments, final: JSON.parse(json) as TraceEvent[] };
 }
@@ -118,14 +118,51 @@ describe('progress increments', () => {
 		);
 		expect(stdout(final)).toEqual(['woke']);
 		const turns = (events: TraceEvent[]) =>
-			events.filter((event) => event.kind === 'turn' && (event.due as number[]).length > 0);
+			events.flatMap((event) => (event.kind === 'turn' && event.due.length > 0 ? [event] : []));
 		const woken = turns(final);
-		expect(woken.map((turn) => (turn.due as number[]).length)).toEqual([3]);
+		expect(woken.map((turn) => turn.due.length)).toEqual([3]);
 		// The reports made mid-list held the turn back; the one after "woke" has it whole.
 		const joined = increments.flat();
 		expect(stdout(joined)).toEqual(['woke']);
 		expect(turns(joined)).toEqual(woken);
 		expect(joined).toEqual(final.slice(0, joined.length));
+	});
+
+	it('once the reports have no reader, the run is interrupted where it spins', () => {
+		// The runner's frame is gone (Stop removed it): the worker must stop computing at once, not
+		// when the browser ends it two seconds later.
+		const started = performance.now();
+		let asked = 0;
+		const hostAlive = () => {
+			asked++;
+			return performance.now() - started < 300;
+		};
+		const increments: string[] = [];
+		const json = engine.runJson(
+			dedent(`
+				import time
+				print("spinning")
+				until = time.monotonic() + 20
+				while time.monotonic() < until:
+				    pass
+				print("never interrupted")
+			`),
+			{},
+			(increment) => increments.push(increment),
+			{ intervalMs: 50, hostAlive }
+		);
+		const events = JSON.parse(json) as TraceEvent[];
+		expect(stdout(events)).toEqual(['spinning']);
+		expect(events.find((event) => event.kind === 'limit')).toMatchObject({
+			limit: 'interrupt',
+			line: 4
+		});
+		expect(performance.now() - started).toBeLessThan(5_000);
+		// Asked once a report is due, no more often than the interval.
+		expect(asked).toBeGreaterThan(1);
+		expect(asked).toBeLessThanOrEqual(Math.ceil((performance.now() - started) / 50) + 1);
+		expect(increments.length).toBeGreaterThan(0);
+		expect(stdout(engine.run('print("after")\n'))).toEqual(['after']);
 	});
 
 	it('a run that takes less than the interval makes no increment', () => {

@@ -73,7 +73,8 @@ function initWith(snapshot: SnapshotHandle | null): InitCommand {
 		plan: { ...NO_SNAPSHOT, snapshot, make_snapshot: true },
 		index_url: 'http://127.0.0.1/pyodide/',
 		interrupt_buffer: null,
-		port: new MessageChannel().port2
+		port: new MessageChannel().port2,
+		alive_url: null
 	};
 }
 
@@ -123,13 +124,21 @@ describe('the sandbox frame script', () => {
 		expect(frame.toPage).toEqual([{ type: 'frame_ready' }, { type: 'frame_ready' }]);
 	});
 
-	it('starts the worker from the page’s script, hands it init and the port, and relays runs', () => {
+	it('starts the worker from the page’s script, hands it init and the port, and relays runs', async () => {
 		const frame = startFrame();
 		frame.post(boot('self.onmessage = () => {}'));
 		expect(frame.worker().url).toMatch(/^blob:/);
 		const init = initWith(null);
 		frame.post({ type: 'init', init });
-		expect(frame.worker().posted).toEqual([{ data: init, transfer: [init.port] }]);
+		// With a URL of the frame's own, an empty script, for the worker to load while it computes:
+		// once the frame is removed, the URL no longer loads and the worker stops its run.
+		const aliveUrl = (frame.worker().posted[0].data as InitCommand).alive_url;
+		expect(frame.worker().posted).toEqual([
+			{ data: { ...init, alive_url: aliveUrl }, transfer: [init.port] }
+		]);
+		expect(aliveUrl).toMatch(/^blob:/);
+		const script = await fetch(aliveUrl!);
+		expect(await script.text()).toBe('');
 		const run = { type: 'run', id: 7, source: 'print(1)', options: {} };
 		frame.post({ type: 'to_worker', message: run });
 		expect(frame.worker().posted[1]).toEqual({ data: run, transfer: [] });

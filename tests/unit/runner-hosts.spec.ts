@@ -139,7 +139,13 @@ describe('FrameHost', () => {
 		});
 		expect(boot.transfer).toEqual([bootCommand.reports]);
 		const command = init.command as { type: 'init'; init: InitCommand };
-		expect(command.init).toMatchObject({ type: 'init', plan, interrupt_buffer: null });
+		// The frame fills in what only it can make: the interrupt buffer and its liveness URL.
+		expect(command.init).toMatchObject({
+			type: 'init',
+			plan,
+			interrupt_buffer: null,
+			alive_url: null
+		});
 		expect(command.init.plan.files).toBe(plan.files);
 		expect(init.transfer).toEqual([command.init.port]);
 

@@ -62,7 +62,8 @@ const baseInit = {
 	plan: NO_SNAPSHOT,
 	index_url: 'http://127.0.0.1/pyodide/',
 	interrupt_buffer: null,
-	port: null
+	port: null,
+	alive_url: null
 };
 
 /** An init whose start plan has `fields` in place of the plain load's. */

@@ -4,7 +4,7 @@
  */
 import type { PyodideAPI } from 'pyodide';
 import { TRACE_VERSION, type RunOptions, type TraceEvent } from './events';
-import { ReportClock } from './progress';
+import { ReportClock, type ReportClockOptions } from './progress';
 
 /** Where the package is written in Pyodide's file system (it becomes /engine/playground/...). */
 export const ENGINE_ROOT = '/engine';
@@ -111,7 +111,7 @@ importlib.invalidate_caches()
 	 * `run`, with the trace as the engine's JSON text (the runner hands it to the page as is).
 	 *
 	 * With `increments`, the trace so far is also handed over while the run goes on, about every
-	 * `intervalMs` of wall time, for a page that can only stop a run by ending its worker. The
+	 * `clock.intervalMs` of wall time, for a page that can only stop a run by ending its worker. The
 	 * engine is then polled through Pyodide's interrupt buffer (progress.ts), which this takes for
 	 * the run and clears afterwards: only for a runtime that has no interrupt buffer of its own.
 	 * On a Pyodide whose signal check cannot be hooked, the run makes no increments.
@@ -120,12 +120,12 @@ importlib.invalidate_caches()
 		source: string,
 		options: RunOptions = {},
 		increments?: TraceIncrements,
-		intervalMs?: number
+		clockOptions?: ReportClockOptions
 	): string {
 		const optionsJson = JSON.stringify(options);
 		try {
 			const clock =
-				increments && ReportClock.install(this.#pyodide, this.#reportSignal, { intervalMs });
+				increments && ReportClock.install(this.#pyodide, this.#reportSignal, clockOptions);
 			if (!increments || !clock) return this.#entry(source, optionsJson);
 			try {
 				return this.#entry(source, optionsJson, (increment) => {

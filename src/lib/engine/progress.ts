@@ -13,6 +13,12 @@
  * own interrupt buffer, where a public getter on `[0]` of the buffer made runs about 12% slower
  * (docs/decisions/0113). Should a Pyodide read the property no more, no report is ever due, and
  * Stop shows no partial run: an e2e test says so.
+ *
+ * The same look also asks `hostAlive`, when given, whether anyone still reads the reports. Once
+ * not, the check reads SIGINT instead, and the run ends as a Stop ends it where Python can be
+ * interrupted. Chromium ends a worker its page let go of only after two seconds of grace when it
+ * is still running script, and a stopped `while True: pass` spent them on a core the next
+ * runtime needed (docs/decisions/0119-ending-a-stopped-worker.md).
  */
 import type { PyodideAPI } from 'pyodide';
 
@@ -22,6 +28,9 @@ const POLLS_PER_LOOK = 64;
 /** The property Pyodide's signal check reads (pyodide.asm.mjs, _Py_CheckEmscriptenSignals_Helper). */
 const BUFFER_PROPERTY = 'Py_EmscriptenSignalBuffer';
 
+/** KeyboardInterrupt in the running Python: what a Stop raises through an interrupt buffer. */
+const SIGINT = 2;
+
 export interface ReportClockOptions {
 	/** Wall time between two reports, in ms. */
 	intervalMs?: number;
@@ -30,6 +39,11 @@ export interface ReportClockOptions {
 	 * long before the next one.
 	 */
 	retryMs?: number;
+	/**
+	 * Whether the reports still have a reader, asked when a report is due, at most once every
+	 * `intervalMs`; once false, the run is interrupted. Absent: always.
+	 */
+	hostAlive?: () => boolean;
 	now?: () => number;
 }
 
@@ -39,12 +53,14 @@ export class ReportClock {
 	readonly #intervalMs: number;
 	readonly #retryMs: number;
 	readonly #now: () => number;
+	readonly #hostAlive: () => boolean;
 	/** What the signal check reads between reports: nothing to raise. */
 	readonly #idle = new Int32Array(1);
 	/** What it reads when a report is due; it clears the signal itself once read. */
 	readonly #due = new Int32Array(1);
 	#lastReport: number;
 	#lastSignal = -Infinity;
+	#lastAsked = -Infinity;
 	#polls = 0;
 
 	private constructor(
@@ -57,6 +73,7 @@ export class ReportClock {
 		this.#intervalMs = options.intervalMs ?? 250;
 		this.#retryMs = options.retryMs ?? 20;
 		this.#now = options.now ?? (() => performance.now());
+		this.#hostAlive = options.hostAlive ?? (() => true);
 		this.#lastReport = this.#now();
 	}
 
@@ -116,6 +133,10 @@ export class ReportClock {
 		}
 		this.#lastSignal = time;
 		this.#due[0] = this.#signal;
+		if (time - this.#lastAsked >= this.#intervalMs) {
+			this.#lastAsked = time;
+			if (!this.#hostAlive()) this.#due[0] = SIGINT;
+		}
 		return this.#due;
 	}
 }

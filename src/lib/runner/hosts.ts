@@ -200,7 +200,8 @@ export class FrameHost implements RunnerHost {
 				plan,
 				index_url: pyodideIndexUrl(),
 				interrupt_buffer: null, // the frame makes its own, when it is cross-origin isolated
-				port: channel.port2
+				port: channel.port2,
+				alive_url: null // the frame's own
 			};
 			this.#post({ type: 'init', init }, [channel.port2]);
 		}, fail);
@@ -262,7 +263,8 @@ export class WorkerHost implements RunnerHost {
 				plan,
 				index_url: pyodideIndexUrl(),
 				interrupt_buffer: buffer,
-				port: null
+				port: null,
+				alive_url: null
 			};
 			worker.postMessage(init);
 			// The check the sandbox frame makes in production.

@@ -172,7 +172,12 @@ const initCommand = object({
 	 * In the sandbox: the page's private channel. The worker sends every RunnerMessage on it and
 	 * never through its global `postMessage`, which the user's Python can also call.
 	 */
-	port: nullable(messagePort)
+	port: nullable(messagePort),
+	/**
+	 * In the sandbox: a `blob:` URL of the frame's, an empty script. It loads while the frame
+	 * lives, so a busy worker can tell that its frame is gone (runner.worker.ts, `hostAlive`).
+	 */
+	alive_url: nullable(string(200))
 });
 
 const runCommand = object({

@@ -36,6 +36,7 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 // Captured before any user code runs: Python can reassign globals and prototypes on `js`, not
 // these bindings.
 const postToPage = scope.postMessage.bind(scope);
+const importScript = scope.importScripts.bind(scope);
 const postOnPort = MessagePort.prototype.postMessage as (
 	this: MessagePort,
 	message: unknown,
@@ -44,6 +45,26 @@ const postOnPort = MessagePort.prototype.postMessage as (
 const nativeFetch = scope.fetch.bind(scope);
 /** The page's private channel (in the sandbox); null in a plain worker. */
 let pagePort: MessagePort | null = null;
+/** The sandbox frame's `blob:` URL that loads while the frame lives; null in a plain worker. */
+let aliveUrl: string | null = null;
+
+/**
+ * Whether the frame that started this worker is still there. Stop removes the frame, and
+ * Chromium then gives a worker still running script two seconds of grace before it ends it by
+ * force: a stopped `while True: pass` burned a core for those two seconds, beside the runtime
+ * starting in its place. Asked once per report interval while a run goes on (a synchronous load
+ * of an empty script, about 2 ms); once the frame is gone its URL no longer loads, and the run is
+ * interrupted (engine/progress.ts) so that the worker returns to its event loop and ends.
+ */
+function hostAlive(): boolean {
+	if (aliveUrl === null) return true;
+	try {
+		importScript(aliveUrl);
+		return true;
+	} catch {
+		return false;
+	}
+}
 
 function send(message: RunnerMessage, transfer: Transferable[] = []): void {
 	if (pagePort) postOnPort.call(pagePort, message, transfer);
@@ -242,7 +263,8 @@ async function run(command: RunCommand): Promise<void> {
 		const json = engine.runJson(
 			command.source,
 			command.options,
-			sendIncrements(command.id, interrupt)
+			sendIncrements(command.id, interrupt),
+			{ hostAlive }
 		);
 		const changed = [...engine.interpreterChanges(), ...guard.runEnded()];
 		const trace = columnsOfJson(json);
@@ -286,6 +308,7 @@ scope.onmessage = (event: MessageEvent) => {
 		case 'init':
 			if (runtime) return;
 			pagePort = command.port;
+			aliveUrl = command.alive_url;
 			runtime = start(command);
 			runtime.catch((error: unknown) =>
 				send({ type: 'fatal', error: toRunnerError('startup', error) })

@@ -76,6 +76,8 @@ function init(command: InitCommand): void {
 		interrupt = new Int32Array(buffer);
 		command.interrupt_buffer = buffer;
 	}
+	// Revoked with this document: the worker reads its frame's removal from it (runner.worker.ts).
+	command.alive_url = URL.createObjectURL(new Blob([''], { type: 'text/javascript' }));
 	// The Pyodide files and the snapshot are Blobs: handles, passed on without a copy.
 	toWorker(command, command.port ? [command.port] : []);
 	// Checked here, not in the worker: this frame has WebCrypto, its blob: worker has none, and
