@@ -309,6 +309,8 @@ scope.onmessage = (event: MessageEvent) => {
 			if (runtime) return;
 			pagePort = command.port;
 			aliveUrl = command.alive_url;
+			// A URL that does not load even now could only ever interrupt every run: not checked.
+			if (!hostAlive()) aliveUrl = null;
 			runtime = start(command);
 			runtime.catch((error: unknown) =>
 				send({ type: 'fatal', error: toRunnerError('startup', error) })
