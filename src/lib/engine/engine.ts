@@ -111,7 +111,8 @@ importlib.invalidate_caches()
 	 * `run`, with the trace as the engine's JSON text (the runner hands it to the page as is).
 	 *
 	 * With `increments`, the trace so far is also handed over while the run goes on, about every
-	 * `clock.intervalMs` of wall time, for a page that can only stop a run by ending its worker. The
+	 * `clockOptions.intervalMs` of wall time (250 ms), for a page that can only stop a run by ending
+	 * its worker; the run is interrupted once `clockOptions.hostAlive` says that page is gone. The
 	 * engine is then polled through Pyodide's interrupt buffer (progress.ts), which this takes for
 	 * the run and clears afterwards: only for a runtime that has no interrupt buffer of its own.
 	 * On a Pyodide whose signal check cannot be hooked, the run makes no increments.
