@@ -29,7 +29,7 @@ const POLLS_PER_LOOK = 64;
 const BUFFER_PROPERTY = 'Py_EmscriptenSignalBuffer';
 
 /** KeyboardInterrupt in the running Python: what a Stop raises through an interrupt buffer. */
-const SIGINT = 2;
+export const SIGINT = 2;
 
 export interface ReportClockOptions {
 	/** Wall time between two reports, in ms. */

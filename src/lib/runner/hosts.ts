@@ -11,6 +11,7 @@
  * - `WorkerHost` (development, and a fallback): a plain worker on our own origin.
  */
 import { asset } from '$app/paths';
+import { SIGINT } from '$lib/engine/progress';
 import workerUrl from './runner.worker.ts?worker&url';
 import {
 	parseFrameReady,
@@ -281,8 +282,8 @@ export class WorkerHost implements RunnerHost {
 	}
 
 	interrupt(): void {
-		// SIGINT: a KeyboardInterrupt in the running Python, which the engine reports as a limit.
-		if (this.#interrupt) Atomics.store(this.#interrupt, 0, 2);
+		// A KeyboardInterrupt in the running Python, which the engine reports as a limit.
+		if (this.#interrupt) Atomics.store(this.#interrupt, 0, SIGINT);
 	}
 
 	destroy(): void {

@@ -19,6 +19,7 @@ import {
 	type InitCommand,
 	type WorkerCommand
 } from '../protocol';
+import { SIGINT } from '../../engine/progress';
 import { snapshotVerdict } from '../snapshot/verify';
 
 const page = window.parent;
@@ -107,7 +108,7 @@ window.addEventListener('message', (event) => {
 			toPage({ type: 'frame_ready' });
 			break;
 		case 'interrupt':
-			if (interrupt) Atomics.store(interrupt, 0, 2); // SIGINT
+			if (interrupt) Atomics.store(interrupt, 0, SIGINT);
 			break;
 		case 'to_worker':
 			toWorker(command.message);
