@@ -46,8 +46,6 @@ async function survive(code: string): Promise<OutcomeSummary> {
 	return result;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 const messageOf = (outcome: OutcomeSummary): string =>
 	outcome.kind === 'finished'
 		? [outcome.limit?.message ?? '', ...outcome.notices, outcome.error?.message ?? ''].join(' ')
@@ -66,10 +64,10 @@ describe('runaway programs', () => {
 					'while True:\n    pass\n'
 				)
 			);
-			await sleep(1_000);
+			await opened.page.waitForTimeout(1_000);
 			// The runaway's worker: the one thread computing now (the spare is idle).
 			const start = workerThreadTicks();
-			await sleep(500);
+			await opened.page.waitForTimeout(500);
 			const busy = [...workerThreadTicks()].filter(
 				([tid, ticks]) => ticks - (start.get(tid) ?? ticks) > 0.2 * TICKS_PER_SECOND
 			);
@@ -81,9 +79,9 @@ describe('runaway programs', () => {
 			// Its frame is gone; Chromium would let its worker run until 2 s after Stop. It loads its
 			// frame's URL once a report is due (250 ms) and stops its run when that fails: measured
 			// 0 ms of CPU in this window, against 860 ms before it did.
-			await sleep(1_000);
+			await opened.page.waitForTimeout(1_000);
 			const after = workerThreadTicks();
-			await sleep(900);
+			await opened.page.waitForTimeout(900);
 			const spent = ticksSince(after, [busy[0][0]]);
 			console.log(`[measure] the stopped worker's CPU 1.0-1.9 s after Stop: ${spent * 10} ms`);
 			expect(spent).toBeLessThan(0.1 * TICKS_PER_SECOND);
