@@ -1,8 +1,8 @@
 // Starts the Python runner's sandbox frame while the page's own scripts load. The frame runs in
 // a process of its own, which took about half a second to start on a return visit, all of it
-// before the runner could even begin restoring Python. The page's FrameHost adopts this frame
-// (src/lib/runner/hosts.ts) and sets the rest of its attributes; pages without a runner (no
-// element marked data-runner in their prerendered HTML) get none.
+// before the runner could even begin restoring Python. The page adopts this frame as the one
+// that hosts all its runtimes (src/lib/runner/hosts.ts) and sets the rest of its attributes;
+// pages without a runner (no element marked data-runner in their prerendered HTML) get none.
 //
 // The frame's document is fetched here and handed in as srcdoc, never loaded by the frame
 // itself: a sandboxed frame's navigation bypasses the service worker, so it would fail offline

@@ -11,7 +11,10 @@ import { button, pythonReady, READY_TIMEOUT, TEST_TIMEOUT } from './playground-h
 
 const e2e = useE2E();
 
-/** Every runtime is one sandbox frame; every full load fetches Pyodide's WebAssembly. */
+/**
+ * Every embed that starts a runner fetches its sandbox frame's document; every full load fetches
+ * Pyodide's WebAssembly.
+ */
 function countInterpreters(context: BrowserContext) {
 	const counts = { frames: 0, wasm: 0 };
 	context.on('request', (request) => {

@@ -106,6 +106,8 @@ describe('runner', () => {
 			const { page } = opened;
 			// Let the warm spare finish loading first, as it has when a user presses Stop.
 			await waitForSpare(page);
+			// Every runtime is a worker of one sandbox frame: marked, to tell it from a new one.
+			await page.$eval('iframe[title="Python runner"]', (f) => f.setAttribute('data-e2e', 'the'));
 			const running = runPython(page, 'while True: pass');
 			await page.waitForFunction(
 				() => document.querySelector('[data-phase]')?.getAttribute('data-phase') === 'running'
@@ -116,6 +118,57 @@ describe('runner', () => {
 			const again = await runPython(page, 'print("again")');
 			console.log(`[measure] Stop to next successful run: ${Date.now() - stoppedAt} ms`);
 			expect(again).toMatchObject({ kind: 'finished', stdout: ['again'] });
+			// The stopped runtime ended inside the frame, and its replacement started there too.
+			await waitForSpare(page);
+			const frames = await page.$$eval('iframe[title="Python runner"]', (all) =>
+				all.map((f) => f.getAttribute('data-e2e'))
+			);
+			expect(frames).toEqual(['the']);
+		},
+		READY_TIMEOUT
+	);
+
+	it(
+		'a sandbox frame that stops answering is replaced by a new one, and Run works again',
+		async () => {
+			const lost = await e2e.open('/dev/runner?watchdog=2000');
+			const { page } = lost;
+			await waitForReady(page);
+			await waitForSpare(page);
+			// As when the frame's process dies: its runtimes vanish without a word.
+			await page.$eval('iframe[title="Python runner"]', (f) => {
+				f.setAttribute('data-e2e', 'dead');
+				f.remove();
+			});
+			const removed = Date.now();
+			const unanswered = await runPython(page, 'print("into the void")');
+			expect(unanswered).toMatchObject({ kind: 'stopped' });
+			console.log(
+				`[measure] lost frame: the run stopped by the watchdog after ${Date.now() - removed} ms`
+			);
+			// The runtime the watchdog ended is asked after; the frame never answers, so it is
+			// given up within 5 s and every runtime starts again in a new one.
+			await page.waitForFunction(
+				() => document.querySelectorAll('iframe[title="Python runner"]').length === 1,
+				null,
+				{ timeout: 20_000, polling: 100 }
+			);
+			console.log(`[measure] lost frame: a new frame ${Date.now() - removed} ms after the loss`);
+			await waitForReady(page);
+			const startup = await page.evaluate(
+				() =>
+					(window as unknown as { __runner: { status: { startup?: unknown } } }).__runner.status
+						.startup
+			);
+			console.log(`[measure] lost frame: Python ready again after ${Date.now() - removed} ms`);
+			// A lost frame is not the snapshot's fault: the new runtime restores it.
+			expect(startup).toMatchObject({ source: 'snapshot', note: '' });
+			const again = await runPython(page, 'print("again")');
+			expect(again).toMatchObject({ kind: 'finished', stdout: ['again'] });
+			const marks = await page.$$eval('iframe[title="Python runner"]', (all) =>
+				all.map((f) => f.getAttribute('data-e2e'))
+			);
+			expect(marks).toEqual([null]);
 		},
 		READY_TIMEOUT
 	);

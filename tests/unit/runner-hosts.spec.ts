@@ -1,7 +1,8 @@
 /**
  * FrameHost owns its frame's handshake: the frame says `frame_ready`, the host answers with
- * `boot` and `init` itself, and nothing above the host ever sees the handshake. A page, a frame
- * and the network are stood in for.
+ * `boot` and `init` itself, and nothing above the host ever sees the handshake. Every runtime of
+ * a page shares one frame, which is replaced only when it stops answering. A page, a frame and
+ * the network are stood in for.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -134,17 +135,21 @@ describe('FrameHost', () => {
 		const bootCommand = boot.command as { type: 'boot'; reports: MessagePort };
 		expect(bootCommand).toEqual({
 			type: 'boot',
+			runtime: 0,
 			worker_source: WORKER_SOURCE,
 			reports: expect.any(MessagePort)
 		});
 		expect(boot.transfer).toEqual([bootCommand.reports]);
-		const command = init.command as { type: 'init'; init: InitCommand };
-		// The frame fills in what only it can make: the interrupt buffer and its liveness URL.
+		const command = init.command as { type: 'init'; runtime: number; init: InitCommand };
+		expect(command.runtime).toBe(0);
+		// The frame fills in what only it can make: the interrupt buffer, its liveness URL and the
+		// compiled module.
 		expect(command.init).toMatchObject({
 			type: 'init',
 			plan,
 			interrupt_buffer: null,
-			alive_url: null
+			alive_url: null,
+			module_from_host: false
 		});
 		expect(command.init.plan.files).toBe(plan.files);
 		expect(init.transfer).toEqual([command.init.port]);
@@ -230,5 +235,101 @@ describe('FrameHost', () => {
 		expect(prestarted.connected).toBe(false);
 		expect(frames).toHaveLength(1);
 		await vi.waitFor(() => expect(frames[0].documents).toEqual([FRAME_DOCUMENT]));
+	});
+
+	it('starts every runtime of the page in the one frame, each under its own number', async () => {
+		const { FrameHost } = await import('$lib/runner/hosts');
+		const first = new FrameHost();
+		first.start(Promise.resolve({ ...NO_SNAPSHOT, files: files() }));
+		fromFrame({ type: 'frame_ready' });
+		await vi.waitFor(() => expect(frames[0].posted).toHaveLength(2));
+		const second = new FrameHost();
+		second.start(Promise.resolve({ ...NO_SNAPSHOT, files: files() }));
+		await vi.waitFor(() => expect(frames[0].posted).toHaveLength(4));
+		expect(frames).toHaveLength(1);
+		expect(frames[0].documents).toHaveLength(1);
+		expect(frames[0].commands().map((c) => [c.type, 'runtime' in c ? c.runtime : null])).toEqual([
+			['boot', 0],
+			['init', 0],
+			['boot', 1],
+			['init', 1]
+		]);
+		const run = { type: 'run', id: 3, source: 'x', options: {} } as const;
+		second.send(run);
+		second.interrupt();
+		expect(frames[0].commands().slice(4)).toEqual([
+			{ type: 'to_worker', runtime: 1, message: run },
+			{ type: 'interrupt', runtime: 1 }
+		]);
+		first.destroy();
+		second.destroy();
+	});
+
+	it('ends a runtime in the frame, which stays while it answers', async () => {
+		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+		try {
+			const { FrameHost } = await import('$lib/runner/hosts');
+			const [first, second] = [new FrameHost(), new FrameHost()];
+			first.start(Promise.resolve({ ...NO_SNAPSHOT, files: files() }));
+			second.start(Promise.resolve({ ...NO_SNAPSHOT, files: files() }));
+			const failures: string[] = [];
+			second.onlost = (message) => failures.push(message);
+			fromFrame({ type: 'frame_ready' });
+			await vi.waitFor(() => expect(frames[0].posted).toHaveLength(4));
+			first.destroy();
+			expect(frames[0].commands().slice(4)).toEqual([
+				{ type: 'end', runtime: 0 },
+				{ type: 'hello' } // is it still there?
+			]);
+			fromFrame({ type: 'frame_ready' });
+			vi.advanceTimersByTime(10_000);
+			expect(frames[0].connected).toBe(true);
+			expect(failures).toEqual([]);
+			// A later runtime goes into the same frame.
+			const third = new FrameHost();
+			third.start(Promise.resolve({ ...NO_SNAPSHOT, files: files() }));
+			await vi.waitFor(() => expect(frames[0].commands().at(-1)).toMatchObject({ runtime: 2 }));
+			expect(frames).toHaveLength(1);
+			second.destroy();
+			third.destroy();
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+
+	it('gives up a frame that does not answer after a runtime ends: the rest fail, the next gets a new one', async () => {
+		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+		try {
+			const { FrameHost } = await import('$lib/runner/hosts');
+			const [stopped, active, spare] = [new FrameHost(), new FrameHost(), new FrameHost()];
+			for (const host of [stopped, active, spare])
+				host.start(Promise.resolve({ ...NO_SNAPSHOT, files: files() }));
+			const failures: string[] = [];
+			active.onlost = (message) => failures.push(`active: ${message}`);
+			spare.onlost = (message) => failures.push(`spare: ${message}`);
+			fromFrame({ type: 'frame_ready' });
+			await vi.waitFor(() => expect(frames[0].posted).toHaveLength(6));
+			stopped.destroy();
+			vi.advanceTimersByTime(4_000);
+			expect(failures).toEqual([]);
+			vi.advanceTimersByTime(1_000);
+			expect(frames[0].connected).toBe(false);
+			// The newest first, so the pool never promotes a spare that is lost too.
+			expect(failures).toEqual([
+				'spare: The Python runner stopped answering',
+				'active: The Python runner stopped answering'
+			]);
+			active.destroy();
+			// Ending it afterwards changes nothing, and the lost frame is told nothing more.
+			spare.destroy();
+			expect(frames[0].commands().at(-1)).toEqual({ type: 'hello' });
+			const next = new FrameHost();
+			next.start(Promise.resolve({ ...NO_SNAPSHOT, files: files() }));
+			expect(frames).toHaveLength(2);
+			expect(frames[1].connected).toBe(true);
+			next.destroy();
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 });

@@ -287,6 +287,47 @@ describe('RuntimePool and the snapshot keeper', () => {
 		expect(abandon).toHaveBeenCalledWith(planned);
 	});
 
+	it('keeps the snapshot when runtimes go with a lost frame: the loading one starts again', async () => {
+		const { snapshots, planned } = planning();
+		const failed = vi.spyOn(snapshots, 'failed');
+		const abandon = vi.spyOn(snapshots, 'abandon');
+		const pool = makePool({ snapshots });
+		await hosts[0].plan;
+		hosts[0].ready({ source: 'snapshot', notes: [] });
+		await settle();
+		expect(hosts).toHaveLength(2); // the spare, still loading
+		await hosts[1].plan;
+		// The frame stopped answering: the spare goes first, then the active runtime.
+		hosts[1].onlost?.('The Python runner stopped answering');
+		expect(hosts).toHaveLength(3);
+		hosts[0].onlost?.('The Python runner stopped answering');
+		expect(lost.map((l) => l.message)).toEqual([
+			'The Python runner stopped answering. A fresh Python is starting; your code is unchanged.'
+		]);
+		expect(failed).not.toHaveBeenCalled();
+		expect(abandon).toHaveBeenCalledWith(planned);
+		// The replacement spare became the active runtime; it starts from the snapshot.
+		expect(await hosts[2].plan).toBe(snapshotPlan);
+		expect(pool.status.phase).toBe('restarting');
+		hosts[2].ready({ source: 'snapshot', notes: [] });
+		expect(pool.status.phase).toBe('ready');
+		expect(hosts).toHaveLength(4); // and a new spare
+	});
+
+	it('starts a first runtime lost with its frame again, not as a crash', async () => {
+		const { snapshots } = planning();
+		const failed = vi.spyOn(snapshots, 'failed');
+		const pool = makePool({ snapshots });
+		await hosts[0].plan;
+		hosts[0].onlost?.('The Python runner stopped answering');
+		expect(hosts[0].destroyed).toBe(true);
+		expect(hosts).toHaveLength(2);
+		expect(pool.status.phase).toBe('restarting');
+		expect(failed).not.toHaveBeenCalled();
+		hosts[1].ready({ source: 'snapshot', notes: [] });
+		expect(pool.status.phase).toBe('ready');
+	});
+
 	it('starts a plain load when the keeper has no answer', async () => {
 		const snapshots = keeper();
 		vi.spyOn(snapshots, 'plan').mockRejectedValue(new Error('storage broke'));

@@ -63,7 +63,8 @@ const baseInit = {
 	index_url: 'http://127.0.0.1/pyodide/',
 	interrupt_buffer: null,
 	port: null,
-	alive_url: null
+	alive_url: null,
+	module_from_host: false
 };
 
 /** An init whose start plan has `fields` in place of the plain load's. */
@@ -466,6 +467,20 @@ describe('parseWorkerCommand', () => {
 		expect(parseWorkerCommand({ type: 'snapshot', ...fields })).toBeNull();
 	});
 
+	it('accepts the host’s compiled module, or why there is none, and nothing else as a module', async () => {
+		const module = await WebAssembly.compile(
+			new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00])
+		);
+		const given = parseWorkerCommand({ type: 'module', module });
+		// The module itself: it cannot be copied, only handed on.
+		expect(given && 'module' in given && given.module).toBe(module);
+		const refused = { type: 'module', problem: 'CompileError: expected magic word' };
+		expect(parseWorkerCommand(refused)).toEqual(refused);
+		expect(parseWorkerCommand({ type: 'module', module: new ArrayBuffer(8) })).toBeNull();
+		expect(parseWorkerCommand({ type: 'module', module: { exports: [] } })).toBeNull();
+		expect(parseWorkerCommand({ ...baseInit, module_from_host: 'yes' })).toBeNull();
+	});
+
 	it('rejects a run with a source that is not text', () => {
 		expect(parseWorkerCommand({ type: 'run', id: 1, source: 42, options: {} })).toBeNull();
 	});
@@ -489,13 +504,15 @@ describe('parseFrameCommand', () => {
 		const commands = [
 			{
 				type: 'boot',
+				runtime: 0,
 				worker_source: 'self.onmessage = () => {}',
 				reports: new MessageChannel().port2
 			},
-			{ type: 'init', init: initWith({ files: pyodideFiles(), make_snapshot: true }) },
+			{ type: 'init', runtime: 0, init: initWith({ files: pyodideFiles(), make_snapshot: true }) },
 			{ type: 'hello' },
-			{ type: 'interrupt' },
-			{ type: 'to_worker', message: run }
+			{ type: 'interrupt', runtime: 2 },
+			{ type: 'to_worker', runtime: 1, message: run },
+			{ type: 'end', runtime: 1 }
 		];
 		for (const command of commands) expect(parseFrameCommand(command)).toEqual(command);
 	});
@@ -503,22 +520,34 @@ describe('parseFrameCommand', () => {
 	it.each([
 		[
 			'a boot without script text',
-			{ type: 'boot', worker_source: 42, reports: new MessageChannel().port2 }
+			{ type: 'boot', runtime: 0, worker_source: 42, reports: new MessageChannel().port2 }
 		],
 		[
 			'a boot with a script larger than any runner',
 			{
 				type: 'boot',
+				runtime: 0,
 				worker_source: 'x'.repeat(MESSAGE_LIMITS.maxWorkerSource + 1),
 				reports: new MessageChannel().port2
 			}
 		],
-		['a boot without a port for its reports', { type: 'boot', worker_source: 'x' }],
-		['an init that is no init command', { type: 'init', init: { ...baseInit, type: 'run' } }],
+		['a boot without a port for its reports', { type: 'boot', runtime: 0, worker_source: 'x' }],
+		[
+			'a boot that names no runtime',
+			{ type: 'boot', worker_source: 'x', reports: new MessageChannel().port2 }
+		],
+		[
+			'an init that is no init command',
+			{ type: 'init', runtime: 0, init: { ...baseInit, type: 'run' } }
+		],
 		[
 			'a run for the worker without a source',
-			{ type: 'to_worker', message: { ...run, source: null } }
+			{ type: 'to_worker', runtime: 0, message: { ...run, source: null } }
 		],
+		['a run for no runtime', { type: 'to_worker', message: run }],
+		['an end for a runtime that is no number', { type: 'end', runtime: '0' }],
+		['an interrupt for runtime -1', { type: 'interrupt', runtime: -1 }],
+		['an end for runtime 1.5', { type: 'end', runtime: 1.5 }],
 		['an unknown command', { type: 'navigate', url: 'https://example.test/' }]
 	])('rejects %s', (_name, command) => {
 		expect(parseFrameCommand(command)).toBeNull();

@@ -9,6 +9,7 @@ import { columnsOfJson } from '$lib/engine/columns';
 export class StubHost implements RunnerHost {
 	onmessage: ((data: unknown) => void) | null = null;
 	onfailure: ((message: string) => void) | null = null;
+	onlost: ((message: string) => void) | null = null;
 	/** The plan the host was started with, once it was. */
 	plan: Promise<StartPlan> | null = null;
 	sent: RunCommand[] = [];

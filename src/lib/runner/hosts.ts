@@ -2,12 +2,12 @@
  * Where a runner lives. The runtime pool starts one `RunnerHost` per Python runtime and replaces
  * it after a Stop or a crash; a host moves raw messages, and the pool validates them.
  *
- * - `FrameHost` (production): a `sandbox="allow-scripts"` iframe (an opaque origin holding none
- *   of our data, with a strict Content Security Policy) that runs the worker from a `blob:` URL.
- *   The page downloads the frame's document, the worker script and the Pyodide files once and
- *   hands them in (the document as `srcdoc`, the files as Blobs every runtime shares), so the
- *   frame loads nothing itself. The frame's handshake (`frame_ready` → `boot`, `init`) is the
- *   host's own: nothing above it sees the frame.
+ * - `FrameHost` (production): a worker in the page's one `sandbox="allow-scripts"` iframe (an
+ *   opaque origin holding none of our data, with a strict Content Security Policy), started from
+ *   a `blob:` URL. The page downloads the frame's document, the worker script and the Pyodide
+ *   files once and hands them in (the document as `srcdoc`, the files as Blobs every runtime
+ *   shares), so the frame loads nothing itself. The frame's handshake (`frame_ready` → `boot`,
+ *   `init`) is the host's own: nothing above it sees the frame.
  * - `WorkerHost` (development, and a fallback): a plain worker on our own origin.
  */
 import { asset } from '$app/paths';
@@ -29,6 +29,11 @@ export interface RunnerHost {
 	onmessage: ((data: unknown) => void) | null;
 	/** The host failed outside the protocol (the worker or frame could not start or died). */
 	onfailure: ((message: string) => void) | null;
+	/**
+	 * The runtime went away with the container it shared with others (the sandbox frame stopped
+	 * answering): neither its program nor its start plan is to blame.
+	 */
+	onlost: ((message: string) => void) | null;
 	/**
 	 * Begin loading; progress arrives as messages. Python starts once `plan` resolves (the host
 	 * loads what it can meanwhile) and the host has completed its own handshake.
@@ -85,10 +90,10 @@ export const loadPyodideFiles = sharedOnce(() =>
 );
 
 /**
- * The sandbox frame static/runner/prestart.js started while the page loaded, for the first
- * runtime only. Taken only if it is exactly the frame this host would make: its sandbox and
+ * The sandbox frame static/runner/prestart.js started while the page loaded, adopted as the
+ * page's first frame. Taken only if it is exactly the frame the page would make: its sandbox and
  * permissions were fixed when it navigated and cannot be tightened now, and it holds nothing but
- * our document (set by prestart.js, or by this host once it has the document).
+ * our document (set by prestart.js, or by the page once it has the document).
  */
 function adoptPrestartedFrame(): HTMLIFrameElement | null {
 	const frame = document.getElementById('runner-frame');
@@ -105,11 +110,117 @@ function adoptPrestartedFrame(): HTMLIFrameElement | null {
 	return null;
 }
 
+/** What a runtime hears when its frame stopped answering and was given up. */
+const FRAME_LOST = 'The Python runner stopped answering';
+
+/** How long the frame may take to answer `hello` after a runtime ends, before it is given up. */
+const FRAME_ANSWER_MS = 5_000;
+
+/**
+ * The page's one sandbox frame, which hosts every runtime in a worker of its own
+ * (docs/decisions/0122-one-frame-for-every-runtime.md): the spare and every replacement start
+ * without a new frame, from a WebAssembly module the frame compiled once. Made on first use
+ * (adopting the one prestart.js started), and replaced only when it is lost: its document would
+ * not load, or it did not answer after a runtime ended. A frame whose process died says nothing
+ * at all, so it is asked then, when a runtime it held was stopped or failed.
+ */
+class SandboxFrame {
+	/** Resolves on the frame's first `frame_ready`; rejects if its document cannot be loaded. */
+	readonly ready: Promise<void>;
+	readonly #element: HTMLIFrameElement;
+	readonly #hosts = new Set<{ lost(message: string): void }>();
+	#nextRuntime = 0;
+	#answerTimer: ReturnType<typeof setTimeout> | null = null;
+	#markReady: () => void = () => {};
+	readonly #listener = (event: MessageEvent) => {
+		// Only our frame speaks for the runner; other windows are ignored. On the window it says
+		// only frame_ready: anything else is dropped unread.
+		if (event.source !== this.#element.contentWindow || !parseFrameReady(event.data)) return;
+		this.#markReady();
+		if (this.#answerTimer !== null) clearTimeout(this.#answerTimer);
+		this.#answerTimer = null;
+	};
+
+	constructor() {
+		const adopted = adoptPrestartedFrame();
+		const frame = adopted ?? document.createElement('iframe');
+		// allow-scripts without allow-same-origin: an opaque origin with no access to our storage,
+		// cookies or DOM, that cannot navigate the page or open windows.
+		frame.setAttribute('sandbox', 'allow-scripts');
+		// Lets the frame be cross-origin isolated when the page is (for the interrupt buffer).
+		frame.setAttribute('allow', 'cross-origin-isolated');
+		frame.setAttribute('aria-hidden', 'true');
+		frame.setAttribute('tabindex', '-1');
+		frame.title = 'Python runner';
+		frame.style.cssText = 'position:absolute;width:0;height:0;border:0;visibility:hidden';
+		this.#element = frame;
+		const loaded = new Promise<void>((resolve) => (this.#markReady = resolve));
+		window.addEventListener('message', this.#listener);
+		if (adopted) {
+			// Its frame_ready may have come before this listener: ask again.
+			this.post({ type: 'hello' });
+		} else {
+			document.body.appendChild(frame);
+		}
+		const documentSet = loadFrameDocument().then((html) => {
+			// prestart.js may have set this very document already; setting it again would reload it.
+			if (frame.getAttribute('srcdoc') !== html) frame.srcdoc = html;
+		});
+		this.ready = Promise.all([documentSet, loaded]).then(() => {});
+		this.ready.catch((error: unknown) =>
+			this.#lose(error instanceof Error ? error.message : String(error))
+		);
+	}
+
+	/** Joins a runtime to this frame: its number in the frame's commands. */
+	join(host: { lost(message: string): void }): number {
+		this.#hosts.add(host);
+		return this.#nextRuntime++;
+	}
+
+	/** A runtime has ended: `end` it in the frame, then make sure the frame still answers. */
+	leave(host: { lost(message: string): void }, runtime: number): void {
+		if (!this.#hosts.delete(host)) return;
+		this.post({ type: 'end', runtime });
+		if (this.#answerTimer !== null) return;
+		this.#answerTimer = setTimeout(() => this.#lose(FRAME_LOST), FRAME_ANSWER_MS);
+		this.post({ type: 'hello' });
+	}
+
+	post(command: FrameCommand, transfer: Transferable[] = []): void {
+		// The frame's origin is opaque, so no target origin can name it; nothing secret is sent.
+		this.#element.contentWindow?.postMessage(command, '*', transfer);
+	}
+
+	/** Gives the frame up: the next runtime gets a new one, and those still in it are told. */
+	#lose(message: string): void {
+		if (currentFrame === this) currentFrame = null;
+		// Newest first: the warm spare fails (and its replacement starts in a new frame) before the
+		// active runtime does, so the active one is replaced by a live runtime, not the lost spare.
+		const hosts = [...this.#hosts].reverse();
+		this.#hosts.clear();
+		this.#close();
+		for (const host of hosts) host.lost(message);
+	}
+
+	#close(): void {
+		if (this.#answerTimer !== null) clearTimeout(this.#answerTimer);
+		this.#answerTimer = null;
+		window.removeEventListener('message', this.#listener);
+		// Removing the frame ends its document and, with it, every worker and all their memory.
+		this.#element.remove();
+	}
+}
+
+let currentFrame: SandboxFrame | null = null;
+
 export class FrameHost implements RunnerHost {
 	onmessage: ((data: unknown) => void) | null = null;
 	onfailure: ((message: string) => void) | null = null;
-	#frame: HTMLIFrameElement | null = null;
-	#booted = false;
+	onlost: ((message: string) => void) | null = null;
+	#frame: SandboxFrame | null = null;
+	/** This runtime's number in the frame's commands. */
+	#runtime = -1;
 	/** The plan with every Pyodide file in it, once `start` has it. */
 	#plan: Promise<StartPlan> | null = null;
 	#channel: MessageChannel | null = null;
@@ -117,14 +228,9 @@ export class FrameHost implements RunnerHost {
 		const message = downloadProgress(download);
 		if (message) this.onmessage?.(message);
 	};
-	/** The frame's report that its worker failed comes on this, never on the window. */
+	/** The frame's report that this runtime's worker failed comes on this, never on the window. */
 	#reports: MessageChannel | null = null;
-	readonly #listener = (event: MessageEvent) => {
-		// Only the frame we created speaks for the runner; other windows are ignored. On the window
-		// it says only frame_ready: anything else is dropped unread.
-		if (!this.#frame || event.source !== this.#frame.contentWindow) return;
-		if (parseFrameReady(event.data)) this.#boot();
-	};
+	readonly #member = { lost: (message: string) => this.#lost(message) };
 
 	start(plan: Promise<StartPlan>): void {
 		void loadWorkerSource().catch(() => {}); // fetched while the frame loads; #boot reports
@@ -140,56 +246,39 @@ export class FrameHost implements RunnerHost {
 			}
 		});
 		this.#plan.catch(() => {}); // reported once the frame is ready for it, in #boot
-		const adopted = adoptPrestartedFrame();
-		const frame = adopted ?? document.createElement('iframe');
-		// allow-scripts without allow-same-origin: an opaque origin with no access to our storage,
-		// cookies or DOM, that cannot navigate the page or open windows.
-		frame.setAttribute('sandbox', 'allow-scripts');
-		// Lets the frame be cross-origin isolated when the page is (for the interrupt buffer).
-		frame.setAttribute('allow', 'cross-origin-isolated');
-		frame.setAttribute('aria-hidden', 'true');
-		frame.setAttribute('tabindex', '-1');
-		frame.title = 'Python runner';
-		frame.style.cssText = 'position:absolute;width:0;height:0;border:0;visibility:hidden';
-		window.addEventListener('message', this.#listener);
+		const frame = (currentFrame ??= new SandboxFrame());
 		this.#frame = frame;
-		if (adopted) {
-			// Its frame_ready may have come before this listener: ask again (#boot runs once).
-			this.#post({ type: 'hello' });
-		} else {
-			document.body.appendChild(frame);
-		}
-		loadFrameDocument().then(
-			(html) => {
-				// prestart.js may have set this very document already; setting it again would reload it.
-				if (this.#frame === frame && frame.getAttribute('srcdoc') !== html) frame.srcdoc = html;
-			},
-			(error: unknown) => {
-				if (this.#frame === frame)
-					this.onfailure?.(error instanceof Error ? error.message : String(error));
-			}
+		this.#runtime = frame.join(this.#member);
+		// A frame that cannot load is reported through #lost, by the frame itself.
+		frame.ready.then(
+			() => this.#boot(),
+			() => {}
 		);
 	}
 
-	/** The frame is ready: start its worker, and hand it `init` once the plan and files are here. */
+	/** The frame is ready: start this runtime's worker, and hand it `init` once the plan is here. */
 	#boot(): void {
-		if (this.#booted || !this.#plan) return;
-		this.#booted = true;
-		const fail = (error: unknown) =>
-			this.onfailure?.(error instanceof Error ? error.message : String(error));
+		const frame = this.#frame;
+		if (!frame || !this.#plan) return;
+		const runtime = this.#runtime;
+		const fail = (error: unknown) => {
+			if (this.#frame === frame)
+				this.onfailure?.(error instanceof Error ? error.message : String(error));
+		};
 		// The worker starts at once (evaluating its script takes a third of a second), and gets the
 		// files and the snapshot when the page has them.
 		const started = loadWorkerSource().then((workerSource) => {
+			if (this.#frame !== frame) return;
 			// Validated with everything else the runner says: it is the runner's `fatal`.
 			const reports = new MessageChannel();
 			reports.port1.onmessage = (event) => this.onmessage?.(event.data);
 			this.#reports = reports;
-			this.#post({ type: 'boot', worker_source: workerSource, reports: reports.port2 }, [
+			frame.post({ type: 'boot', runtime, worker_source: workerSource, reports: reports.port2 }, [
 				reports.port2
 			]);
 		});
 		Promise.all([this.#plan, started]).then(([plan]) => {
-			if (!this.#frame) return; // destroyed while downloading
+			if (this.#frame !== frame) return; // ended while downloading
 			// The worker answers on this private channel only. What the user's Python posts with
 			// `js.postMessage` goes to the frame, which drops it unread, so a forged or huge
 			// message never costs the page a structured-clone.
@@ -202,22 +291,35 @@ export class FrameHost implements RunnerHost {
 				index_url: pyodideIndexUrl(),
 				interrupt_buffer: null, // the frame makes its own, when it is cross-origin isolated
 				port: channel.port2,
-				alive_url: null // the frame's own
+				alive_url: null, // the frame's own
+				module_from_host: false // the frame decides
 			};
-			this.#post({ type: 'init', init }, [channel.port2]);
+			frame.post({ type: 'init', runtime, init }, [channel.port2]);
 		}, fail);
 	}
 
 	send(command: RunCommand): void {
-		this.#post({ type: 'to_worker', message: command });
+		this.#frame?.post({ type: 'to_worker', runtime: this.#runtime, message: command });
 	}
 
 	interrupt(): void {
-		this.#post({ type: 'interrupt' });
+		this.#frame?.post({ type: 'interrupt', runtime: this.#runtime });
 	}
 
 	destroy(): void {
-		window.removeEventListener('message', this.#listener);
+		const frame = this.#frame;
+		this.#disconnect();
+		frame?.leave(this.#member, this.#runtime);
+	}
+
+	/** The frame was given up: this runtime went with it. */
+	#lost(message: string): void {
+		if (!this.#frame) return;
+		this.#disconnect();
+		this.onlost?.(message);
+	}
+
+	#disconnect(): void {
 		for (const channel of [this.#channel, this.#reports]) {
 			if (!channel) continue;
 			channel.port1.onmessage = null;
@@ -225,20 +327,14 @@ export class FrameHost implements RunnerHost {
 		}
 		this.#channel = null;
 		this.#reports = null;
-		// Removing the frame ends its document and, with it, the worker and all its memory.
-		this.#frame?.remove();
 		this.#frame = null;
-	}
-
-	#post(command: FrameCommand, transfer: Transferable[] = []): void {
-		// The frame's origin is opaque, so no target origin can name it; nothing secret is sent.
-		this.#frame?.contentWindow?.postMessage(command, '*', transfer);
 	}
 }
 
 export class WorkerHost implements RunnerHost {
 	onmessage: ((data: unknown) => void) | null = null;
 	onfailure: ((message: string) => void) | null = null;
+	onlost: ((message: string) => void) | null = null; // a worker of its own is never lost with others
 	#worker: Worker | null = null;
 	#interrupt: Int32Array | null = null;
 
@@ -265,7 +361,8 @@ export class WorkerHost implements RunnerHost {
 				index_url: pyodideIndexUrl(),
 				interrupt_buffer: buffer,
 				port: null,
-				alive_url: null
+				alive_url: null,
+				module_from_host: false
 			};
 			worker.postMessage(init);
 			// The check the sandbox frame makes in production.

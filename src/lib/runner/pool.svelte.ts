@@ -248,6 +248,7 @@ export class RuntimePool {
 		const runtime = new Runtime(host);
 		host.onmessage = (data) => this.#onMessage(runtime, data);
 		host.onfailure = (message) => this.#onFailure(runtime, message);
+		host.onlost = (message) => this.#onLost(runtime, message);
 		this.#armStartTimer(runtime);
 		try {
 			host.start(this.#plan(runtime));
@@ -291,6 +292,7 @@ export class RuntimePool {
 		if (runtime.state === 'loading' && runtime.planned) this.#snapshots?.abandon(runtime.planned);
 		runtime.host.onmessage = null;
 		runtime.host.onfailure = null;
+		runtime.host.onlost = null;
 		runtime.host.destroy();
 		if (runtime.state === 'loading') runtime.fail('The runtime was replaced.');
 	}
@@ -357,6 +359,17 @@ export class RuntimePool {
 		}
 		this.#listener.onRuntimeLost(runtime, lostSentence);
 		this.#replaceActive(message);
+	}
+
+	/**
+	 * The runtime went with its container (the sandbox frame stopped answering). One still loading
+	 * starts again, and its start plan is not blamed: the stored snapshot stays.
+	 */
+	#onLost(runtime: Runtime, message: string): void {
+		if (!this.#holds(runtime)) return;
+		if (runtime.state !== 'loading') this.#onFailure(runtime, message);
+		else if (runtime === this.#spare) this.#replaceSpare();
+		else this.#replaceActive(message);
 	}
 
 	#onProtocolError(runtime: Runtime): void {

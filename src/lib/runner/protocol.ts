@@ -1,10 +1,13 @@
 /**
  * Every message between the page, the sandbox frame and the runner worker.
  *
- *   page ──FrameCommand──▶ sandbox frame ──WorkerCommand──▶ runner worker (Pyodide)
+ *   page ──FrameCommand──▶ sandbox frame ──WorkerCommand──▶ runner workers (Pyodide), one a runtime
  *   page ◀──frame_ready─── sandbox frame (on the window)     │
- *   page ◀──fatal───────── sandbox frame (on a private port) │
- *   page ◀──────────────── RunnerMessage ◀──────────────────┘  (on the page's private port)
+ *   page ◀──fatal───────── sandbox frame (on a runtime's private port) │
+ *   page ◀──────────────── RunnerMessage ◀──────────────────┘  (on the runtime's private port)
+ *
+ * One sandbox frame hosts every runtime of a page, each in its own worker, named in the page's
+ * commands by a number the page gives it (docs/decisions/0122-one-frame-for-every-runtime.md).
  *
  * The validators below are the definition: every message type is inferred from them, so what
  * the page and the worker accept and what their code expects cannot drift apart.
@@ -117,6 +120,12 @@ const messagePort = instanceOf(
 	'MessagePort',
 	typeof MessagePort === 'undefined' ? undefined : MessagePort
 );
+const wasmModule = instanceOf(
+	'WebAssembly.Module',
+	typeof WebAssembly === 'undefined' ? undefined : WebAssembly.Module
+);
+/** Which of the frame's runtimes a command is for: a number the page gives each one. */
+const runtimeId = number({ min: 0, integer: true });
 
 const runnerError = object({
 	kind: literal(...RUNNER_ERROR_KINDS),
@@ -174,10 +183,17 @@ const initCommand = object({
 	 */
 	port: nullable(messagePort),
 	/**
-	 * In the sandbox: a `blob:` URL of the frame's, an empty script. It loads while the frame
-	 * lives, so a busy worker can tell that its frame is gone (runner.worker.ts, `hostAlive`).
+	 * In the sandbox: a `blob:` URL of the frame's, an empty script. It loads until the page ends
+	 * this runtime (or the frame goes), so a busy worker can tell that it has been ended
+	 * (runner.worker.ts, `hostAlive`).
 	 */
-	alive_url: nullable(string(200))
+	alive_url: nullable(string(200)),
+	/**
+	 * In the sandbox: the frame compiles Pyodide's WebAssembly once for all its runtimes and hands
+	 * this worker the module in a `module` command, which the worker waits for instead of
+	 * compiling the bytes itself.
+	 */
+	module_from_host: boolean()
 });
 
 const runCommand = object({
@@ -194,9 +210,17 @@ const snapshotCommand = object({
 	problem: optional(shortText)
 });
 
+/** The compiled `pyodide.asm.wasm` the host promised in `init`, or why there is none. */
+const moduleCommand = object({
+	type: literal('module'),
+	module: optional(wasmModule),
+	problem: optional(shortText)
+});
+
 const workerCommand = union('type', {
 	init: initCommand,
 	snapshot: snapshotCommand,
+	module: moduleCommand,
 	run: runCommand
 });
 
@@ -206,21 +230,28 @@ const workerCommand = union('type', {
  */
 const frameCommand = union('type', {
 	/**
-	 * Start the worker from this script text. `reports` is the page's private port for the frame's
-	 * one report, that its worker failed: nothing but `frame_ready` crosses the window.
+	 * Start a runtime's worker from this script text. `reports` is the page's private port for
+	 * the frame's one report about it, that its worker failed: nothing but `frame_ready` crosses
+	 * the window.
 	 */
 	boot: object({
 		type: literal('boot'),
+		runtime: runtimeId,
 		worker_source: string(MESSAGE_LIMITS.maxWorkerSource),
 		reports: messagePort
 	}),
-	/** Hand the worker its `init`; the frame adds the interrupt buffer and checks the snapshot. */
-	init: object({ type: literal('init'), init: initCommand }),
+	/**
+	 * Hand a runtime's worker its `init`; the frame adds the interrupt buffer, its liveness URL
+	 * and the compiled module, and checks the snapshot.
+	 */
+	init: object({ type: literal('init'), runtime: runtimeId, init: initCommand }),
 	/** Ask a frame the page adopted (static/runner/prestart.js) to say `frame_ready` again. */
 	hello: object({ type: literal('hello') }),
-	/** Stop the running Python through the interrupt buffer (only when `ready.interruptible`). */
-	interrupt: object({ type: literal('interrupt') }),
-	to_worker: object({ type: literal('to_worker'), message: workerCommand })
+	/** Stop a runtime's running Python through its interrupt buffer (when `ready.interruptible`). */
+	interrupt: object({ type: literal('interrupt'), runtime: runtimeId }),
+	to_worker: object({ type: literal('to_worker'), runtime: runtimeId, message: workerCommand }),
+	/** End a runtime: its worker and everything it holds, whatever it is doing. */
+	end: object({ type: literal('end'), runtime: runtimeId })
 });
 
 // ---- runner → page ---------------------------------------------------------------------------
@@ -286,6 +317,7 @@ export type StartPlan = Infer<typeof startPlan>;
 export type InitCommand = Infer<typeof initCommand>;
 export type RunCommand = Infer<typeof runCommand>;
 export type SnapshotCommand = Infer<typeof snapshotCommand>;
+export type ModuleCommand = Infer<typeof moduleCommand>;
 export type WorkerCommand = Infer<typeof workerCommand>;
 export type RunnerError = Infer<typeof runnerError>;
 export type ReadyMessage = Infer<typeof readyMessage>;
@@ -294,7 +326,7 @@ export type FrameCommand = Infer<typeof frameCommand>;
 
 /** What the frame itself says on the page's window: its handshake, and nothing else. */
 export type FrameMessage = Infer<typeof frameReady>;
-/** What the frame says on the `reports` port boot gave it: that its worker failed. */
+/** What the frame says on a runtime's `reports` port (from `boot`): that its worker failed. */
 export type FrameReport = Extract<RunnerMessage, { type: 'fatal' }>;
 
 /** A plain load that makes no snapshot: without a keeper, or when the keeper has no answer. */

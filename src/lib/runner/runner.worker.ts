@@ -21,6 +21,7 @@ import {
 	RUNTIME_CLOSED,
 	traceChunks,
 	type InitCommand,
+	type ModuleCommand,
 	type PyodideFiles,
 	type RunCommand,
 	type RunnerError,
@@ -49,12 +50,13 @@ let pagePort: MessagePort | null = null;
 let aliveUrl: string | null = null;
 
 /**
- * Whether the frame that started this worker is still there. Stop removes the frame, and
- * Chromium then gives a worker still running script two seconds of grace before it ends it by
- * force: a stopped `while True: pass` burned a core for those two seconds, beside the runtime
- * starting in its place. Asked once per report interval while a run goes on (a synchronous load
- * of an empty script, about 2 ms); once the frame is gone its URL no longer loads, and the run is
- * interrupted (engine/progress.ts) so that the worker returns to its event loop and ends.
+ * Whether the page still wants this runtime. Stop has the frame end it, and Chromium can give a
+ * worker still running script two seconds of grace before it ends it by force: a stopped
+ * `while True: pass` burned a core for those two seconds, beside the runtime starting in its
+ * place. Asked once per report interval while a run goes on (a synchronous load of an empty
+ * script, about 2 ms); once the frame has revoked the URL (or is gone) it no longer loads, and
+ * the run is interrupted (engine/progress.ts) so that the worker returns to its event loop and
+ * ends.
  */
 function hostAlive(): boolean {
 	if (aliveUrl === null) return true;
@@ -116,15 +118,13 @@ function serveFilesToLoader(files: PyodideFiles, indexUrl: string): () => void {
 }
 
 /**
- * Compiles Pyodide's WebAssembly as soon as its bytes are here, and has the loader instantiate
- * that module. Pyodide compiles only once it holds the snapshot, which the frame is still
- * reading and checking: compiling first overlaps the two. A restore that fails and falls back
- * to a plain load instantiates the same module again.
+ * Has Pyodide's loader instantiate a module that is compiled already: the sandbox frame's, which
+ * it compiled once for all its runtimes (`init.module_from_host`), or else this worker's own,
+ * compiled as soon as the bytes are here. Pyodide compiles only once it holds the snapshot,
+ * which the frame is still reading and checking: compiling first overlaps the two. A restore
+ * that fails and falls back to a plain load instantiates the same module again.
  */
-function instantiateFromPrecompiled(wasm: Blob): () => void {
-	const compiled = WebAssembly.compileStreaming(
-		new Response(wasm, { headers: { 'content-type': MIME['.wasm'] } })
-	);
+function instantiateFromPrecompiled(compiled: Promise<WebAssembly.Module>): () => void {
 	// Unobserved until the loader instantiates; a failure shows there, as the load's error.
 	compiled.catch(() => {});
 	const native = WebAssembly.instantiateStreaming;
@@ -135,6 +135,12 @@ function instantiateFromPrecompiled(wasm: Blob): () => void {
 	return () => {
 		WebAssembly.instantiateStreaming = native;
 	};
+}
+
+function compileHere(wasm: Blob): Promise<WebAssembly.Module> {
+	return WebAssembly.compileStreaming(
+		new Response(wasm, { headers: { 'content-type': MIME['.wasm'] } })
+	);
 }
 
 function moduleUrl(file: Blob): string {
@@ -173,7 +179,9 @@ async function start(init: InitCommand): Promise<Runtime> {
 		message: snapshot ? 'Restoring Python' : 'Starting CPython',
 		progress: 0.55
 	});
-	const restoreInstantiate = instantiateFromPrecompiled(files['pyodide.asm.wasm']);
+	const restoreInstantiate = instantiateFromPrecompiled(
+		init.module_from_host ? hostModule : compileHere(files['pyodide.asm.wasm'])
+	);
 	const restoreFetch = serveFilesToLoader(files, init.index_url);
 	const loaderUrl = moduleUrl(files['pyodide.mjs']);
 	const asmUrl = moduleUrl(files['pyodide.asm.mjs']);
@@ -234,6 +242,17 @@ const snapshotBytes = new Promise<Uint8Array>((resolve, reject) => {
 	};
 });
 snapshotBytes.catch(() => {}); // a rejection is handled by bootRuntime, which awaits it later
+
+let receiveModule: (command: ModuleCommand) => void = () => {};
+/** The host's compiled Pyodide module, when `init.module_from_host` promised one. */
+const hostModule = new Promise<WebAssembly.Module>((resolve, reject) => {
+	receiveModule = (command) => {
+		receiveModule = () => {};
+		if (command.module) resolve(command.module);
+		else
+			reject(new Error(`Pyodide's WebAssembly did not compile: ${command.problem ?? 'no module'}`));
+	};
+});
 
 let runtime: Promise<Runtime> | null = null;
 /** Set once the runtime can no longer be trusted to run anything (a fatal Pyodide error). */
@@ -318,6 +337,9 @@ scope.onmessage = (event: MessageEvent) => {
 			break;
 		case 'snapshot':
 			receiveSnapshot(command);
+			break;
+		case 'module':
+			receiveModule(command);
 			break;
 		case 'run':
 			void run(command).catch((error: unknown) =>

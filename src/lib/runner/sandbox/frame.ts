@@ -2,13 +2,16 @@
  * The runner sandbox's only script, run in static/runner/frame.html (an opaque-origin frame).
  * Built into the classic script /runner/frame.js by frame-script.ts: no imports at run time.
  *
- * It starts the runner worker from the script text the page hands in, passes it the page's
- * private MessagePort, checks the stored snapshot for it, and relays the page's commands. The
- * worker answers the page on that port only; what arrives on the worker's own `postMessage`
+ * One frame hosts every runtime of its page, each a worker started from the script text the page
+ * hands in and named by the number the page gives it. For each, the frame passes on the page's
+ * private MessagePort, checks the stored snapshot, and relays the page's commands; it compiles
+ * Pyodide's WebAssembly once and hands every worker that module, so a runtime after the first
+ * neither compiles nor tiers it up again (docs/decisions/0122-one-frame-for-every-runtime.md).
+ * A worker answers the page on its port only; what arrives on the worker's own `postMessage`
  * (which the user's Python can call) is never read here, so a forged or huge message is dropped
- * unopened. The frame's own report (its worker failed) goes on a second private port, cut to a
- * bounded length first; on the window it says only `frame_ready`. It accepts commands only from
- * the page that embeds it.
+ * unopened. The frame's own report (a worker failed) goes on a second private port of that
+ * runtime's, cut to a bounded length first; on the window it says only `frame_ready`. It accepts
+ * commands only from the page that embeds it.
  */
 import {
 	assertNever,
@@ -17,43 +20,51 @@ import {
 	type FrameMessage,
 	type FrameReport,
 	type InitCommand,
+	type ModuleCommand,
 	type WorkerCommand
 } from '../protocol';
 import { SIGINT } from '../../engine/progress';
 import { snapshotVerdict } from '../snapshot/verify';
 
+interface Runtime {
+	worker: Worker;
+	/** The worker's script, revoked when the runtime ends. */
+	scriptUrl: string;
+	/** The page's private port for this runtime's report, from `boot`. */
+	reports: MessagePort;
+	interrupt: Int32Array | null;
+	/** The URL the worker loads to learn it is still wanted (`init.alive_url`). */
+	aliveUrl: string | null;
+	initialized: boolean;
+}
+
 const page = window.parent;
-let worker: Worker | null = null;
-let interrupt: Int32Array | null = null;
-let initialized = false;
-/** The page's private port for this frame's report, from `boot`. */
-let reports: MessagePort | null = null;
+const runtimes = new Map<number, Runtime>();
+/** Pyodide's module, compiled from the first runtime's files: every runtime has the same ones. */
+let compiled: Promise<WebAssembly.Module> | null = null;
 
 function toPage(message: FrameMessage): void {
 	page.postMessage(message, '*');
 }
 
-function fail(message: string): void {
+function fail(reports: MessagePort, message: string): void {
 	const report: FrameReport = { type: 'fatal', error: { kind: 'crash', message, traceback: '' } };
-	reports?.postMessage(report);
+	reports.postMessage(report);
 }
 
 function describe(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
 
-function toWorker(command: WorkerCommand, transfer: Transferable[] = []): void {
-	worker?.postMessage(command, transfer);
-}
-
-function boot(workerSource: string, port: MessagePort): void {
-	if (worker) return;
-	reports = port;
+function boot(id: number, workerSource: string, reports: MessagePort): void {
+	if (runtimes.has(id)) return;
 	const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
+	let worker: Worker;
 	try {
 		worker = new Worker(url);
 	} catch (error) {
-		fail(`The runner worker could not start: ${describe(error)}`);
+		URL.revokeObjectURL(url);
+		fail(reports, `The runner worker could not start: ${describe(error)}`);
 		return;
 	}
 	worker.onerror = (event) => {
@@ -63,32 +74,94 @@ function boot(workerSource: string, port: MessagePort): void {
 		const message = String(event.message || 'unknown error');
 		const cut = MESSAGE_LIMITS.maxErrorChars;
 		fail(
+			reports,
 			`The runner worker failed: ${message.length > cut ? `${message.slice(0, cut)}…` : message}`
 		);
 	};
+	runtimes.set(id, {
+		worker,
+		scriptUrl: url,
+		reports,
+		interrupt: null,
+		aliveUrl: null,
+		initialized: false
+	});
 }
 
-function init(command: InitCommand): void {
-	if (!worker || initialized) return;
-	initialized = true;
+/** The module for `init`'s files, compiled by the first runtime that brings them. */
+function compiledModule(command: InitCommand): Promise<WebAssembly.Module> | null {
+	const wasm = command.plan.files?.['pyodide.asm.wasm'];
+	if (!wasm) return compiled;
+	if (!compiled) {
+		const pending = WebAssembly.compileStreaming(
+			new Response(wasm, { headers: { 'content-type': 'application/wasm' } })
+		);
+		// A module that would not compile is reported to that runtime, and the next one tries again.
+		pending.catch(() => {
+			if (compiled === pending) compiled = null;
+		});
+		compiled = pending;
+	}
+	return compiled;
+}
+
+function init(id: number, command: InitCommand): void {
+	const runtime = runtimes.get(id);
+	if (!runtime || runtime.initialized) return;
+	runtime.initialized = true;
+	const { worker } = runtime;
 	// The interrupt buffer needs SharedArrayBuffer, which only a cross-origin isolated frame has.
 	if (self.crossOriginIsolated && typeof SharedArrayBuffer === 'function') {
 		const buffer = new SharedArrayBuffer(4);
-		interrupt = new Int32Array(buffer);
+		runtime.interrupt = new Int32Array(buffer);
 		command.interrupt_buffer = buffer;
 	}
-	// Revoked with this document: the worker reads its frame's removal from it (runner.worker.ts).
-	command.alive_url = URL.createObjectURL(new Blob([''], { type: 'text/javascript' }));
+	// Revoked when the page ends this runtime, or with this document: the worker reads that it
+	// was ended from it (runner.worker.ts).
+	runtime.aliveUrl = URL.createObjectURL(new Blob([''], { type: 'text/javascript' }));
+	command.alive_url = runtime.aliveUrl;
+	const module = compiledModule(command);
+	command.module_from_host = module !== null;
 	// The Pyodide files and the snapshot are Blobs: handles, passed on without a copy.
-	toWorker(command, command.port ? [command.port] : []);
+	worker.postMessage(command, command.port ? [command.port] : []);
+	if (module) {
+		module.then(
+			(compiledModule) => toRuntime(id, { type: 'module', module: compiledModule }),
+			(error: unknown) => {
+				const problem: ModuleCommand = { type: 'module', problem: describe(error).slice(0, 200) };
+				toRuntime(id, problem);
+			}
+		);
+	}
 	// Checked here, not in the worker: this frame has WebCrypto, its blob: worker has none, and
 	// the check runs while the worker loads Pyodide.
 	const snapshot = command.plan.snapshot;
 	if (snapshot) {
 		void snapshotVerdict(snapshot).then((verdict) =>
-			toWorker(verdict, verdict.bytes ? [verdict.bytes] : [])
+			toRuntime(id, verdict, verdict.bytes ? [verdict.bytes] : [])
 		);
 	}
+}
+
+/** To a runtime's worker, if the page has not ended it meanwhile. */
+function toRuntime(id: number, command: WorkerCommand, transfer: Transferable[] = []): void {
+	runtimes.get(id)?.worker.postMessage(command, transfer);
+}
+
+/**
+ * Ends a runtime. Chromium may let a terminated worker that is running script go on for up to two
+ * seconds; revoking its URL first makes a running program interrupt itself within a report
+ * interval (docs/decisions/0119-ending-a-stopped-worker.md).
+ */
+function end(id: number): void {
+	const runtime = runtimes.get(id);
+	if (!runtime) return;
+	runtimes.delete(id);
+	if (runtime.aliveUrl) URL.revokeObjectURL(runtime.aliveUrl);
+	URL.revokeObjectURL(runtime.scriptUrl);
+	runtime.worker.onerror = null;
+	runtime.worker.terminate();
+	runtime.reports.close();
 }
 
 window.addEventListener('message', (event) => {
@@ -97,21 +170,26 @@ window.addEventListener('message', (event) => {
 	if (!command) return;
 	switch (command.type) {
 		case 'boot':
-			boot(command.worker_source, command.reports);
+			boot(command.runtime, command.worker_source, command.reports);
 			break;
 		case 'init':
-			init(command.init);
+			init(command.runtime, command.init);
 			break;
 		case 'hello':
 			// The page adopted a frame started before its scripts ran (prestart.js) and may have
 			// missed the frame_ready sent on load.
 			toPage({ type: 'frame_ready' });
 			break;
-		case 'interrupt':
+		case 'interrupt': {
+			const interrupt = runtimes.get(command.runtime)?.interrupt;
 			if (interrupt) Atomics.store(interrupt, 0, SIGINT);
 			break;
+		}
 		case 'to_worker':
-			toWorker(command.message);
+			toRuntime(command.runtime, command.message);
+			break;
+		case 'end':
+			end(command.runtime);
 			break;
 		default:
 			assertNever(command);
