@@ -20,7 +20,6 @@ import {
 	type FrameMessage,
 	type FrameReport,
 	type InitCommand,
-	type ModuleCommand,
 	type WorkerCommand
 } from '../protocol';
 import { SIGINT } from '../../engine/progress';
@@ -126,11 +125,8 @@ function init(id: number, command: InitCommand): void {
 	worker.postMessage(command, command.port ? [command.port] : []);
 	if (module) {
 		module.then(
-			(compiledModule) => toRuntime(id, { type: 'module', module: compiledModule }),
-			(error: unknown) => {
-				const problem: ModuleCommand = { type: 'module', problem: describe(error).slice(0, 200) };
-				toRuntime(id, problem);
-			}
+			(ready) => toRuntime(id, { type: 'module', module: ready }),
+			(error: unknown) => toRuntime(id, { type: 'module', problem: describe(error).slice(0, 200) })
 		);
 	}
 	// Checked here, not in the worker: this frame has WebCrypto, its blob: worker has none, and
