@@ -76,9 +76,10 @@ describe('runaway programs', () => {
 				(window as unknown as { __runner: { stop(): void } }).__runner.stop()
 			);
 			expect(await outcome).toMatchObject({ kind: 'stopped' });
-			// Its frame is gone; Chromium would let its worker run until 2 s after Stop. It loads its
-			// frame's URL once a report is due (250 ms) and stops its run when that fails: measured
-			// 0 ms of CPU in this window, against 860 ms before it did.
+			// The frame ends its runtime: it revokes the URL the worker loads once a report is due
+			// (250 ms), so the run stops itself, and terminates the worker. `terminate()` alone
+			// measured 0 ms of CPU in this window. When Stop removed a frame instead, its worker ran
+			// on until 2 s after Stop (860 ms in this window) until it checked that URL (0 ms).
 			await opened.page.waitForTimeout(1_000);
 			const after = workerThreadTicks();
 			await opened.page.waitForTimeout(900);

@@ -50,13 +50,13 @@ let pagePort: MessagePort | null = null;
 let aliveUrl: string | null = null;
 
 /**
- * Whether the page still wants this runtime. Stop has the frame end it, and Chromium can give a
- * worker still running script two seconds of grace before it ends it by force: a stopped
+ * Whether the page still wants this runtime. When a frame goes away, Chromium gives its workers
+ * still running script two seconds of grace before it ends them by force: a stopped
  * `while True: pass` burned a core for those two seconds, beside the runtime starting in its
  * place. Asked once per report interval while a run goes on (a synchronous load of an empty
- * script, about 2 ms); once the frame has revoked the URL (or is gone) it no longer loads, and
- * the run is interrupted (engine/progress.ts) so that the worker returns to its event loop and
- * ends.
+ * script, about 2 ms); once the frame has revoked the URL (it ends this runtime) or is gone, it
+ * no longer loads, and the run is interrupted (engine/progress.ts) so that the worker returns to
+ * its event loop and ends.
  */
 function hostAlive(): boolean {
 	if (aliveUrl === null) return true;
