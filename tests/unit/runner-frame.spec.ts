@@ -249,7 +249,7 @@ describe('the sandbox frame script', () => {
 			message: { type: 'run', id: 1, source: 'x', options: {} }
 		});
 		expect(frame.worker(0).posted).toHaveLength(1);
-		// The number is not reused: booting it again starts nothing.
+		// Runtime 1 lives on: booting it again starts nothing.
 		frame.post(boot('c', undefined, 1));
 		expect(FakeWorker.started).toHaveLength(2);
 	});

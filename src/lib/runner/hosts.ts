@@ -116,6 +116,11 @@ const FRAME_LOST = 'The Python runner stopped answering';
 /** How long the frame may take to answer `hello` after a runtime ends, before it is given up. */
 const FRAME_ANSWER_MS = 5_000;
 
+/** A runtime in the frame, told when the frame is given up with it inside. */
+interface FrameMember {
+	lost(message: string): void;
+}
+
 /**
  * The page's one sandbox frame, which hosts every runtime in a worker of its own
  * (docs/decisions/0122-one-frame-for-every-runtime.md): the spare and every replacement start
@@ -128,7 +133,7 @@ class SandboxFrame {
 	/** Resolves on the frame's first `frame_ready`; rejects if its document cannot be loaded. */
 	readonly ready: Promise<void>;
 	readonly #element: HTMLIFrameElement;
-	readonly #hosts = new Set<{ lost(message: string): void }>();
+	readonly #hosts = new Set<FrameMember>();
 	#nextRuntime = 0;
 	#answerTimer: ReturnType<typeof setTimeout> | null = null;
 	#markReady: () => void = () => {};
@@ -173,13 +178,13 @@ class SandboxFrame {
 	}
 
 	/** Joins a runtime to this frame: its number in the frame's commands. */
-	join(host: { lost(message: string): void }): number {
+	join(host: FrameMember): number {
 		this.#hosts.add(host);
 		return this.#nextRuntime++;
 	}
 
 	/** A runtime has ended: `end` it in the frame, then make sure the frame still answers. */
-	leave(host: { lost(message: string): void }, runtime: number): void {
+	leave(host: FrameMember, runtime: number): void {
 		if (!this.#hosts.delete(host)) return;
 		this.post({ type: 'end', runtime });
 		if (this.#answerTimer !== null) return;
@@ -230,7 +235,7 @@ export class FrameHost implements RunnerHost {
 	};
 	/** The frame's report that this runtime's worker failed comes on this, never on the window. */
 	#reports: MessageChannel | null = null;
-	readonly #member = { lost: (message: string) => this.#lost(message) };
+	readonly #member: FrameMember = { lost: (message) => this.#lost(message) };
 
 	start(plan: Promise<StartPlan>): void {
 		void loadWorkerSource().catch(() => {}); // fetched while the frame loads; #boot reports

@@ -1,13 +1,14 @@
 /**
  * Every message between the page, the sandbox frame and the runner worker.
  *
- *   page ──FrameCommand──▶ sandbox frame ──WorkerCommand──▶ runner workers (Pyodide), one a runtime
+ *   page ──FrameCommand──▶ sandbox frame ──WorkerCommand──▶ runner worker (Pyodide)
  *   page ◀──frame_ready─── sandbox frame (on the window)     │
- *   page ◀──fatal───────── sandbox frame (on a runtime's private port) │
- *   page ◀──────────────── RunnerMessage ◀──────────────────┘  (on the runtime's private port)
+ *   page ◀──fatal───────── sandbox frame (on a private port) │
+ *   page ◀──────────────── RunnerMessage ◀──────────────────┘  (on the page's private port)
  *
- * One sandbox frame hosts every runtime of a page, each in its own worker, named in the page's
- * commands by a number the page gives it (docs/decisions/0122-one-frame-for-every-runtime.md).
+ * One sandbox frame hosts every runtime of a page, each in its own worker with private ports of
+ * its own, named in the page's commands by a number the page gives it
+ * (docs/decisions/0122-one-frame-for-every-runtime.md).
  *
  * The validators below are the definition: every message type is inferred from them, so what
  * the page and the worker accept and what their code expects cannot drift apart.

@@ -174,7 +174,8 @@ window.addEventListener('message', (event) => {
 			break;
 		case 'hello':
 			// The page adopted a frame started before its scripts ran (prestart.js) and may have
-			// missed the frame_ready sent on load.
+			// missed the frame_ready sent on load, or it ended a runtime and asks whether the frame
+			// still answers.
 			toPage({ type: 'frame_ready' });
 			break;
 		case 'interrupt': {
