@@ -39,11 +39,15 @@ describe('interrupt buffer', () => {
 		const stoppedAt = Date.now();
 		await page.getByRole('button', { name: 'Stop' }).click();
 		const outcome = await running;
-		expect(outcome).toMatchObject({ kind: 'stopped', partial: true });
-		// The line is reported when the engine saw where the interrupt landed.
-		if (outcome.kind === 'stopped' && outcome.line !== null) {
-			expect(outcome).toMatchObject({ line: 1, reason: 'Stopped. (at line 1)' });
-		}
+		// Python took the interrupt: it names the line, and it answered well within the 3 s the
+		// page waits before it ends the worker instead (where the line is unknown).
+		expect(Date.now() - stoppedAt).toBeLessThan(2_000);
+		expect(outcome).toMatchObject({
+			kind: 'stopped',
+			partial: true,
+			line: 1,
+			reason: 'Stopped. (at line 1)'
+		});
 		const again = await runPython(page, 'print("after interrupt")');
 		console.log(`[measure] interrupt Stop to next successful run: ${Date.now() - stoppedAt} ms`);
 		expect(again).toMatchObject({ kind: 'finished', stdout: ['after interrupt'] });

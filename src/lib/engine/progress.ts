@@ -3,11 +3,12 @@
  *
  * Pyodide polls its interrupt buffer every 50 of CPython's eval-breaker checks (backward jumps
  * and calls: a few microseconds apart in a busy loop): it reads `Module.Py_EmscriptenSignalBuffer`
- * and, when its `[0]` is not zero, raises that signal, whose Python handler runs at the next
- * bytecode. Without cross-origin isolation nothing can write to that buffer while Python runs, so
- * the clock puts a getter on the module's property instead: it hands back a zeroed buffer, and
- * a buffer holding the report signal once `intervalMs` have passed since the last report. A
- * report is so made even while the program never returns to the loop.
+ * and takes its `[0]` (signal-check.ts makes that one `Atomics.exchange`), and when that is not
+ * zero, raises the signal, whose Python handler runs at the next bytecode. Without cross-origin
+ * isolation nothing can write to that buffer while Python runs, so the clock puts a getter on
+ * the module's property instead: it hands back a zeroed buffer, and a buffer holding the report
+ * signal once `intervalMs` have passed since the last report. A report is so made even while the
+ * program never returns to the loop.
  *
  * The property is private to Pyodide (314): a getter on it costs about as little as Pyodide's
  * own interrupt buffer, where a public getter on `[0]` of the buffer made runs about 12% slower
@@ -22,7 +23,7 @@
  */
 import type { PyodideAPI } from 'pyodide';
 
-/** Polls between two readings of the time (at a few µs a poll, well under a millisecond). */
+/** Polls between two readings of the time (at a few µs a check, well under a millisecond). */
 const POLLS_PER_LOOK = 64;
 
 /** The property Pyodide's signal check reads (pyodide.asm.mjs, _Py_CheckEmscriptenSignals_Helper). */
@@ -122,8 +123,8 @@ export class ReportClock {
 	}
 
 	#poll(): Int32Array {
-		// The check reads the property again to read the signal and clear it: until it has, the
-		// signal stands.
+		// Until the check has taken the signal out of the buffer, it stands. (Pyodide's own check,
+		// where signal-check.ts could not replace it, reads the property once more to clear it.)
 		if (this.#due[0] !== 0) return this.#due;
 		if (++this.#polls < POLLS_PER_LOOK) return this.#idle;
 		this.#polls = 0;

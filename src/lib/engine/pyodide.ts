@@ -3,6 +3,7 @@
  * command-line tool, the tests and the benchmarks all start the runtime the same way.
  */
 import type { PyodideAPI } from 'pyodide';
+import { withAtomicSignalCheck } from './signal-check';
 
 export type { PyodideAPI };
 
@@ -38,5 +39,5 @@ export async function loadRuntime(options: RuntimeOptions = {}): Promise<Pyodide
 	if (options.makeSnapshot) config._makeSnapshot = true;
 	if (options.stdout) config.stdout = options.stdout;
 	if (options.stderr) config.stderr = options.stderr;
-	return load(config);
+	return withAtomicSignalCheck(load)(config);
 }

@@ -13,6 +13,7 @@
  */
 import type { PyodideAPI } from 'pyodide';
 import { Engine } from '$lib/engine/engine';
+import { withAtomicSignalCheck } from '$lib/engine/signal-check';
 import { SnapshotRejected } from './verify';
 
 /** The caller's loadPyodide, already configured; `extra` holds the snapshot options. */
@@ -115,11 +116,13 @@ export async function bootRuntime(options: BootOptions): Promise<BootResult> {
 	const started = now();
 	const notes: string[] = [];
 	let makeSnapshot = options.makeSnapshot ?? false;
+	// So that a Stop from another thread is never lost (signal-check.ts).
+	const load = withAtomicSignalCheck(options.load);
 
 	if (options.snapshot) {
 		makeSnapshot = false;
 		try {
-			const pyodide = await options.load({ _loadSnapshot: options.snapshot });
+			const pyodide = await load({ _loadSnapshot: options.snapshot });
 			pyodide.runPython(AFTER_RESTORE);
 			// The package is already imported (that is the point of the snapshot): bind to it.
 			const engine = Engine.attach(pyodide, options.sources);
@@ -136,7 +139,7 @@ export async function bootRuntime(options: BootOptions): Promise<BootResult> {
 		}
 	}
 
-	const pyodide = await options.load(makeSnapshot ? { _makeSnapshot: true } : {});
+	const pyodide = await load(makeSnapshot ? { _makeSnapshot: true } : {});
 	const engine = await Engine.create(pyodide, options.sources);
 	let snapshot: Uint8Array | undefined;
 	if (makeSnapshot) {
