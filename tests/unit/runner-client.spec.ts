@@ -385,6 +385,22 @@ describe('RunnerClient stop and watchdog', () => {
 		expect(hosts[0].destroyed).toBe(true);
 	});
 
+	it('the watchdog does not blame the program when the runner itself stopped answering', async () => {
+		makeClient({ watchdogMs: 3_000 });
+		hosts[0].ready();
+		hosts[1].ready();
+		const outcome = clients[0].run('print("into the void")');
+		await settle();
+		hosts[0].answering = false; // its frame's process died
+		await vi.advanceTimersByTimeAsync(3_100);
+		expect(await outcome).toEqual({
+			kind: 'failed',
+			message:
+				'The Python runner stopped answering. A fresh Python is starting; your code is unchanged.'
+		});
+		expect(hosts[0].interrupts).toBe(0);
+	});
+
 	it('interrupts in place when the runtime supports it, reporting the line', async () => {
 		const client = makeClient();
 		hosts[0].ready({ interruptible: true });

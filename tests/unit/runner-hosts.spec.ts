@@ -297,6 +297,40 @@ describe('FrameHost', () => {
 		}
 	});
 
+	it('says whether the frame still answers, asking it once however many ask', async () => {
+		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+		try {
+			const { FrameHost } = await import('$lib/runner/hosts');
+			const [active, spare] = [new FrameHost(), new FrameHost()];
+			for (const host of [active, spare])
+				host.start(Promise.resolve({ ...NO_SNAPSHOT, files: files() }));
+			const lost: string[] = [];
+			active.onlost = (message) => lost.push(`active: ${message}`);
+			spare.onlost = (message) => lost.push(`spare: ${message}`);
+			fromFrame({ type: 'frame_ready' });
+			await vi.waitFor(() => expect(frames[0].posted).toHaveLength(4));
+
+			const first = active.answers();
+			const second = spare.answers();
+			expect(frames[0].commands().slice(4)).toEqual([{ type: 'hello' }]);
+			fromFrame({ type: 'frame_ready' });
+			expect(await Promise.all([first, second])).toEqual([true, true]);
+
+			// Its process died: no answer, so after 5 s it is given up with every runtime in it.
+			const unanswered = active.answers();
+			vi.advanceTimersByTime(5_000);
+			expect(await unanswered).toBe(false);
+			expect(lost).toEqual([
+				'spare: The Python runner stopped answering',
+				'active: The Python runner stopped answering'
+			]);
+			expect(frames[0].connected).toBe(false);
+			expect(await spare.answers()).toBe(false);
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+
 	it('gives up a frame that does not answer after a runtime ends: the rest fail, the next gets a new one', async () => {
 		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
 		try {

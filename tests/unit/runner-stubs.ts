@@ -28,6 +28,15 @@ export class StubHost implements RunnerHost {
 	interrupt() {
 		this.interrupts += 1;
 	}
+	/**
+	 * Whether the host answers when asked, as a frame does until its process dies; one that does
+	 * not is given up, as the frame is, and its runtime lost.
+	 */
+	answering = true;
+	answers() {
+		if (!this.answering) this.onlost?.('The Python runner stopped answering');
+		return Promise.resolve(this.answering);
+	}
 	destroy() {
 		this.destroyed = true;
 	}

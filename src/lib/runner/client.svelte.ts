@@ -190,11 +190,14 @@ export class RunnerClient {
 
 	#onWatchdog(pending: PendingRun): void {
 		const seconds = Math.round(this.#watchdogMs / 100) / 10;
-		this.#stop(
-			pending,
+		const reason =
 			`The program ran for ${seconds} s of real time without finishing (the watchdog limit), so it was stopped. ` +
-				'A loop that never awaits, such as `while True: pass`, or a very long computation does this.'
-		);
+			'A loop that never awaits, such as `while True: pass`, or a very long computation does this.';
+		// A sandbox frame whose process died is silent too: ask it before blaming the program. One
+		// that does not answer is given up, and losing it ends this run with the words that fit.
+		void (pending.runtime?.answers() ?? Promise.resolve(true)).then((answered) => {
+			if (answered) this.#stop(pending, reason);
+		});
 	}
 
 	#stop(pending: PendingRun, reason: string): void {

@@ -42,6 +42,11 @@ export interface RunnerHost {
 	send(command: RunCommand): void;
 	/** Ask the running Python to stop through the interrupt buffer (only when `ready.interruptible`). */
 	interrupt(): void;
+	/**
+	 * Whether the runtime's container still answers: the sandbox frame, asked with `hello`, whose
+	 * process may have died without a word. False once it was given up (`onlost` has fired).
+	 */
+	answers(): Promise<boolean>;
 	/** Ends the runtime at once, whatever it is doing. */
 	destroy(): void;
 }
@@ -113,7 +118,7 @@ function adoptPrestartedFrame(): HTMLIFrameElement | null {
 /** What a runtime hears when its frame stopped answering and was given up. */
 const FRAME_LOST = 'The Python runner stopped answering';
 
-/** How long the frame may take to answer `hello` after a runtime ends, before it is given up. */
+/** How long the frame may take to answer `hello`, before it is given up. */
 const FRAME_ANSWER_MS = 5_000;
 
 /** A runtime in the frame, told when the frame is given up with it inside. */
@@ -136,6 +141,9 @@ class SandboxFrame {
 	readonly #hosts = new Set<FrameMember>();
 	#nextRuntime = 0;
 	#answerTimer: ReturnType<typeof setTimeout> | null = null;
+	/** Whoever asked whether the frame answers, told at its answer or when it is given up. */
+	#asking: ((answered: boolean) => void)[] = [];
+	#givenUp = false;
 	#markReady: () => void = () => {};
 	readonly #listener = (event: MessageEvent) => {
 		// Only our frame speaks for the runner; other windows are ignored. On the window it says
@@ -144,6 +152,7 @@ class SandboxFrame {
 		this.#markReady();
 		if (this.#answerTimer !== null) clearTimeout(this.#answerTimer);
 		this.#answerTimer = null;
+		this.#tell(true);
 	};
 
 	constructor() {
@@ -187,9 +196,18 @@ class SandboxFrame {
 	leave(host: FrameMember, runtime: number): void {
 		if (!this.#hosts.delete(host)) return;
 		this.post({ type: 'end', runtime });
-		if (this.#answerTimer !== null) return;
-		this.#answerTimer = setTimeout(() => this.#lose(FRAME_LOST), FRAME_ANSWER_MS);
-		this.post({ type: 'hello' });
+		void this.answers();
+	}
+
+	/** Asks the frame whether it still answers; one that does not within 5 s is given up. */
+	answers(): Promise<boolean> {
+		if (this.#givenUp) return Promise.resolve(false);
+		const answer = new Promise<boolean>((resolve) => this.#asking.push(resolve));
+		if (this.#answerTimer === null) {
+			this.#answerTimer = setTimeout(() => this.#lose(FRAME_LOST), FRAME_ANSWER_MS);
+			this.post({ type: 'hello' });
+		}
+		return answer;
 	}
 
 	post(command: FrameCommand, transfer: Transferable[] = []): void {
@@ -200,12 +218,20 @@ class SandboxFrame {
 	/** Gives the frame up: the next runtime gets a new one, and those still in it are told. */
 	#lose(message: string): void {
 		if (currentFrame === this) currentFrame = null;
+		this.#givenUp = true;
 		// Newest first: the warm spare fails (and its replacement starts in a new frame) before the
 		// active runtime does, so the active one is replaced by a live runtime, not the lost spare.
 		const hosts = [...this.#hosts].reverse();
 		this.#hosts.clear();
 		this.#close();
 		for (const host of hosts) host.lost(message);
+		this.#tell(false);
+	}
+
+	#tell(answered: boolean): void {
+		const asking = this.#asking;
+		this.#asking = [];
+		for (const resolve of asking) resolve(answered);
 	}
 
 	#close(): void {
@@ -311,6 +337,10 @@ export class FrameHost implements RunnerHost {
 		this.#frame?.post({ type: 'interrupt', runtime: this.#runtime });
 	}
 
+	answers(): Promise<boolean> {
+		return this.#frame ? this.#frame.answers() : Promise.resolve(false);
+	}
+
 	destroy(): void {
 		const frame = this.#frame;
 		this.#disconnect();
@@ -386,6 +416,11 @@ export class WorkerHost implements RunnerHost {
 	interrupt(): void {
 		// A KeyboardInterrupt in the running Python, which the engine reports as a limit.
 		if (this.#interrupt) Atomics.store(this.#interrupt, 0, SIGINT);
+	}
+
+	answers(): Promise<boolean> {
+		// A worker of the page's own: its death is an `error` event, never silence.
+		return Promise.resolve(this.#worker !== null);
 	}
 
 	destroy(): void {

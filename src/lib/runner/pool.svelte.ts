@@ -73,6 +73,8 @@ export interface ReadyRuntime {
 	readonly interruptible: boolean;
 	send(command: RunCommand): void;
 	interrupt(): void;
+	/** Whether its container still answers (RunnerHost.answers). */
+	answers(): Promise<boolean>;
 }
 
 /** What the pool tells the run client. */
@@ -140,6 +142,10 @@ class Runtime implements ReadyRuntime {
 
 	interrupt(): void {
 		this.host.interrupt();
+	}
+
+	answers(): Promise<boolean> {
+		return this.host.answers();
 	}
 }
 
