@@ -5,8 +5,8 @@
  * helper (`_Py_CheckEmscriptenSignals_Helper`, Python/emscripten_signal.c): it reads `[0]` of
  * the interrupt buffer, then writes 0 there, in two steps. When another thread (the sandbox frame
  * on Stop) writes SIGINT between them, the 0 wipes it out unread, and `while True: pass` runs on.
- * Measured in Node: 9 of about 350 interrupts of a busy loop were lost so, and an engine test
- * that waited for one hung CI. This has Pyodide instantiate the interpreter with a helper that
+ * Measured in Node: 13 and 14 of 301 interrupts of a busy loop were lost so, and an engine
+ * test that waited for one hung CI (docs/decisions/0123-atomic-signal-check.md). This has Pyodide instantiate the interpreter with a helper that
  * takes the signal in one `Atomics.exchange`.
  *
  * The helper is a WebAssembly import, bound when the module is instantiated, so it can only be
@@ -25,12 +25,12 @@ interface SignalModule {
 	Py_EmscriptenSignalBuffer?: Int32Array;
 }
 
-const withAtomicCheck = new WeakSet<PyodideAPI>();
+const atomicallyChecked = new WeakSet<PyodideAPI>();
 let loading: Promise<unknown> = Promise.resolve();
 
 /** Whether this interpreter takes signals with `Atomics.exchange` (loaded through the wrapper). */
 export function hasAtomicSignalCheck(pyodide: PyodideAPI): boolean {
-	return withAtomicCheck.has(pyodide);
+	return atomicallyChecked.has(pyodide);
 }
 
 /**
@@ -82,7 +82,7 @@ async function loadWithAtomicCheck(load: () => Promise<PyodideAPI>): Promise<Pyo
 		const pyodide = await load();
 		if (swapped) {
 			module = (pyodide as unknown as { _module: SignalModule })._module;
-			withAtomicCheck.add(pyodide);
+			atomicallyChecked.add(pyodide);
 		}
 		return pyodide;
 	} finally {
