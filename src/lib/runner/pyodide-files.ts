@@ -100,3 +100,13 @@ export async function fetchPyodideFiles(
 	for (const [name, bytes] of entries) files[name] = bytes;
 	return files;
 }
+
+/**
+ * Compiles `pyodide.asm.wasm` from the handed-in Blob. Typed by us, so that a host serving .wasm
+ * with the wrong MIME type cannot stop the streaming compile.
+ */
+export function compilePyodideModule(wasm: Blob): Promise<WebAssembly.Module> {
+	return WebAssembly.compileStreaming(
+		new Response(wasm, { headers: { 'content-type': 'application/wasm' } })
+	);
+}

@@ -28,7 +28,12 @@ import {
 	type SnapshotCommand,
 	type RunnerMessage
 } from './protocol';
-import { downloadProgress, fetchPyodideFiles, PYODIDE_FILES } from './pyodide-files';
+import {
+	compilePyodideModule,
+	downloadProgress,
+	fetchPyodideFiles,
+	PYODIDE_FILES
+} from './pyodide-files';
 import { bootRuntime } from './snapshot/boot';
 import { SnapshotRejected } from './snapshot/verify';
 import { guardWorker } from './worker-guard';
@@ -137,12 +142,6 @@ function instantiateFromPrecompiled(compiled: Promise<WebAssembly.Module>): () =
 	};
 }
 
-function compileHere(wasm: Blob): Promise<WebAssembly.Module> {
-	return WebAssembly.compileStreaming(
-		new Response(wasm, { headers: { 'content-type': MIME['.wasm'] } })
-	);
-}
-
 function moduleUrl(file: Blob): string {
 	// A new Blob over the same bytes (no copy), typed so the worker may import it as a module.
 	return URL.createObjectURL(new Blob([file], { type: 'text/javascript' }));
@@ -180,7 +179,7 @@ async function start(init: InitCommand): Promise<Runtime> {
 		progress: 0.55
 	});
 	const restoreInstantiate = instantiateFromPrecompiled(
-		init.module_from_host ? hostModule : compileHere(files['pyodide.asm.wasm'])
+		init.module_from_host ? hostModule : compilePyodideModule(files['pyodide.asm.wasm'])
 	);
 	const restoreFetch = serveFilesToLoader(files, init.index_url);
 	const loaderUrl = moduleUrl(files['pyodide.mjs']);

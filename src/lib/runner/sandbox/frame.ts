@@ -23,6 +23,7 @@ import {
 	type WorkerCommand
 } from '../protocol';
 import { SIGINT } from '../../engine/progress';
+import { compilePyodideModule } from '../pyodide-files';
 import { snapshotVerdict } from '../snapshot/verify';
 
 interface Runtime {
@@ -92,9 +93,7 @@ function compiledModule(command: InitCommand): Promise<WebAssembly.Module> | nul
 	const wasm = command.plan.files?.['pyodide.asm.wasm'];
 	if (!wasm) return compiled;
 	if (!compiled) {
-		const pending = WebAssembly.compileStreaming(
-			new Response(wasm, { headers: { 'content-type': 'application/wasm' } })
-		);
+		const pending = compilePyodideModule(wasm);
 		// A module that would not compile is reported to that runtime, and the next one tries again.
 		pending.catch(() => {
 			if (compiled === pending) compiled = null;
