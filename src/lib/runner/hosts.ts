@@ -131,8 +131,8 @@ interface FrameMember {
  * (docs/decisions/0122-one-frame-for-every-runtime.md): the spare and every replacement start
  * without a new frame, from a WebAssembly module the frame compiled once. Made on first use
  * (adopting the one prestart.js started), and replaced only when it is lost: its document would
- * not load, or it did not answer after a runtime ended. A frame whose process died says nothing
- * at all, so it is asked then, when a runtime it held was stopped or failed.
+ * not load, or it did not answer when asked. A frame whose process died says nothing at all, so
+ * it is asked after a runtime it held ended, and when the watchdog fires on a run in it.
  */
 class SandboxFrame {
 	/** Resolves on the frame's first `frame_ready`; rejects if its document cannot be loaded. */

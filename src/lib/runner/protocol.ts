@@ -246,7 +246,11 @@ const frameCommand = union('type', {
 	 * and the compiled module, and checks the snapshot.
 	 */
 	init: object({ type: literal('init'), runtime: runtimeId, init: initCommand }),
-	/** Ask a frame the page adopted (static/runner/prestart.js) to say `frame_ready` again. */
+	/**
+	 * Ask the frame to say `frame_ready` again: one the page adopted (static/runner/prestart.js)
+	 * may have said it before the page listened, and a frame whose process died says nothing, so
+	 * the page asks after a runtime ends and when the watchdog fires.
+	 */
 	hello: object({ type: literal('hello') }),
 	/** Stop a runtime's running Python through its interrupt buffer (when `ready.interruptible`). */
 	interrupt: object({ type: literal('interrupt'), runtime: runtimeId }),
