@@ -265,17 +265,32 @@ describe('FrameHost', () => {
 		second.destroy();
 	});
 
+	/**
+	 * A FrameHost for each name, started in the page's one frame, which has said frame_ready and
+	 * been sent every `boot` and `init`; `lost` gathers "name: message" as each is lost.
+	 */
+	async function runtimesInOneFrame(...names: string[]) {
+		const { FrameHost } = await import('$lib/runner/hosts');
+		const lost: string[] = [];
+		const hosts = names.map((name) => {
+			const host = new FrameHost();
+			host.start(Promise.resolve({ ...NO_SNAPSHOT, files: files() }));
+			host.onlost = (message) => lost.push(`${name}: ${message}`);
+			return host;
+		});
+		fromFrame({ type: 'frame_ready' });
+		await vi.waitFor(() => expect(frames[0].posted).toHaveLength(2 * names.length));
+		return { FrameHost, hosts, lost };
+	}
+
 	it('ends a runtime in the frame, which stays while it answers', async () => {
 		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
 		try {
-			const { FrameHost } = await import('$lib/runner/hosts');
-			const [first, second] = [new FrameHost(), new FrameHost()];
-			first.start(Promise.resolve({ ...NO_SNAPSHOT, files: files() }));
-			second.start(Promise.resolve({ ...NO_SNAPSHOT, files: files() }));
-			const failures: string[] = [];
-			second.onlost = (message) => failures.push(message);
-			fromFrame({ type: 'frame_ready' });
-			await vi.waitFor(() => expect(frames[0].posted).toHaveLength(4));
+			const {
+				FrameHost,
+				hosts: [first, second],
+				lost
+			} = await runtimesInOneFrame('first', 'second');
 			first.destroy();
 			expect(frames[0].commands().slice(4)).toEqual([
 				{ type: 'end', runtime: 0 },
@@ -284,7 +299,7 @@ describe('FrameHost', () => {
 			fromFrame({ type: 'frame_ready' });
 			vi.advanceTimersByTime(10_000);
 			expect(frames[0].connected).toBe(true);
-			expect(failures).toEqual([]);
+			expect(lost).toEqual([]);
 			// A later runtime goes into the same frame.
 			const third = new FrameHost();
 			third.start(Promise.resolve({ ...NO_SNAPSHOT, files: files() }));
@@ -300,15 +315,10 @@ describe('FrameHost', () => {
 	it('says whether the frame still answers, asking it once however many ask', async () => {
 		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
 		try {
-			const { FrameHost } = await import('$lib/runner/hosts');
-			const [active, spare] = [new FrameHost(), new FrameHost()];
-			for (const host of [active, spare])
-				host.start(Promise.resolve({ ...NO_SNAPSHOT, files: files() }));
-			const lost: string[] = [];
-			active.onlost = (message) => lost.push(`active: ${message}`);
-			spare.onlost = (message) => lost.push(`spare: ${message}`);
-			fromFrame({ type: 'frame_ready' });
-			await vi.waitFor(() => expect(frames[0].posted).toHaveLength(4));
+			const {
+				hosts: [active, spare],
+				lost
+			} = await runtimesInOneFrame('active', 'spare');
 
 			const first = active.answers();
 			const second = spare.answers();
@@ -334,22 +344,18 @@ describe('FrameHost', () => {
 	it('gives up a frame that does not answer after a runtime ends: the rest fail, the next gets a new one', async () => {
 		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
 		try {
-			const { FrameHost } = await import('$lib/runner/hosts');
-			const [stopped, active, spare] = [new FrameHost(), new FrameHost(), new FrameHost()];
-			for (const host of [stopped, active, spare])
-				host.start(Promise.resolve({ ...NO_SNAPSHOT, files: files() }));
-			const failures: string[] = [];
-			active.onlost = (message) => failures.push(`active: ${message}`);
-			spare.onlost = (message) => failures.push(`spare: ${message}`);
-			fromFrame({ type: 'frame_ready' });
-			await vi.waitFor(() => expect(frames[0].posted).toHaveLength(6));
+			const {
+				FrameHost,
+				hosts: [stopped, active, spare],
+				lost
+			} = await runtimesInOneFrame('stopped', 'active', 'spare');
 			stopped.destroy();
 			vi.advanceTimersByTime(4_000);
-			expect(failures).toEqual([]);
+			expect(lost).toEqual([]);
 			vi.advanceTimersByTime(1_000);
 			expect(frames[0].connected).toBe(false);
 			// The newest first, so the pool never promotes a spare that is lost too.
-			expect(failures).toEqual([
+			expect(lost).toEqual([
 				'spare: The Python runner stopped answering',
 				'active: The Python runner stopped answering'
 			]);
